@@ -1,0 +1,548 @@
+// Package faketenant is an in-process SailPoint ISC tenant for tests and the
+// demo. It serves the token endpoint and the task-status endpoints of every
+// API version as the OpenAPI files in testdata/spec describe them, and
+// offers fault injection and a request log for tests to assert on.
+//
+// It is not a model of ISC beyond what the spec says: where the spec is
+// silent (the token endpoint's error body, for one) it answers the way OAuth
+// 2.0 (RFC 6749) does.
+package faketenant
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultClientID and DefaultClientSecret are the credentials a new tenant
+// accepts. They are test values and open nothing real.
+const (
+	DefaultClientID     = "fake-client-id"
+	DefaultClientSecret = "fake-client-secret-do-not-use"
+)
+
+// Versions maps each API version to its task-status path prefix.
+var Versions = map[string]string{
+	"v1":    "/task-status/v1",
+	"v2026": "/v2026/task-status",
+	"v2025": "/v2025/task-status",
+	"v2024": "/v2024/task-status",
+	"beta":  "/beta/task-status",
+}
+
+// Retention is how long the tenant returns tasks: older ones answer 404.
+const Retention = 90 * 24 * time.Hour
+
+// Request is one request the tenant answered, as tests see it. The
+// Authorization header is left out of Header; Bearer holds the token sent.
+type Request struct {
+	Method  string
+	Path    string
+	Query   url.Values
+	Header  http.Header
+	Bearer  string
+	Version string // the API version, "" for the token endpoint
+	TaskID  string // for a single-task GET
+	Status  int
+	Fault   bool // answered by an injected fault
+}
+
+// Fault is an answer injected in place of the normal one.
+type Fault struct {
+	// Path limits the fault to requests whose path starts with it; ""
+	// matches every task-status request (not the token endpoint). Use
+	// TokenPath to fault the token endpoint.
+	Path string
+	// Times is how many matching requests it answers; 0 means 1, <0 forever.
+	Times int
+
+	Status      int
+	Header      map[string]string // Retry-After, for one
+	Body        string            // sent as is
+	ContentType string            // "" means application/json when Body is set
+	Delay       time.Duration     // wait before answering (cut short if the client goes away)
+	// Reset closes the connection without an answer.
+	Reset bool
+	// ExpireToken makes the tenant answer as if the bearer token had just
+	// expired: 401 with the spec's body, and the token stays refused.
+	ExpireToken bool
+	// SlowOnly delays, then serves the normal answer.
+	SlowOnly bool
+}
+
+// TokenPath is the token endpoint.
+const TokenPath = "/oauth/token"
+
+// Tenant is the fake tenant. Create it with New; it is safe for concurrent
+// use by the server and the test.
+type Tenant struct {
+	// Now is the tenant's clock, used for the 90-day retention and token
+	// expiry. It defaults to FixtureNow so fixtures never age out.
+	Now func() time.Time
+	// TokenLifetime is the expires_in of issued tokens (750 s by default).
+	TokenLifetime time.Duration
+
+	mu        sync.Mutex
+	clients   map[string]string
+	tokens    map[string]time.Time
+	tasks     map[string]*task
+	order     []string
+	faults    []*Fault
+	log       []Request
+	validator *SpecValidator
+	problems  []string
+
+	server *httptest.Server
+}
+
+type task struct {
+	docs   []json.RawMessage // successive answers; the last one repeats
+	reads  int
+	beyond bool // carries fields or enum values the spec does not list
+}
+
+// FixtureNow is the fixed "now" of the fixtures: every fixture is younger
+// than 90 days at this instant, except the one meant to be expired.
+var FixtureNow = time.Date(2026, time.November, 28, 12, 0, 0, 0, time.UTC)
+
+// New builds a tenant holding the fixtures and accepting the default
+// credentials. It does not listen; use Start or Handler.
+func New() *Tenant {
+	t := &Tenant{
+		Now:           func() time.Time { return FixtureNow },
+		TokenLifetime: 750 * time.Second,
+		clients:       map[string]string{DefaultClientID: DefaultClientSecret},
+		tokens:        map[string]time.Time{},
+		tasks:         map[string]*task{},
+	}
+	for _, f := range Fixtures() {
+		t.putTask(f.ID, f.Beyond, f.JSON)
+	}
+	return t
+}
+
+// Start serves the tenant on a loopback port until Close.
+func (t *Tenant) Start() *Tenant {
+	t.server = httptest.NewServer(t)
+	return t
+}
+
+// URL is the base URL of a started tenant.
+func (t *Tenant) URL() string { return t.server.URL }
+
+// Close stops a started tenant.
+func (t *Tenant) Close() {
+	if t.server != nil {
+		t.server.CloseClientConnections()
+		t.server.Close()
+	}
+}
+
+// ValidateWith checks every answer the tenant gives against the spec from
+// now on; Problems returns what failed.
+func (t *Tenant) ValidateWith(v *SpecValidator) *Tenant {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.validator = v
+	return t
+}
+
+// Problems lists answers that did not match the spec.
+func (t *Tenant) Problems() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.problems)
+}
+
+// AddClient accepts another client id and secret.
+func (t *Tenant) AddClient(id, secret string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.clients[id] = secret
+}
+
+// PutTask stores (or replaces) a task. Its id is read from the document.
+func (t *Tenant) PutTask(doc json.RawMessage) {
+	var head struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(doc, &head); err != nil || head.ID == "" {
+		panic(fmt.Sprintf("faketenant: PutTask needs a JSON object with an id: %v", err))
+	}
+	t.putTask(head.ID, false, doc)
+}
+
+// PutTaskSequence stores a task whose successive reads return docs in turn,
+// the last one repeating: a task that runs, then finishes.
+func (t *Tenant) PutTaskSequence(id string, docs ...json.RawMessage) {
+	t.putTask(id, false, docs...)
+}
+
+// PutBeyondSpecTask stores a task carrying fields or enum values the spec
+// does not list yet; its answers are not checked against the spec.
+func (t *Tenant) PutBeyondSpecTask(id string, doc json.RawMessage) {
+	t.putTask(id, true, doc)
+}
+
+func (t *Tenant) putTask(id string, beyond bool, docs ...json.RawMessage) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.tasks[id]; !ok {
+		t.order = append(t.order, id)
+	}
+	t.tasks[id] = &task{docs: docs, beyond: beyond}
+}
+
+// Reads is how many times a task was answered with 200.
+func (t *Tenant) Reads(id string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tk, ok := t.tasks[id]; ok {
+		return tk.reads
+	}
+	return 0
+}
+
+// Inject queues a fault; faults match in the order injected.
+func (t *Tenant) Inject(f Fault) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	t.faults = append(t.faults, &f)
+}
+
+// ClearFaults drops every queued fault.
+func (t *Tenant) ClearFaults() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.faults = nil
+}
+
+// Requests returns the request log.
+func (t *Tenant) Requests() []Request {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.log)
+}
+
+// ResetLog empties the request log.
+func (t *Tenant) ResetLog() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.log = nil
+}
+
+// Count returns how many logged requests match.
+func (t *Tenant) Count(match func(Request) bool) int {
+	n := 0
+	for _, r := range t.Requests() {
+		if match(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// IsToken matches token requests, IsTaskGet single-task GETs.
+func IsToken(r Request) bool   { return r.Path == TokenPath }
+func IsTaskGet(r Request) bool { return r.TaskID != "" && r.Method == http.MethodGet }
+
+// IssuedTokens lists every access token handed out, so a test can look for
+// them where they must not be.
+func (t *Tenant) IssuedTokens() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]string, 0, len(t.tokens))
+	for tok := range t.tokens {
+		out = append(out, tok)
+	}
+	return out
+}
+
+// ServeHTTP answers one request.
+func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
+	rec.Header.Del("Authorization")
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		rec.Bearer = bearer
+	}
+	rw := &recorder{ResponseWriter: w}
+	if version, rest, ok := versionOf(r.URL.Path); ok {
+		rec.Version = version
+		if id, err := url.PathUnescape(strings.TrimPrefix(rest, "/")); err == nil && id != "" && !strings.Contains(id, "/") {
+			rec.TaskID = id
+		}
+	}
+
+	if f := t.takeFault(r.URL.Path); f != nil {
+		rec.Fault = true
+		if done := t.serveFault(rw, r, f, &rec); done {
+			t.record(rec, rw)
+			return
+		}
+		rec.Fault = false
+	}
+
+	if r.URL.Path == TokenPath {
+		t.serveToken(rw, r)
+	} else {
+		t.serveAPI(rw, r, &rec)
+		t.check(r, rec, rw)
+	}
+	t.record(rec, rw)
+}
+
+// check validates an API answer against the spec, when asked to.
+func (t *Tenant) check(r *http.Request, rec Request, rw *recorder) {
+	t.mu.Lock()
+	v := t.validator
+	t.mu.Unlock()
+	if v == nil || rw.beyondSpec || rec.Version == "" || rw.status == http.StatusMethodNotAllowed {
+		return
+	}
+	err := v.Validate(rec.Version, SpecPath(rec.Version, rec.TaskID != ""), r, rw.status, rw.Header(), rw.body.Bytes())
+	if err != nil {
+		t.mu.Lock()
+		t.problems = append(t.problems, err.Error())
+		t.mu.Unlock()
+	}
+}
+
+func (t *Tenant) record(rec Request, rw *recorder) {
+	rec.Status = rw.status
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.log = append(t.log, rec)
+}
+
+func (t *Tenant) takeFault(path string) *Fault {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, f := range t.faults {
+		matches := f.Path == "" && path != TokenPath || f.Path != "" && strings.HasPrefix(path, f.Path)
+		if !matches {
+			continue
+		}
+		if f.Times > 0 {
+			f.Times--
+			if f.Times == 0 {
+				t.faults = slices.Delete(t.faults, i, i+1)
+			}
+		}
+		return f
+	}
+	return nil
+}
+
+// serveFault answers with f; it reports false when the normal answer
+// should follow (a slow answer, or an expired token on a request that had
+// none to expire).
+func (t *Tenant) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, rec *Request) bool {
+	if f.Delay > 0 {
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	switch {
+	case f.SlowOnly:
+		return false
+	case f.Reset:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case f.ExpireToken:
+		t.mu.Lock()
+		delete(t.tokens, rec.Bearer)
+		t.mu.Unlock()
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "JWT validation failed: JWT is expired"})
+		return true
+	}
+	for k, v := range f.Header {
+		w.Header().Set(k, v)
+	}
+	if f.Body != "" {
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+	}
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(f.Body))
+	return true
+}
+
+func (t *Tenant) serveToken(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "invalid_request", "error_description": "use POST"})
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "unreadable form"})
+		return
+	}
+	if r.Form.Get("grant_type") != "client_credentials" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type", "error_description": "only client_credentials is supported"})
+		return
+	}
+	id, secret := r.Form.Get("client_id"), r.Form.Get("client_secret")
+	if u, p, ok := r.BasicAuth(); ok {
+		id, secret = u, p
+	}
+	t.mu.Lock()
+	want, known := t.clients[id]
+	t.mu.Unlock()
+	if !known || want != secret {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": "Bad credentials"})
+		return
+	}
+	buf := make([]byte, 24)
+	_, _ = rand.Read(buf)
+	tok := "fake-token-" + hex.EncodeToString(buf)
+	t.mu.Lock()
+	t.tokens[tok] = t.Now().Add(t.TokenLifetime)
+	lifetime := t.TokenLifetime
+	t.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok,
+		"token_type":   "bearer",
+		"expires_in":   int(lifetime.Seconds()),
+		"scope":        "sp:scopes:all",
+		"tenant_id":    "fake-tenant",
+		"pod":          "fake",
+		"org":          "fake",
+		"identity_id":  "fake-identity",
+		"internal":     true,
+		"strong_auth":  false,
+		"jti":          hex.EncodeToString(buf[:8]),
+	})
+}
+
+// versionOf splits a path into its API version and what follows the
+// task-status prefix ("" for the list, "/{id}" for one task).
+func versionOf(path string) (version, rest string, ok bool) {
+	for v, prefix := range Versions {
+		if path == prefix {
+			return v, "", true
+		}
+		if r, found := strings.CutPrefix(path, prefix+"/"); found {
+			return v, "/" + r, true
+		}
+	}
+	return "", "", false
+}
+
+func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request) {
+	if rec.Version == "" {
+		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
+		return
+	}
+	if !t.authorized(rec.Bearer) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "JWT validation failed: JWT is expired"})
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only GET is served by this fake tenant."))
+		return
+	}
+	if _, rest, _ := versionOf(r.URL.Path); rest == "" {
+		t.serveList(w, r, rec.Version)
+		return
+	}
+	if rec.TaskID == "" {
+		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
+		return
+	}
+	doc, beyond, found := t.readTask(rec.TaskID)
+	if !found {
+		// The spec gives this 404 a description but no body schema; the
+		// tenant sends its usual ErrorResponseDto.
+		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "TaskStatus with the given id was not found."))
+		return
+	}
+	w.beyondSpec = beyond
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(doc)
+}
+
+func (t *Tenant) authorized(bearer string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	exp, ok := t.tokens[bearer]
+	return ok && t.Now().Before(exp)
+}
+
+// readTask returns the task's next answer, or not found when the task is
+// unknown or older than the retention.
+func (t *Tenant) readTask(id string) (json.RawMessage, bool, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tk, ok := t.tasks[id]
+	if !ok {
+		return nil, false, false
+	}
+	doc := tk.docs[min(tk.reads, len(tk.docs)-1)]
+	if t.expired(doc) {
+		return nil, false, false
+	}
+	tk.reads++
+	return doc, tk.beyond, true
+}
+
+func (t *Tenant) expired(doc json.RawMessage) bool {
+	var head struct {
+		Created string `json:"created"`
+	}
+	if json.Unmarshal(doc, &head) != nil {
+		return false
+	}
+	created, err := time.Parse(time.RFC3339, head.Created)
+	return err == nil && t.Now().Sub(created) > Retention
+}
+
+// ExpireTokens makes every issued token expired, as if its lifetime had
+// passed.
+func (t *Tenant) ExpireTokens() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for tok := range t.tokens {
+		t.tokens[tok] = time.Time{}
+	}
+}
+
+func errorDto(detailCode, text string) map[string]any {
+	buf := make([]byte, 16)
+	_, _ = rand.Read(buf)
+	return map[string]any{
+		"detailCode": detailCode,
+		"trackingId": hex.EncodeToString(buf),
+		"messages": []map[string]any{
+			{"locale": "en-US", "localeOrigin": "DEFAULT", "text": text},
+		},
+		"causes": []any{},
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

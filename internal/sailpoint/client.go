@@ -1,0 +1,393 @@
+// Package sailpoint is a small client for the SailPoint Identity Security
+// Cloud (ISC) task-status API. It knows nothing of Terraform: the provider
+// maps what it returns.
+package sailpoint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// API versions that have the task-status endpoints. v1 is the per-service
+// versioning (/task-status/v1/{id}); the others are the older collection
+// versions (/{version}/task-status/{id}). v3 has no task-status endpoint.
+const (
+	APIVersionV1    = "v1"
+	APIVersionV2026 = "v2026"
+	APIVersionV2025 = "v2025"
+	APIVersionV2024 = "v2024"
+	APIVersionBeta  = "beta"
+)
+
+// APIVersions lists the supported versions, the default first.
+var APIVersions = []string{APIVersionV1, APIVersionV2026, APIVersionV2025, APIVersionV2024, APIVersionBeta}
+
+// experimentalVersions required X-SailPoint-Experimental when they launched;
+// the header is harmless once an API is public, so it is always sent for them.
+var experimentalVersions = []string{APIVersionV2024, APIVersionV2025, APIVersionV2026}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultRetryMax       = 5
+	DefaultRetryWaitMin   = time.Second
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultRequestTimeout = 60 * time.Second
+	// The tenant allows 100 requests per 10 s per client and API version.
+	DefaultRateLimit    = 10.0 // requests per second, sustained
+	DefaultRateBurst    = 10
+	DefaultMaxBodyBytes = 64 << 20
+)
+
+// Config says how to reach a tenant. Set either ClientID and ClientSecret, or
+// AccessToken.
+type Config struct {
+	BaseURL      string // https://{tenant}.api.identitynow.com
+	ClientID     string
+	ClientSecret string
+	AccessToken  string
+	APIVersion   string // one of APIVersions; "" means v1
+	UserAgent    string
+
+	// HTTPClient sends the requests; nil means a pooled client of its own.
+	// Its Transport is wrapped, never replaced.
+	HTTPClient *http.Client
+
+	RetryMax       int           // retries after the first attempt
+	RetryWaitMin   time.Duration // first backoff
+	RetryWaitMax   time.Duration // longest backoff, and the longest Retry-After honoured without giving up
+	RequestTimeout time.Duration // per attempt
+	RateLimit      float64       // requests per second; negative disables pacing
+	RateBurst      int
+	MaxBodyBytes   int64
+
+	Logger Logger
+}
+
+// Logger receives one line per HTTP exchange. Fields never hold secrets.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Client calls the task-status API of one tenant with one API version. It is
+// safe for concurrent use; all calls share its token, connections and pacing.
+type Client struct {
+	baseURL    string
+	apiVersion string
+	userAgent  string
+	http       *retryablehttp.Client
+	tokens     TokenSource
+	maxBody    int64
+	logger     Logger
+}
+
+// ValidateBaseURL accepts https URLs, and plain http only for loopback hosts
+// (so a local fake tenant works and a typo never sends a secret in clear).
+func ValidateBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", raw, err)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q has no host; expected a URL such as https://acme.api.identitynow.com", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q must not carry credentials, a query or a fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q uses plain http; use https (plain http is allowed only for loopback hosts such as 127.0.0.1 and localhost)", raw)
+	default:
+		return fmt.Errorf("%q has scheme %q; use https", raw, u.Scheme)
+	}
+}
+
+// IsLoopbackHost reports whether host is localhost or in 127.0.0.0/8 or ::1.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// New checks cfg and builds a Client. It makes no request: the first token
+// is fetched by the first API call.
+func New(cfg Config) (*Client, error) {
+	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	version := cfg.APIVersion
+	if version == "" {
+		version = APIVersionV1
+	}
+	if !slices.Contains(APIVersions, version) {
+		return nil, fmt.Errorf("API version %q is not supported; use one of %s", version, strings.Join(APIVersions, ", "))
+	}
+	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case hasClient && cfg.AccessToken != "":
+		return nil, errors.New("both client credentials and an access token are set; set one of them")
+	case cfg.AccessToken == "" && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return nil, errors.New("no credentials: set a client id and client secret, or an access token")
+	}
+	setDefaults(&cfg)
+
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = cleanhttp.DefaultPooledClient()
+	} else {
+		copied := *hc
+		hc = &copied
+	}
+	var limiter *rate.Limiter
+	if cfg.RateLimit > 0 {
+		limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), cfg.RateBurst)
+	}
+	base := hc.Transport
+	if base == nil {
+		base = cleanhttp.DefaultPooledTransport()
+	}
+	hc.Transport = &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger}
+	hc.Timeout = cfg.RequestTimeout
+	hc.CheckRedirect = sameOriginRedirects
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = hc
+	rc.Logger = nil // exchanges are logged by pacedLoggingTransport
+	rc.RetryMax = cfg.RetryMax
+	rc.RetryWaitMin = cfg.RetryWaitMin
+	rc.RetryWaitMax = cfg.RetryWaitMax
+	rc.Backoff = backoff
+	rc.CheckRetry = retryablehttp.DefaultRetryPolicy
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+
+	baseURL := strings.TrimRight(cfg.BaseURL, "/")
+	c := &Client{
+		baseURL:    baseURL,
+		apiVersion: version,
+		userAgent:  cfg.UserAgent,
+		http:       rc,
+		maxBody:    cfg.MaxBodyBytes,
+		logger:     cfg.Logger,
+	}
+	if cfg.AccessToken != "" {
+		c.tokens = staticToken(cfg.AccessToken)
+	} else {
+		c.tokens = newClientCredentials(baseURL, cfg.ClientID, cfg.ClientSecret, rc.StandardClient())
+	}
+	return c, nil
+}
+
+func setDefaults(cfg *Config) {
+	if cfg.RetryMax == 0 {
+		cfg.RetryMax = DefaultRetryMax
+	}
+	if cfg.RetryMax < 0 {
+		cfg.RetryMax = 0
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.RateBurst <= 0 {
+		cfg.RateBurst = DefaultRateBurst
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+}
+
+// APIVersion is the version this client calls.
+func (c *Client) APIVersion() string { return c.apiVersion }
+
+// sameOriginRedirects refuses redirects to another scheme or host, so the
+// bearer token is never sent anywhere but the configured tenant.
+func sameOriginRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+		return fmt.Errorf("refusing a redirect from %s://%s to %s://%s: the token is only sent to the configured tenant", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
+}
+
+// backoff honours the tenant's Retry-After (seconds or an HTTP date) on 429
+// and 503, and otherwise backs off exponentially with full jitter, so many
+// concurrent reads that hit a 5xx do not come back in lockstep.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.Header.Get("Retry-After") != "" &&
+		(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+	}
+	ceiling := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
+	return minWait/2 + rand.N(ceiling-minWait/2+1)
+}
+
+// attemptsKey holds a *atomic.Int32 counting the attempts of one call.
+type attemptsKey struct{}
+
+// pacedLoggingTransport waits for the rate limiter before every attempt
+// (retries included) and logs one line per exchange: method, path, status,
+// attempt and duration. It never logs headers or bodies.
+type pacedLoggingTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+	logger  Logger
+}
+
+func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if t.limiter != nil {
+		if err := t.limiter.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	attempt := int32(1)
+	if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
+		attempt = n.Add(1)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	if t.logger != nil {
+		fields := map[string]any{
+			"http_method":  req.Method,
+			"http_path":    req.URL.Path,
+			"attempt":      attempt,
+			"duration_ms":  time.Since(start).Milliseconds(),
+		}
+		if err != nil {
+			fields["error"] = err.Error()
+		} else {
+			fields["http_status"] = resp.StatusCode
+			if ra := resp.Header.Get("Retry-After"); ra != "" {
+				fields["retry_after"] = ra
+			}
+		}
+		t.logger.Debug(ctx, "SailPoint API exchange", fields)
+	}
+	return resp, err
+}
+
+// get sends a GET to path (already escaped) with the bearer token and
+// returns the status, headers and body of a 2xx answer. Other answers become
+// an *APIError, a failed exchange a *TransportError.
+func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.Response, []byte, error) {
+	target := c.baseURL + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	attempts := new(atomic.Int32)
+	callCtx := context.WithValue(ctx, attemptsKey{}, attempts)
+	start := time.Now()
+
+	for refreshed := false; ; refreshed = true {
+		token, err := c.tokens.Token(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		req, err := retryablehttp.NewRequestWithContext(callCtx, http.MethodGet, target, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("building the request for %s: %w", path, err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "application/json")
+		if c.userAgent != "" {
+			req.Header.Set("User-Agent", c.userAgent)
+		}
+		if slices.Contains(experimentalVersions, c.apiVersion) {
+			req.Header.Set("X-SailPoint-Experimental", "true")
+		}
+
+		resp, doErr := c.http.Do(req)
+		if resp == nil {
+			if doErr == nil {
+				doErr = errors.New("no response")
+			}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				doErr = ctxErr
+			}
+			return nil, nil, &TransportError{Method: http.MethodGet, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
+		}
+		body, err := c.readBody(resp, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		// A cached token can be refused before its expiry (revoked, clock
+		// skew): fetch a fresh one and try once more.
+		if resp.StatusCode == http.StatusUnauthorized && !refreshed && c.tokens.Invalidate(token) {
+			continue
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil, nil, newAPIError(http.MethodGet, path, resp.StatusCode, resp.Header, body, int(attempts.Load()))
+		}
+		return resp, body, nil
+	}
+}
+
+func (c *Client) readBody(resp *http.Response, path string) ([]byte, error) {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, &TransportError{Method: http.MethodGet, Path: path, Attempts: 1, Err: fmt.Errorf("reading the response body: %w", err)}
+	}
+	if int64(len(body)) > c.maxBody {
+		return nil, &BodyTooLargeError{Method: http.MethodGet, Path: path, Limit: c.maxBody}
+	}
+	return body, nil
+}
+
+// decodeJSON decodes a 2xx body into out. Unknown fields are ignored, so a
+// tenant newer than this client does not break it.
+func decodeJSON(resp *http.Response, path string, body []byte, out any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err := dec.Decode(out)
+	if err == nil && dec.More() {
+		err = errors.New("unexpected data after the JSON document")
+	}
+	if err == nil {
+		return nil
+	}
+	snippet := string(body)
+	if len(snippet) > 120 {
+		snippet = snippet[:120]
+	}
+	return &DecodeError{
+		Method:      http.MethodGet,
+		Path:        path,
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Err:         err,
+		Snippet:     snippet,
+	}
+}

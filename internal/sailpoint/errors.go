@@ -1,0 +1,199 @@
+package sailpoint
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// APIError is a non-2xx answer from the tenant. It carries what the spec's
+// error bodies hold, so callers can tell the user what the tenant said:
+//   - ErrorResponseDto (400, 403, 404, 500): detailCode, trackingId, messages, causes
+//   - {"error": "..."} (401)
+//   - {"message": "..."} (429)
+type APIError struct {
+	Method     string
+	Path       string // the request path, never the query or host
+	StatusCode int
+	DetailCode string
+	TrackingID string
+	// Messages are the texts of the tenant's messages, causes and
+	// error/message fields, in that order, without duplicates.
+	Messages []string
+	// RetryAfter is the tenant's Retry-After header on a 429 or 503, as sent.
+	RetryAfter string
+	// Attempts is how many times the request was sent before giving up.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.DetailCode != "" {
+		fmt.Fprintf(&b, " (%s)", e.DetailCode)
+	}
+	if len(e.Messages) > 0 {
+		fmt.Fprintf(&b, ": %s", strings.Join(e.Messages, "; "))
+	}
+	if e.TrackingID != "" {
+		fmt.Fprintf(&b, " [trackingId %s]", e.TrackingID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// Message is the tenant's own text, or "" when it sent none.
+func (e *APIError) Message() string { return strings.Join(e.Messages, "; ") }
+
+// ErrorResponse is the spec's ErrorResponseDto, plus the single-field bodies
+// the spec documents for 401 ("error") and 429 ("message").
+type ErrorResponse struct {
+	DetailCode string            `json:"detailCode"`
+	TrackingID string            `json:"trackingId"`
+	Messages   []ErrorMessageDto `json:"messages"`
+	Causes     []ErrorMessageDto `json:"causes"`
+	Error      string            `json:"error"`
+	Message    string            `json:"message"`
+}
+
+// ErrorMessageDto is one localized error text.
+type ErrorMessageDto struct {
+	Locale       *string `json:"locale"`
+	LocaleOrigin *string `json:"localeOrigin"`
+	Text         string  `json:"text"`
+}
+
+// DecodeErrorBody fills what it can from an error body. Bodies that are not
+// JSON, or JSON of another shape, leave the fields empty: the status alone
+// still makes a useful error.
+func DecodeErrorBody(body []byte) ErrorResponse {
+	var er ErrorResponse
+	if err := json.Unmarshal(body, &er); err != nil {
+		return ErrorResponse{}
+	}
+	return er
+}
+
+func newAPIError(method, path string, status int, header http.Header, body []byte, attempts int) *APIError {
+	er := DecodeErrorBody(body)
+	e := &APIError{
+		Method:     method,
+		Path:       path,
+		StatusCode: status,
+		DetailCode: er.DetailCode,
+		TrackingID: er.TrackingID,
+		Attempts:   attempts,
+	}
+	if header != nil {
+		e.RetryAfter = header.Get("Retry-After")
+	}
+	seen := map[string]bool{}
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			e.Messages = append(e.Messages, s)
+		}
+	}
+	for _, m := range er.Messages {
+		add(m.Text)
+	}
+	for _, m := range er.Causes {
+		add(m.Text)
+	}
+	add(er.Error)
+	add(er.Message)
+	return e
+}
+
+// IsNotFound reports whether err is the tenant's 404.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// DecodeError means the tenant answered 2xx with a body that is not the
+// JSON the spec describes.
+type DecodeError struct {
+	Method      string
+	Path        string
+	StatusCode  int
+	ContentType string
+	Err         error
+	// Snippet is the start of the body, to help tell an HTML error page or a
+	// proxy's answer from a truncated response.
+	Snippet string
+}
+
+func (e *DecodeError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not a valid TaskStatus JSON document (%s): %v", e.Method, e.Path, e.StatusCode, ct, e.Err)
+	if e.Snippet != "" {
+		msg += fmt.Sprintf("; the body starts with %q", e.Snippet)
+	}
+	return msg
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// BodyTooLargeError means a response body was larger than the client accepts.
+type BodyTooLargeError struct {
+	Method string
+	Path   string
+	Limit  int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("%s %s: the response body is larger than the %d bytes this client accepts", e.Method, e.Path, e.Limit)
+}
+
+// TransportError means no HTTP answer arrived: the connection failed, timed
+// out, or the context was cancelled. Err is the last cause.
+type TransportError struct {
+	Method   string
+	Path     string
+	Attempts int
+	Elapsed  time.Duration
+	Err      error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: no answer from the tenant after %d attempt(s) in %s: %v", e.Method, e.Path, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// TokenError means the token endpoint refused or failed the client
+// credentials exchange. It never carries the credentials.
+type TokenError struct {
+	StatusCode int    // 0 when no HTTP answer arrived
+	Code       string // the OAuth error code, such as invalid_client
+	Detail     string // the endpoint's description or error text
+	Err        error
+}
+
+func (e *TokenError) Error() string {
+	if e.StatusCode == 0 {
+		return fmt.Sprintf("requesting an access token: %v", e.Err)
+	}
+	msg := fmt.Sprintf("requesting an access token: HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		msg += ": " + e.Code
+	}
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+func (e *TokenError) Unwrap() error { return e.Err }

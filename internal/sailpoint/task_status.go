@@ -1,0 +1,162 @@
+package sailpoint
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// Completion statuses the spec lists. The API may add others; callers must
+// accept any string.
+const (
+	CompletionStatusSuccess    = "SUCCESS"
+	CompletionStatusWarning    = "WARNING"
+	CompletionStatusError      = "ERROR"
+	CompletionStatusTerminated = "TERMINATED"
+	CompletionStatusTempError  = "TEMPERROR"
+)
+
+// CompletionStatuses lists the values the spec documents.
+var CompletionStatuses = []string{
+	CompletionStatusSuccess, CompletionStatusWarning, CompletionStatusError,
+	CompletionStatusTerminated, CompletionStatusTempError,
+}
+
+// TaskStatus is the spec's TaskStatus. Every field the spec marks nullable,
+// and every field a tenant might leave out, is a pointer or raw JSON, so
+// "absent or null" stays distinguishable from "empty". Enum-typed fields are
+// plain strings: an unknown value is kept, not refused.
+type TaskStatus struct {
+	ID                    string                 `json:"id"`
+	Type                  *string                `json:"type"`
+	UniqueName            *string                `json:"uniqueName"`
+	Description           *string                `json:"description"`
+	ParentName            *string                `json:"parentName"`
+	Launcher              *string                `json:"launcher"`
+	Target                *Target                `json:"target"`
+	Created               *string                `json:"created"`
+	Modified              *string                `json:"modified"`
+	Launched              *string                `json:"launched"`
+	Completed             *string                `json:"completed"`
+	CompletionStatus      *string                `json:"completionStatus"`
+	Messages              []TaskStatusMessage    `json:"messages"`
+	Returns               []TaskReturnDetails    `json:"returns"`
+	Attributes            json.RawMessage        `json:"attributes"`
+	Progress              *string                `json:"progress"`
+	PercentComplete       *json.Number           `json:"percentComplete"`
+	TaskDefinitionSummary *TaskDefinitionSummary `json:"taskDefinitionSummary"`
+}
+
+// Target is what the task works on, such as a source.
+type Target struct {
+	ID   *string `json:"id"`
+	Type *string `json:"type"`
+	Name *string `json:"name"`
+}
+
+// TaskStatusMessage is one message of a task.
+type TaskStatusMessage struct {
+	Type          *string           `json:"type"`
+	LocalizedText *LocalizedMessage `json:"localizedText"`
+	Key           *string           `json:"key"`
+	// Parameters is the raw JSON array, or nil when the API sent null or
+	// left it out.
+	Parameters json.RawMessage `json:"parameters"`
+}
+
+// LocalizedMessage is a message in one locale.
+type LocalizedMessage struct {
+	Locale  *string `json:"locale"`
+	Message *string `json:"message"`
+}
+
+// TaskReturnDetails names one return value of a task.
+type TaskReturnDetails struct {
+	Name          *string `json:"name"`
+	AttributeName *string `json:"attributeName"`
+}
+
+// TaskDefinitionSummary describes the kind of task.
+type TaskDefinitionSummary struct {
+	ID          *string         `json:"id"`
+	UniqueName  *string         `json:"uniqueName"`
+	Description *string         `json:"description"`
+	ParentName  *string         `json:"parentName"`
+	Executor    *string         `json:"executor"`
+	Arguments   json.RawMessage `json:"arguments"`
+}
+
+// IsFinished reports whether the task has ended. The tenant writes
+// completed and completionStatus separately, so both must be set.
+func (t *TaskStatus) IsFinished() bool {
+	return t.Completed != nil && *t.Completed != "" && t.CompletionStatus != nil && *t.CompletionStatus != ""
+}
+
+// ValidateTaskID refuses ids that could not name a single task or would
+// change the request path: empty or blank, surrounding white space, '/', '?',
+// '#', '%', "..", and control characters.
+func ValidateTaskID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("the task id is empty")
+	case strings.TrimSpace(id) == "":
+		return errors.New("the task id is blank")
+	case strings.TrimSpace(id) != id:
+		return fmt.Errorf("the task id %q has leading or trailing white space", id)
+	case strings.Contains(id, ".."):
+		return fmt.Errorf("the task id %q contains \"..\"", id)
+	}
+	for _, r := range id {
+		switch {
+		case r == '/' || r == '?' || r == '#' || r == '%':
+			return fmt.Errorf("the task id %q contains %q, which no task id has", id, r)
+		case unicode.IsControl(r) || r == unicode.ReplacementChar:
+			return fmt.Errorf("the task id %q contains a control or invalid character", id)
+		}
+	}
+	return nil
+}
+
+// TaskStatusPath is the request path of one task for an API version.
+func TaskStatusPath(version, id string) string {
+	return TaskStatusListPath(version) + "/" + url.PathEscape(id)
+}
+
+// TaskStatusListPath is the request path of the task list for an API version.
+func TaskStatusListPath(version string) string {
+	if version == APIVersionV1 || version == "" {
+		return "/task-status/v1"
+	}
+	return "/" + version + "/task-status"
+}
+
+// GetTaskStatus reads one task by id. A 404 (no such task, or one older
+// than 90 days) is an *APIError for which IsNotFound is true.
+func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, error) {
+	if err := ValidateTaskID(id); err != nil {
+		return nil, err
+	}
+	path := TaskStatusPath(c.apiVersion, id)
+	resp, body, err := c.get(ctx, path, nil)
+	if err != nil {
+		return nil, err
+	}
+	var ts TaskStatus
+	if err := decodeJSON(resp, path, body, &ts); err != nil {
+		return nil, err
+	}
+	return &ts, nil
+}
+
+// DecodeTaskStatus decodes one TaskStatus document, as GetTaskStatus does.
+func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
+	var ts TaskStatus
+	if err := json.Unmarshal(data, &ts); err != nil {
+		return nil, err
+	}
+	return &ts, nil
+}
