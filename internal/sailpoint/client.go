@@ -281,10 +281,10 @@ func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, er
 	resp, err := t.next.RoundTrip(req)
 	if t.logger != nil {
 		fields := map[string]any{
-			"http_method":  req.Method,
-			"http_path":    req.URL.Path,
-			"attempt":      attempt,
-			"duration_ms":  time.Since(start).Milliseconds(),
+			"http_method": req.Method,
+			"http_path":   req.URL.Path,
+			"attempt":     attempt,
+			"duration_ms": time.Since(start).Milliseconds(),
 		}
 		if err != nil {
 			fields["error"] = err.Error()

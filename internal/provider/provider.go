@@ -1,0 +1,310 @@
+// Package provider is the Terraform provider for SailPoint Identity Security
+// Cloud. It holds framework code only: the API client is internal/sailpoint.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
+)
+
+// Environment variables read when an argument is not set, the same the
+// SailPoint CLI and SDKs read.
+const (
+	EnvBaseURL      = "SAIL_BASE_URL"
+	EnvClientID     = "SAIL_CLIENT_ID"
+	EnvClientSecret = "SAIL_CLIENT_SECRET"
+	EnvAccessToken  = "SAIL_ACCESS_TOKEN"
+	EnvAPIVersion   = "SAIL_API_VERSION"
+)
+
+var _ provider.Provider = (*sailpointProvider)(nil)
+
+type sailpointProvider struct {
+	version string
+}
+
+// New returns a factory for the provider at a version (set by ldflags).
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &sailpointProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	BaseURL      types.String `tfsdk:"base_url"`
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	AccessToken  types.String `tfsdk:"access_token"`
+	APIVersion   types.String `tfsdk:"api_version"`
+}
+
+// providerData is what Configure hands to data sources.
+type providerData struct {
+	client *sailpoint.Client
+	// secrets are masked from every log line a data source writes.
+	secrets []string
+}
+
+func (p *sailpointProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "sailpoint"
+	resp.Version = p.version
+}
+
+func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads task statuses from SailPoint Identity Security Cloud (ISC), so a pipeline can " +
+			"wait for an aggregation or identity refresh and gate on how it finished. Authenticate with client " +
+			"credentials (an API client or a personal access token) or with an access token you already hold.",
+		Attributes: map[string]schema.Attribute{
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "The tenant's API base URL, such as `https://acme.api.identitynow.com`. Falls back to " +
+					"`" + EnvBaseURL + "`. Must be `https`; plain `http` is accepted only for loopback hosts " +
+					"(`127.0.0.0/8`, `::1`, `localhost`).",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The client id of an API client or personal access token. Falls back to `" + EnvClientID + "`.",
+				Optional:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("access_token")),
+				},
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "The client secret that goes with `client_id`. Falls back to `" + EnvClientSecret + "`. " +
+					"Never stored in state or written to logs.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("access_token")),
+				},
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "A bearer token used as is, for pipelines that already hold one, instead of " +
+					"`client_id` and `client_secret`. Falls back to `" + EnvAccessToken + "`. The provider cannot " +
+					"refresh it: it must stay valid for the whole run.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"api_version": schema.StringAttribute{
+				MarkdownDescription: "Which API version to call: `v1` (the default, `/task-status/v1/{id}`), or one of the " +
+					"older collection versions `v2026`, `v2025`, `v2024`, `beta` (`/{version}/task-status/{id}`). " +
+					"Falls back to `" + EnvAPIVersion + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(sailpoint.APIVersions...)},
+			},
+		},
+	}
+}
+
+// setting is an argument's value, or its environment variable's when the
+// argument is null. unknown is true when the value is known only after apply.
+func setting(v types.String, env string) (value string, unknown bool) {
+	if v.IsUnknown() {
+		return "", true
+	}
+	if !v.IsNull() {
+		return v.ValueString(), false
+	}
+	return os.Getenv(env), false
+}
+
+func (p *sailpointProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	baseURL, u1 := setting(cfg.BaseURL, EnvBaseURL)
+	clientID, u2 := setting(cfg.ClientID, EnvClientID)
+	clientSecret, u3 := setting(cfg.ClientSecret, EnvClientSecret)
+	accessToken, u4 := setting(cfg.AccessToken, EnvAccessToken)
+	apiVersion, u5 := setting(cfg.APIVersion, EnvAPIVersion)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty(clientSecret, accessToken)...)
+	ctx = tflog.MaskMessageStrings(ctx, nonEmpty(clientSecret, accessToken)...)
+
+	if u1 || u2 || u3 || u4 || u5 {
+		// Data sources that depend on this configuration are read once it is
+		// known; do not fail a plan over it.
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		tflog.Debug(ctx, "SailPoint provider configuration is not yet known; not configuring a client")
+		return
+	}
+
+	missing := configProblems(baseURL, clientID, clientSecret, accessToken, apiVersion)
+	for _, m := range missing {
+		resp.Diagnostics.AddAttributeError(path.Root(m.attr), m.summary, m.detail)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	userAgent := fmt.Sprintf("terraform-provider-sailpoint/%s (+https://registry.terraform.io/providers/isc-community/sailpoint)", p.version)
+	if req.TerraformVersion != "" {
+		userAgent += " Terraform/" + req.TerraformVersion
+	}
+	client, err := sailpoint.New(sailpoint.Config{
+		BaseURL:      baseURL,
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+		AccessToken:  accessToken,
+		APIVersion:   apiVersion,
+		UserAgent:    userAgent,
+		Logger:       tflogLogger{},
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid SailPoint provider configuration", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "SailPoint provider configured", map[string]any{
+		"base_url":    baseURL,
+		"api_version": client.APIVersion(),
+		"auth":        map[bool]string{true: "access_token", false: "client_credentials"}[accessToken != ""],
+	})
+	data := &providerData{client: client, secrets: nonEmpty(clientSecret, accessToken)}
+	resp.DataSourceData = data
+}
+
+type configProblem struct{ attr, summary, detail string }
+
+// configProblems checks the merged configuration (arguments, then the
+// environment) and names what is missing or extra.
+func configProblems(baseURL, clientID, clientSecret, accessToken, apiVersion string) []configProblem {
+	var out []configProblem
+	if baseURL == "" {
+		out = append(out, configProblem{"base_url", "Missing SailPoint base URL",
+			"Set base_url in the provider block or the " + EnvBaseURL + " environment variable to your tenant's API URL, such as https://acme.api.identitynow.com."})
+	} else if err := sailpoint.ValidateBaseURL(baseURL); err != nil {
+		out = append(out, configProblem{"base_url", "Invalid SailPoint base URL", "The base URL " + err.Error() + "."})
+	}
+	if apiVersion != "" && !slices.Contains(sailpoint.APIVersions, apiVersion) {
+		out = append(out, configProblem{"api_version", "Unsupported SailPoint API version",
+			fmt.Sprintf("api_version (or %s) is %q; use one of %s.", EnvAPIVersion, apiVersion, strings.Join(sailpoint.APIVersions, ", "))})
+	}
+	hasClient := clientID != "" || clientSecret != ""
+	switch {
+	case accessToken != "" && hasClient:
+		out = append(out, configProblem{"access_token", "Conflicting SailPoint credentials",
+			"Both an access token and client credentials are set (in the provider block or the " + EnvAccessToken + ", " +
+				EnvClientID + " and " + EnvClientSecret + " environment variables). Set either access_token, or client_id and client_secret."})
+	case accessToken == "" && !hasClient:
+		out = append(out, configProblem{"client_id", "Missing SailPoint credentials",
+			"Set client_id and client_secret (or " + EnvClientID + " and " + EnvClientSecret + ") to an API client or personal " +
+				"access token with the idn:task-management:read scope, or set access_token (or " + EnvAccessToken + ")."})
+	case accessToken == "" && clientID == "":
+		out = append(out, configProblem{"client_id", "Missing SailPoint client id",
+			"client_secret is set but client_id is not. Set client_id or " + EnvClientID + "."})
+	case accessToken == "" && clientSecret == "":
+		out = append(out, configProblem{"client_secret", "Missing SailPoint client secret",
+			"client_id is set but client_secret is not. Set client_secret or " + EnvClientSecret + "."})
+	}
+	return out
+}
+
+func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewTaskStatusDataSource,
+	}
+}
+
+// tflogLogger writes the client's exchange lines through tflog, so they
+// follow TF_LOG and the masking set on the context.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+// configuredData takes what Configure handed out; nil means the provider's
+// configuration was not known yet.
+func configuredData(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", v))
+		return nil
+	}
+	return data
+}
+
+// requireClient reports whether the provider has a client, and explains
+// why not when it has none.
+func requireClient(data *providerData, diags *diag.Diagnostics) bool {
+	if data != nil && data.client != nil {
+		return true
+	}
+	diags.AddError("SailPoint provider not configured",
+		"The provider's configuration (base_url, credentials or api_version) depends on values known only after apply, "+
+			"so the data source cannot be read yet. Give the provider values known at plan time, or apply the resources "+
+			"they come from first (terraform apply -target=...).")
+	return false
+}
+
+// maskSecrets hides the configured secrets from every log line written
+// with ctx, whatever field or message they might end up in.
+func (d *providerData) maskSecrets(ctx context.Context) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
+	return tflog.MaskMessageStrings(ctx, d.secrets...)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// baseURLValidator applies sailpoint.ValidateBaseURL to a configured value;
+// unknown and null values pass (the environment may still supply one).
+type baseURLValidator struct{}
+
+func (baseURLValidator) Description(context.Context) string {
+	return "must be an https URL, or http for a loopback host"
+}
+
+func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := sailpoint.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SailPoint base URL", "The base URL "+err.Error()+".")
+	}
+}

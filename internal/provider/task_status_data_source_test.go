@@ -1,0 +1,390 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+)
+
+const taskAddr = "data.sailpoint_task_status.test"
+
+func taskConfig(ft *faketenant.Tenant, id string, providerExtra ...string) string {
+	return providerConfig(ft, providerExtra...) + fmt.Sprintf(`
+data "sailpoint_task_status" "test" {
+  id = %q
+}
+`, id)
+}
+
+func expect(path string, v knownvalue.Check) statecheck.StateCheck {
+	p := tfjsonpath.New(path)
+	return statecheck.ExpectKnownValue(taskAddr, p, v)
+}
+
+func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
+
+var null = knownvalue.Null()
+
+// A finished aggregation with every field set: every attribute is checked.
+func TestAccTaskStatus_complete(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: taskConfig(ft, faketenant.CompleteTaskID) + `
+output "identity_count" {
+  value = data.sailpoint_task_status.test.attributes.identityCount
+}
+output "first_parameter_value" {
+  value = jsondecode(data.sailpoint_task_status.test.messages[0].parameters)[0].value
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("id", str(faketenant.CompleteTaskID)),
+				expect("type", str("QUARTZ")),
+				expect("unique_name", str("Cloud Account Aggregation")),
+				expect("description", str("Aggregate from the specified application")),
+				expect("parent_name", str("Cloud Account Aggregation")),
+				expect("launcher", str("sweep")),
+				expect("target", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":   str("c6dc37bf508149b28ce5b7d90ca4bbf9"),
+					"type": str("APPLICATION"),
+					"name": str("Active Directory [source]"),
+				})),
+				expect("created", str("2026-11-27T09:14:05.012Z")),
+				expect("modified", str("2026-11-27T09:21:47.530Z")),
+				expect("launched", str("2026-11-27T09:14:06.120Z")),
+				expect("completed", str("2026-11-27T09:21:47.528Z")),
+				expect("completion_status", str("SUCCESS")),
+				expect("messages", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type": str("INFO"),
+						"key":  str("aggregation.completed"),
+						"localized_text": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"locale":  str("en-US"),
+							"message": str("Aggregation completed: 1024 accounts scanned"),
+						}),
+						"parameters": str(`[{"name":"accountsScanned","value":1024},"Active Directory"]`),
+					}),
+				})),
+				expect("returns", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": str("Accounts scanned"), "attribute_name": str("total")}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": str("Identities created"), "attribute_name": str("identityCount")}),
+				})),
+				expect("attributes", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"identityCount":        knownvalue.Int64Exact(12),
+					"total":                knownvalue.Int64Exact(1024),
+					"appId":                str("c6dc37bf508149b28ce5b7d90ca4bbf9"),
+					"optimizedAggregation": knownvalue.Bool(true),
+					"sources":              knownvalue.ListExact([]knownvalue.Check{str("Active Directory"), str("Workday")}),
+					"details":              knownvalue.ObjectExact(map[string]knownvalue.Check{"deleted": knownvalue.Int64Exact(0), "ratio": knownvalue.Float64Exact(0.25)}),
+				})),
+				expect("progress", str("Completed")),
+				expect("percent_complete", knownvalue.Int64Exact(100)),
+				expect("task_definition_summary", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":          str("2c91808475b4334b0175e1dff64b63c5"),
+					"unique_name": str("Cloud Account Aggregation"),
+					"description": str("Aggregates from the specified application."),
+					"parent_name": str("Cloud Account Aggregation"),
+					"executor":    str("sailpoint.task.ServiceTaskExecutor"),
+					"arguments": knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"mantisExecutor":  str("com.sailpoint.mantis.sources.task.AccountAggregationTask"),
+						"eventClassesCsv": str("sailpoint.thunderbolt.events.AggregationEvents"),
+						"serviceClass":    str("sailpoint.thunderbolt.service.AggregationService"),
+						"serviceMethod":   str("accountAggregationTask"),
+					}),
+				})),
+				statecheck.ExpectKnownOutputValue("identity_count", knownvalue.Int64Exact(12)),
+				statecheck.ExpectKnownOutputValue("first_parameter_value", knownvalue.Int64Exact(1024)),
+			},
+		}},
+	})
+}
+
+// A queued task: every nullable field of the spec is null, and stays null.
+func TestAccTaskStatus_nullsStayNull(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: taskConfig(ft, faketenant.RunningNullsTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("type", str("QUEUED_TASK")),
+				expect("unique_name", str("Identity Refresh")),
+				expect("description", str("Refresh identities")),
+				expect("parent_name", null),
+				expect("launcher", str("system")),
+				expect("target", null),
+				expect("created", str("2026-11-28T08:00:00.000Z")),
+				expect("modified", null),
+				expect("launched", null),
+				expect("completed", null),
+				expect("completion_status", null),
+				expect("messages", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type":           str("INFO"),
+						"key":            str("task.queued"),
+						"localized_text": null,
+						"parameters":     null,
+					}),
+				})),
+				expect("returns", knownvalue.ListSizeExact(0)),
+				expect("attributes", knownvalue.ObjectExact(map[string]knownvalue.Check{})),
+				expect("progress", null),
+				expect("percent_complete", knownvalue.Int64Exact(0)),
+				expect("task_definition_summary", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":          str("2c9180835d2e5168015d32f890ca1581"),
+					"unique_name": str("Identity Refresh"),
+					"description": null,
+					"parent_name": str("Identity Refresh"),
+					"executor":    null,
+					"arguments":   knownvalue.ObjectExact(map[string]knownvalue.Check{}),
+				})),
+			},
+		}},
+	})
+}
+
+// A failed aggregation: the error and warning messages are readable, the
+// target's null type stays null, and the absent summary is null.
+func TestAccTaskStatus_failed(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: taskConfig(ft, faketenant.FailedTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("type", str("QPOC")),
+				expect("completion_status", str("ERROR")),
+				expect("target", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id": str("2c9180835d2e5168015d32f890ca1581"), "type": null, "name": str("Workday [source]"),
+				})),
+				expect("created", str("2026-11-26T22:00:00Z")),
+				expect("completed", str("2026-11-26T22:03:10Z")),
+				expect("messages", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type": str("ERROR"),
+						"key":  str("sailpoint.connector.ConnectorException"),
+						"localized_text": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"locale":  str("en-US"),
+							"message": str("Connection refused: connector host workday-vm.acme.local:443 did not answer"),
+						}),
+						"parameters": str(`["workday-vm.acme.local:443"]`),
+					}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type": str("WARN"),
+						"key":  str("aggregation.partial"),
+						"localized_text": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"locale":  str("en-US"),
+							"message": str("Aggregation stopped after 0 of 5120 accounts"),
+						}),
+						"parameters": str(`[]`),
+					}),
+				})),
+				expect("returns", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": str("Accounts scanned"), "attribute_name": str("total")}),
+				})),
+				expect("progress", str("Failed")),
+				expect("percent_complete", knownvalue.Int64Exact(12)),
+				expect("task_definition_summary", null),
+			},
+		}},
+	})
+}
+
+// A task newer than the spec: unknown fields are ignored and unknown enum
+// values pass through.
+func TestAccTaskStatus_beyondSpec(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: taskConfig(ft, faketenant.BeyondSpecTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("type", str("CLOUD_ACCOUNT_AGGREGATION")),
+				expect("completion_status", str("PARTIAL_SUCCESS")),
+				expect("target", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id": str("b4e1a0f2c3d94e5f8a7b6c5d4e3f2a1b"), "type": str("MACHINE_IDENTITY"), "name": str("AWS [source]"),
+				})),
+				expect("messages", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type": str("NOTICE"),
+						"key":  str("aggregation.partial"),
+						"localized_text": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"locale": str("de-DE"), "message": str("Teilweise abgeschlossen"),
+						}),
+						"parameters": str(`[{"skipped":3}]`),
+					}),
+				})),
+				expect("attributes", knownvalue.ObjectExact(map[string]knownvalue.Check{"machineIdentityCount": knownvalue.Int64Exact(77)})),
+				expect("progress", str("Done with notices")),
+				expect("task_definition_summary", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"unique_name": str("Machine Identity Aggregation"),
+					"arguments":   knownvalue.ObjectExact(map[string]knownvalue.Check{}),
+				})),
+			},
+		}},
+	})
+}
+
+// Each API version reads from its own path; v2024, v2025 and v2026 carry
+// the experimental header, the others do not. One data source costs one GET.
+func TestAccTaskStatus_apiVersions(t *testing.T) {
+	for _, tc := range []struct {
+		version, path string
+		experimental  bool
+	}{
+		{"v1", "/task-status/v1/", false},
+		{"v2026", "/v2026/task-status/", true},
+		{"v2025", "/v2025/task-status/", true},
+		{"v2024", "/v2024/task-status/", true},
+		{"beta", "/beta/task-status/", false},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			ft := newTenant(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					PreConfig: ft.ResetLog,
+					Config:    taskConfig(ft, faketenant.FailedTaskID, fmt.Sprintf("api_version = %q", tc.version)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						expect("completion_status", str("ERROR")),
+					},
+					Check: func(*terraform.State) error {
+						for _, r := range ft.Requests() {
+							if !faketenant.IsTaskGet(r) {
+								continue
+							}
+							if r.Path != tc.path+faketenant.FailedTaskID {
+								return fmt.Errorf("GET %s, want %s%s", r.Path, tc.path, faketenant.FailedTaskID)
+							}
+							if got := r.Header.Get("X-SailPoint-Experimental") == "true"; got != tc.experimental {
+								return fmt.Errorf("X-SailPoint-Experimental sent = %v, want %v", got, tc.experimental)
+							}
+							if ua := r.Header.Get("User-Agent"); !regexp.MustCompile(`^terraform-provider-sailpoint/test .* Terraform/\d+\.\d+`).MatchString(ua) {
+								return fmt.Errorf("User-Agent %q", ua)
+							}
+							if r.Header.Get("Accept") != "application/json" {
+								return fmt.Errorf("Accept %q", r.Header.Get("Accept"))
+							}
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+// Several data sources in one run share one token, and each costs exactly
+// one GET per Terraform command that reads it.
+func TestAccTaskStatus_requestFloor(t *testing.T) {
+	ft := newTenant(t)
+	config := providerConfig(ft)
+	ids := []string{faketenant.CompleteTaskID, faketenant.FailedTaskID, faketenant.RunningNullsTaskID, faketenant.BeyondSpecTaskID}
+	for i, id := range ids {
+		config += fmt.Sprintf("data \"sailpoint_task_status\" \"t%d\" {\n  id = %q\n}\n", i, id)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				tokens := ft.Count(faketenant.IsToken)
+				gets := ft.Count(faketenant.IsTaskGet)
+				// The test framework runs plan and apply (and a refresh): each is
+				// one provider process with one token, reading each task once.
+				reads := ft.Reads(faketenant.CompleteTaskID)
+				t.Logf("%d data sources: %d token requests, %d GETs, each task read %d times", len(ids), tokens, gets, reads)
+				if reads == 0 || gets != reads*len(ids) {
+					return fmt.Errorf("%d GETs for %d data sources read %d times each", gets, len(ids), reads)
+				}
+				if tokens > reads {
+					return fmt.Errorf("%d token requests for %d provider runs: the token is not shared", tokens, reads)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccTaskStatus_errors(t *testing.T) {
+	ft := newTenant(t)
+	steps := []resource.TestStep{
+		{
+			Config:      taskConfig(ft, "2c91808a0000000000000000deadbeef"),
+			ExpectError: regexp.MustCompile(`(?s)Task status not found.*task "2c91808a0000000000000000deadbeef".*HTTP 404.*trackingId.*90 days`),
+		},
+		{
+			Config:      taskConfig(ft, faketenant.ExpiredTaskID),
+			ExpectError: regexp.MustCompile(`(?s)Task status not found.*90 days`),
+		},
+		{
+			Config:      taskConfig(ft, "../v3/sources"),
+			ExpectError: regexp.MustCompile(`(?s)Invalid task id.*contains`),
+		},
+		{
+			Config:      taskConfig(ft, "  "),
+			ExpectError: regexp.MustCompile(`(?s)Invalid task id.*blank`),
+		},
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	// Ids refused by validation never reach the tenant.
+	for _, r := range ft.Requests() {
+		if r.TaskID != "" && r.TaskID != "2c91808a0000000000000000deadbeef" && r.TaskID != faketenant.ExpiredTaskID {
+			t.Errorf("an invalid id reached the tenant: %s", r.Path)
+		}
+	}
+}
+
+func TestAccTaskStatus_serverErrors(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					ft.Inject(faketenant.Fault{Times: -1, Status: 403})
+				},
+				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				ExpectError: regexp.MustCompile(`(?s)Not allowed to read task statuses.*HTTP 403.*idn:task-management:read`),
+			},
+			{
+				PreConfig: func() {
+					ft.ClearFaults()
+					ft.Inject(faketenant.Fault{Times: -1, Status: 200, Body: `{"id": "x", "completionStatus": `})
+				},
+				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				ExpectError: regexp.MustCompile(`(?s)Unreadable answer from SailPoint.*not a valid TaskStatus JSON`),
+			},
+		},
+	})
+}
+
+func TestAccProvider_badCredentials(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sailpoint" {
+  base_url      = %q
+  client_id     = "wrong-id"
+  client_secret = "wrong-secret-value"
+}
+data "sailpoint_task_status" "test" {
+  id = %q
+}
+`, ft.URL(), faketenant.CompleteTaskID),
+			ExpectError: regexp.MustCompile(`(?s)SailPoint refused the client credentials.*HTTP 401.*invalid_client`),
+		}},
+	})
+}
