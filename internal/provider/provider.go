@@ -261,8 +261,8 @@ func requireClient(data *providerData, diags *diag.Diagnostics) bool {
 	}
 	diags.AddError("SailPoint provider not configured",
 		"The provider's configuration (base_url, credentials or api_version) depends on values known only after apply, "+
-			"so the data source cannot be read yet. Give the provider values known at plan time, or apply the resources "+
-			"they come from first (terraform apply -target=...).")
+			"and Terraform reads this data source while planning. Add depends_on = [<the resource those values come from>] "+
+			"to the data source, so Terraform reads it during apply, or give the provider values known at plan time.")
 	return false
 }
 

@@ -1,15 +1,24 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // protoV6ProviderFactories serve the provider in-process to the real
@@ -52,4 +61,143 @@ provider "sailpoint" {
   %s
 }
 `, ft.URL(), faketenant.DefaultClientID, faketenant.DefaultClientSecret, strings.Join(extra, "\n  "))
+}
+
+func dataOnly(id string) string {
+	return fmt.Sprintf("data \"sailpoint_task_status\" \"test\" {\n  id = %q\n}\n", id)
+}
+
+// SAIL_* variables configure the provider; a configured value wins.
+func TestAccProvider_environment(t *testing.T) {
+	ft := newTenant(t)
+	t.Setenv(EnvBaseURL, ft.URL())
+	t.Setenv(EnvClientID, faketenant.DefaultClientID)
+	t.Setenv(EnvClientSecret, faketenant.DefaultClientSecret)
+	t.Setenv(EnvAPIVersion, "v2024")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: ft.ResetLog,
+				Config:    "provider \"sailpoint\" {}\n" + dataOnly(faketenant.CompleteTaskID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("completion_status"), knownvalue.StringExact("SUCCESS")),
+				},
+				Check: func(*terraform.State) error { return lastGetPath(ft, "/v2024/task-status/"+faketenant.CompleteTaskID) },
+			},
+			{
+				PreConfig: ft.ResetLog,
+				Config:    "provider \"sailpoint\" {\n  api_version = \"beta\"\n}\n" + dataOnly(faketenant.CompleteTaskID),
+				Check:     func(*terraform.State) error { return lastGetPath(ft, "/beta/task-status/"+faketenant.CompleteTaskID) },
+			},
+		},
+	})
+}
+
+func lastGetPath(ft *faketenant.Tenant, want string) error {
+	var last string
+	for _, r := range ft.Requests() {
+		if faketenant.IsTaskGet(r) {
+			last = r.Path
+		}
+	}
+	if last != want {
+		return fmt.Errorf("GET %q, want %q", last, want)
+	}
+	return nil
+}
+
+// A pipeline that already holds a token uses it as is.
+func TestAccProvider_accessToken(t *testing.T) {
+	ft := newTenant(t)
+	token := fetchToken(t, ft)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: ft.ResetLog,
+			Config:    fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  access_token = %q\n}\n", ft.URL(), token) + dataOnly(faketenant.FailedTaskID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("completion_status"), knownvalue.StringExact("ERROR")),
+			},
+			Check: func(*terraform.State) error {
+				if n := ft.Count(faketenant.IsToken); n != 0 {
+					return fmt.Errorf("%d token requests with an access token configured", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func fetchToken(t *testing.T, ft *faketenant.Tenant) string {
+	t.Helper()
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// Configuration mistakes are caught with a message that names the fix,
+// before any request.
+func TestAccProvider_configErrors(t *testing.T) {
+	for _, env := range []string{EnvBaseURL, EnvClientID, EnvClientSecret, EnvAccessToken, EnvAPIVersion} {
+		t.Setenv(env, "")
+	}
+	ft := newTenant(t)
+	data := dataOnly(faketenant.CompleteTaskID)
+	steps := []resource.TestStep{
+		{
+			Config:      "provider \"sailpoint\" {\n  base_url = \"http://acme.api.identitynow.com\"\n  access_token = \"x\"\n}\n" + data,
+			ExpectError: regexp.MustCompile(`(?s)Invalid SailPoint base URL.*plain http`),
+		},
+		{
+			Config:      fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n}\n", ft.URL()) + data,
+			ExpectError: regexp.MustCompile(`(?s)Missing SailPoint credentials.*client_id and client_secret.*access_token`),
+		},
+		{
+			Config:      fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  client_id = \"x\"\n}\n", ft.URL()) + data,
+			ExpectError: regexp.MustCompile(`(?s)Missing SailPoint client secret.*` + EnvClientSecret),
+		},
+		{
+			Config:      fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  client_id = \"x\"\n  access_token = \"y\"\n}\n", ft.URL()) + data,
+			ExpectError: regexp.MustCompile(`(?s)(Invalid Attribute Combination|Conflicting SailPoint credentials)`),
+		},
+		{
+			Config:      "provider \"sailpoint\" {\n  access_token = \"y\"\n}\n" + data,
+			ExpectError: regexp.MustCompile(`(?s)Missing SailPoint base URL.*` + EnvBaseURL),
+		},
+		{
+			Config:      fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  access_token = \"y\"\n  api_version = \"v3\"\n}\n", ft.URL()) + data,
+			ExpectError: regexp.MustCompile(`(?s)api_version value must be one of.*"v1" "v2026" "v2025" "v2024"`),
+		},
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	if n := len(ft.Requests()); n != 0 {
+		t.Errorf("%d requests reached the tenant from invalid configurations", n)
+	}
+}
+
+// Against a real tenant, only when asked: SAILPOINT_LIVE_TASK_ID and
+// credentials in the SAIL_* variables.
+func TestAccLive_taskStatus(t *testing.T) {
+	id := os.Getenv("SAILPOINT_LIVE_TASK_ID")
+	if id == "" || os.Getenv(EnvBaseURL) == "" {
+		t.Skip("set SAILPOINT_LIVE_TASK_ID, SAIL_BASE_URL and credentials to test against a real tenant")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: "provider \"sailpoint\" {}\n" + dataOnly(id),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("unique_name"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("created"), knownvalue.NotNull()),
+			},
+		}},
+	})
 }

@@ -388,3 +388,39 @@ data "sailpoint_task_status" "test" {
 		}},
 	})
 }
+
+// A provider configuration known only after apply does not fail
+// validation. Read during plan, the data source says what to do; with
+// depends_on, Terraform reads it during apply and it works.
+func TestAccProvider_unknownAtPlan(t *testing.T) {
+	ft := newTenant(t)
+	config := func(dependsOn string) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "tenant" {
+  input = %q
+}
+provider "sailpoint" {
+  base_url      = terraform_data.tenant.output
+  client_id     = %q
+  client_secret = %q
+}
+data "sailpoint_task_status" "test" {
+  id = %q
+  %s
+}
+`, ft.URL(), faketenant.DefaultClientID, faketenant.DefaultClientSecret, faketenant.CompleteTaskID, dependsOn)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(""),
+				ExpectError: regexp.MustCompile(`(?s)SailPoint provider not configured.*depends_on`),
+			},
+			{
+				Config:            config("depends_on = [terraform_data.tenant]"),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+		},
+	})
+}

@@ -179,7 +179,7 @@ func New(cfg Config) (*Client, error) {
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax
 	rc.Backoff = backoff
-	rc.CheckRetry = retryablehttp.DefaultRetryPolicy
+	rc.CheckRetry = checkRetry
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
@@ -229,6 +229,18 @@ func setDefaults(cfg *Config) {
 // APIVersion is the version this client calls.
 func (c *Client) APIVersion() string { return c.apiVersion }
 
+// errRedirectRefused marks a redirect away from the tenant.
+var errRedirectRefused = errors.New("the token is only sent to the configured tenant")
+
+// checkRetry is go-retryablehttp's policy (connection errors, 429, 5xx but
+// 501), except that a refused redirect is final.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if errors.Is(err, errRedirectRefused) {
+		return false, err
+	}
+	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+}
+
 // sameOriginRedirects refuses redirects to another scheme or host, so the
 // bearer token is never sent anywhere but the configured tenant.
 func sameOriginRedirects(req *http.Request, via []*http.Request) error {
@@ -237,7 +249,7 @@ func sameOriginRedirects(req *http.Request, via []*http.Request) error {
 	}
 	first := via[0].URL
 	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
-		return fmt.Errorf("refusing a redirect from %s://%s to %s://%s: the token is only sent to the configured tenant", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+		return fmt.Errorf("refusing a redirect from %s://%s to %s://%s: %w", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host, errRedirectRefused)
 	}
 	return nil
 }
@@ -330,6 +342,12 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.
 		}
 
 		resp, doErr := c.http.Do(req)
+		if errors.Is(doErr, errRedirectRefused) {
+			if resp != nil {
+				resp.Body.Close()
+			}
+			resp = nil
+		}
 		if resp == nil {
 			if doErr == nil {
 				doErr = errors.New("no response")
@@ -391,3 +409,6 @@ func decodeJSON(resp *http.Response, path string, body []byte, out any) error {
 		Snippet:     snippet,
 	}
 }
+
+// Token returns the bearer token the client sends, fetching one if needed.
+func (c *Client) Token(ctx context.Context) (string, error) { return c.tokens.Token(ctx) }
