@@ -201,3 +201,13 @@ func TestAccLive_taskStatus(t *testing.T) {
 		}},
 	})
 }
+
+// errorWith matches an error holding each fragment in order; Terraform
+// wraps long lines, so any run of spaces may be a line break.
+func errorWith(fragments ...string) *regexp.Regexp {
+	parts := make([]string, len(fragments))
+	for i, f := range fragments {
+		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(f)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}

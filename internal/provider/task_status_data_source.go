@@ -2,7 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -26,13 +34,20 @@ type taskStatusDataSource struct {
 
 type taskStatusDataSourceModel struct {
 	taskStatusModel
+	WaitForCompletion          types.Bool           `tfsdk:"wait_for_completion"`
+	PollInterval               timetypes.GoDuration `tfsdk:"poll_interval"`
+	ExpectedCompletionStatuses types.Set            `tfsdk:"expected_completion_statuses"`
+	Timeouts                   timeouts.Value       `tfsdk:"timeouts"`
 }
+
+// defaultReadTimeout bounds a read, waiting included, unless timeouts.read says otherwise.
+const defaultReadTimeout = 20 * time.Minute
 
 func (d *taskStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_task_status"
 }
 
-func (d *taskStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *taskStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := taskStatusAttributes()
 	attrs["id"] = schema.StringAttribute{
 		Required: true,
@@ -40,6 +55,31 @@ func (d *taskStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"aggregation returns when it is started.",
 		Validators: []validator.String{taskIDValidator{}},
 	}
+	attrs["wait_for_completion"] = schema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "Poll until the task has finished, then return its final status. A task counts as finished " +
+			"only when both `completed` and `completion_status` are set (ISC writes them separately). Polls back off from " +
+			"about a second to `poll_interval`, with jitter, until `timeouts.read` runs out. Defaults to `false`: read once.",
+	}
+	attrs["poll_interval"] = schema.StringAttribute{
+		Optional:   true,
+		CustomType: timetypes.GoDurationType{},
+		MarkdownDescription: "The longest pause between two polls while waiting, as a Go duration such as `\"10s\"` or " +
+			"`\"1m\"` (at least `1s`). Defaults to `30s`.",
+		Validators: []validator.String{minDurationValidator{min: sailpoint.DefaultPollMin}},
+	}
+	attrs["expected_completion_statuses"] = schema.SetAttribute{
+		Optional:    true,
+		ElementType: types.StringType,
+		MarkdownDescription: "Fail the read unless the task finished with one of these statuses: `SUCCESS`, `WARNING`, " +
+			"`ERROR`, `TERMINATED`, `TEMPERROR` (compared without regard to case). The error names the task and quotes its " +
+			"`ERROR` and `WARN` messages. A task still running fails the expectation: set `wait_for_completion` to wait for it first.",
+		Validators: []validator.Set{
+			setvalidator.SizeAtLeast(1),
+			setvalidator.ValueStringsAre(stringvalidator.OneOfCaseInsensitive(sailpoint.CompletionStatuses...)),
+		},
+	}
+	attrs["timeouts"] = timeoutsAttribute(ctx)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of one ISC task (an aggregation, an identity refresh, or another " +
 			"background task) by its id: `GET /task-status/v1/{id}`, or `/{version}/task-status/{id}` on the older API " +
@@ -65,11 +105,41 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	id := cfg.ID.ValueString()
 	ctx = tflog.SetField(ctx, "task_id", id)
 
-	ts, err := d.data.client.GetTaskStatus(ctx, id)
-	if err != nil {
+	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	var expected []string
+	resp.Diagnostics.Append(cfg.ExpectedCompletionStatuses.ElementsAs(ctx, &expected, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	var ts *sailpoint.TaskStatus
+	var err error
+	if cfg.WaitForCompletion.ValueBool() {
+		ts, err = d.data.client.WaitForTaskStatus(ctx, id, waiter(cfg.PollInterval))
+	} else {
+		ts, err = d.data.client.GetTaskStatus(ctx, id)
+	}
+	var waitErr *sailpoint.WaitError
+	switch {
+	case errors.As(err, &waitErr):
+		resp.Diagnostics.Append(waitDiagnostic(waitErr, readTimeout))
+		return
+	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
 		return
 	}
+	tflog.Debug(ctx, "Read SailPoint task status", map[string]any{"completion_status": ptrString(ts.CompletionStatus)})
+
+	if len(expected) > 0 {
+		if d := expectationDiagnostic(id, ts, expected); d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+	}
+
 	model, diags := newTaskStatusModel(ctx, ts)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -78,8 +148,44 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	// The tenant's id is the same task; keep the configured text so the
 	// state never disagrees with the configuration.
 	model.ID = cfg.ID
-	tflog.Debug(ctx, "Read SailPoint task status", map[string]any{"completion_status": model.CompletionStatus.ValueString()})
-	resp.Diagnostics.Append(resp.State.Set(ctx, taskStatusDataSourceModel{taskStatusModel: model})...)
+	cfg.taskStatusModel = model
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+// timeoutsAttribute is the library's timeouts attribute (timeouts = { read
+// = "30m" }) with descriptions for the docs.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a, ok := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: "How long the read may take, waiting included, as a Go duration such as `\"30m\"` or `\"2h\"`. Defaults to `20m`.",
+	}).(schema.SingleNestedAttribute)
+	if !ok {
+		return timeouts.Attributes(ctx)
+	}
+	a.MarkdownDescription = "Time limits for the read."
+	if read, ok := a.Attributes["read"].(schema.StringAttribute); ok {
+		read.MarkdownDescription = read.Description
+		a.Attributes["read"] = read
+	}
+	return a
+}
+
+// waiter polls with the user's cap and reports progress at Info, so
+// TF_LOG=info shows a long wait moving.
+func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
+	w := sailpoint.Waiter{
+		OnPoll: func(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
+			tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?")), map[string]any{
+				"poll":             poll,
+				"progress":         ptrString(ts.Progress),
+				"percent_complete": numberOr(ts, ""),
+				"next_poll_in":     next.Round(time.Millisecond).String(),
+			})
+		},
+	}
+	if d, diags := pollInterval.ValueGoDuration(); !pollInterval.IsNull() && !diags.HasError() {
+		w.MaxInterval = d
+	}
+	return w
 }
 
 // taskIDValidator refuses ids the client would refuse, at validate time,

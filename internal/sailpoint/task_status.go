@@ -160,3 +160,14 @@ func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	}
 	return &ts, nil
 }
+
+// StatusIn reports whether status is one of expected, regardless of case:
+// some API examples write "Success" where the enum says SUCCESS.
+func StatusIn(status string, expected []string) bool {
+	for _, e := range expected {
+		if strings.EqualFold(status, e) {
+			return true
+		}
+	}
+	return false
+}

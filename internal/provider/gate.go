@@ -1,0 +1,157 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
+)
+
+// Gating: what a read says when a task did not finish, or did not finish
+// the way the configuration expects.
+
+// expectationDiagnostic is nil when the task finished with one of the
+// expected statuses, and otherwise says why not in the task's own words.
+func expectationDiagnostic(id string, ts *sailpoint.TaskStatus, expected []string) diag.Diagnostic {
+	want := strings.Join(upper(expected), ", ")
+	name := describeTask(id, ts)
+	if !ts.IsFinished() {
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Task %q has not finished", id), fmt.Sprintf(
+			"%s has not finished (completion_status %s, completed %s; %s), so it cannot have finished with %s.\n\n"+
+				"Set wait_for_completion = true on the data source to wait for it to finish before checking expected_completion_statuses.",
+			name, orNull(ts.CompletionStatus), orNull(ts.Completed), progressText(ts), want))
+	}
+	status := *ts.CompletionStatus
+	if sailpoint.StatusIn(status, expected) {
+		return nil
+	}
+	detail := fmt.Sprintf("%s finished with completion_status %s at %s, not %s.", name, status, *ts.Completed, oneOf(expected, want))
+	if msgs := problemMessages(ts); len(msgs) > 0 {
+		detail += "\n\nThe task's messages:\n" + strings.Join(msgs, "\n")
+	} else {
+		detail += "\n\nThe task left no ERROR or WARN messages; look it up in ISC by its id."
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Task %q finished with status %s", id, status), detail)
+}
+
+// waitDiagnostic explains a wait that ran out of time or was cancelled.
+func waitDiagnostic(e *sailpoint.WaitError, timeout time.Duration) diag.Diagnostic {
+	last := "No read completed before the time ran out."
+	if e.Last != nil {
+		last = fmt.Sprintf("The last read found it still running: %s.", progressText(e.Last))
+	}
+	if errors.Is(e.Err, context.Canceled) {
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
+			"The wait was cancelled after %s and %d reads. %s", e.Waited.Round(time.Second), e.Polls, last))
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
+		"Waited %s (timeouts.read is %s) over %d reads, and the task has not finished. %s\n\n"+
+			"Raise timeouts.read if the task is just slow, or check the task in ISC if it is stuck.",
+		e.Waited.Round(time.Second), timeout, e.Polls, last))
+}
+
+func describeTask(id string, ts *sailpoint.TaskStatus) string {
+	s := fmt.Sprintf("Task %q", id)
+	var about []string
+	if ts.UniqueName != nil && *ts.UniqueName != "" {
+		about = append(about, *ts.UniqueName)
+	}
+	if ts.Target != nil && ts.Target.Name != nil && *ts.Target.Name != "" {
+		about = append(about, "target "+*ts.Target.Name)
+	}
+	if len(about) > 0 {
+		s += " (" + strings.Join(about, ", ") + ")"
+	}
+	return s
+}
+
+// problemMessages quotes the task's ERROR and WARN messages.
+func problemMessages(ts *sailpoint.TaskStatus) []string {
+	var out []string
+	for _, m := range ts.Messages {
+		typ := ptrString(m.Type)
+		if !strings.EqualFold(typ, "ERROR") && !strings.EqualFold(typ, "WARN") {
+			continue
+		}
+		text := ""
+		if m.LocalizedText != nil {
+			text = ptrString(m.LocalizedText.Message)
+		}
+		if text == "" {
+			text = "(no text; key " + ptrOr(m.Key, "none") + ")"
+		}
+		out = append(out, fmt.Sprintf("  %s: %s", typ, text))
+	}
+	return out
+}
+
+func progressText(ts *sailpoint.TaskStatus) string {
+	return fmt.Sprintf("progress %s, percent_complete %s", orNull(ts.Progress), numberOr(ts, "null"))
+}
+
+func oneOf(expected []string, joined string) string {
+	if len(expected) == 1 {
+		return joined
+	}
+	return "one of " + joined
+}
+
+func upper(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToUpper(s)
+	}
+	return out
+}
+
+func ptrString(p *string) string { return ptrOr(p, "") }
+
+func ptrOr(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func orNull(p *string) string {
+	if p == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%q", *p)
+}
+
+func numberOr(ts *sailpoint.TaskStatus, def string) string {
+	if ts.PercentComplete == nil {
+		return def
+	}
+	return ts.PercentComplete.String()
+}
+
+// minDurationValidator refuses Go durations shorter than min; unknown and
+// null values pass, malformed ones are left to the type's own check.
+type minDurationValidator struct{ min time.Duration }
+
+func (v minDurationValidator) Description(context.Context) string {
+	return "must be at least " + v.min.String()
+}
+
+func (v minDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v minDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err == nil && d < v.min {
+		resp.Diagnostics.AddAttributeError(req.Path, "Poll interval too short",
+			fmt.Sprintf("%s is shorter than %s: polling faster only spends the tenant's rate limit.", d, v.min))
+	}
+}

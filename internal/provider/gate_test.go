@@ -1,0 +1,230 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
+)
+
+// taskDoc is the complete fixture with some fields changed: a spec-valid
+// task in any state.
+func taskDoc(t *testing.T, id string, changes map[string]any) json.RawMessage {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(faketenant.FixtureJSON(faketenant.CompleteTaskID), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["id"] = id
+	for k, v := range changes {
+		doc[k] = v
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var runningChanges = map[string]any{"completed": nil, "completionStatus": nil, "progress": "Aggregating accounts", "percentComplete": 40}
+
+func gateConfig(ft *faketenant.Tenant, id, args string) string {
+	return providerConfig(ft) + fmt.Sprintf(`
+data "sailpoint_task_status" "test" {
+  id = %q
+  %s
+}
+`, id, args)
+}
+
+// The configuration of the issue: wait, then pass because the task
+// finished with an expected status, on its third read.
+func TestAccGate_waitsUntilFinished(t *testing.T) {
+	ft := newTenant(t)
+	ft.PutTaskSequence("wait-3",
+		taskDoc(t, "wait-3", runningChanges),
+		taskDoc(t, "wait-3", map[string]any{"completed": nil, "completionStatus": "SUCCESS", "percentComplete": 99}), // status before completed
+		taskDoc(t, "wait-3", nil))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: gateConfig(ft, "wait-3", `
+  wait_for_completion          = true
+  expected_completion_statuses = ["SUCCESS", "WARNING"]
+  poll_interval                = "1s"
+  timeouts = {
+    read = "30m"
+  }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("completion_status", str("SUCCESS")),
+				expect("completed", str("2026-11-27T09:21:47.528Z")),
+				expect("percent_complete", knownvalue.Int64Exact(100)),
+				expect("wait_for_completion", knownvalue.Bool(true)),
+				expect("expected_completion_statuses", knownvalue.SetExact([]knownvalue.Check{str("SUCCESS"), str("WARNING")})),
+				expect("poll_interval", str("1s")),
+				expect("timeouts", knownvalue.ObjectExact(map[string]knownvalue.Check{"read": str("30m")})),
+			},
+			Check: func(*terraform.State) error {
+				if n := ft.Reads("wait-3"); n < 3 {
+					return fmt.Errorf("the task was read %d times; it finishes on the third read", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccGate_timeout(t *testing.T) {
+	ft := newTenant(t)
+	ft.PutTask(taskDoc(t, "stuck", runningChanges))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: gateConfig(ft, "stuck", `
+  wait_for_completion = true
+  poll_interval       = "1s"
+  timeouts = {
+    read = "3s"
+  }`),
+			ExpectError: errorWith(`Timed out waiting for task "stuck"`, "(timeouts.read is 3s)", `progress "Aggregating accounts", percent_complete 40`),
+		}},
+	})
+	if n := ft.Reads("stuck"); n < 2 {
+		t.Errorf("read %d times in 3 s with 1 s polls", n)
+	}
+}
+
+// A failed task fails the gate with its own messages.
+func TestAccGate_failedTaskShowsItsMessages(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: gateConfig(ft, faketenant.FailedTaskID, `
+  wait_for_completion          = true
+  expected_completion_statuses = ["SUCCESS", "WARNING"]`),
+			ExpectError: errorWith("finished with status ERROR", "(Cloud Account Aggregation, target Workday [source])", "not one of SUCCESS, WARNING",
+				"ERROR: Connection refused: connector host workday-vm.acme.local:443 did not answer", "WARN: Aggregation stopped after 0 of 5120 accounts"),
+		}},
+	})
+}
+
+// Statuses compare without regard to case, in the configuration and in
+// what the tenant sends (some API examples write "Success").
+func TestAccGate_statusCase(t *testing.T) {
+	ft := newTenant(t)
+	ft.PutBeyondSpecTask("mixed-case", taskDoc(t, "mixed-case", map[string]any{"completionStatus": "Success"}))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            gateConfig(ft, faketenant.CompleteTaskID, `expected_completion_statuses = ["success"]`),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+			{
+				Config:            gateConfig(ft, "mixed-case", `expected_completion_statuses = ["SUCCESS"]`),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("Success"))},
+			},
+		},
+	})
+}
+
+func TestAccGate_runningWithoutWait(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      gateConfig(ft, faketenant.RunningNullsTaskID, `expected_completion_statuses = ["SUCCESS"]`),
+			ExpectError: errorWith("has not finished", "completion_status null", "wait_for_completion = true"),
+		}},
+	})
+	if n := ft.Reads(faketenant.RunningNullsTaskID); n != 1 {
+		t.Errorf("read %d times without wait_for_completion, want 1", n)
+	}
+}
+
+func TestAccGate_postcondition(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: gateConfig(ft, faketenant.FailedTaskID, `
+  lifecycle {
+    postcondition {
+      condition     = self.completion_status == "SUCCESS"
+      error_message = "Aggregation failed: ${join("; ", [for m in self.messages : m.localized_text.message if m.type == "ERROR"])}"
+    }
+  }`),
+			ExpectError: regexp.MustCompile(`(?s)Aggregation failed: Connection refused`),
+		}},
+	})
+}
+
+func TestAccGate_argumentValidation(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      gateConfig(ft, faketenant.CompleteTaskID, `expected_completion_statuses = ["DONE"]`),
+				ExpectError: regexp.MustCompile(`(?s)value must be one of.*SUCCESS`),
+			},
+			{
+				Config:      gateConfig(ft, faketenant.CompleteTaskID, `expected_completion_statuses = []`),
+				ExpectError: regexp.MustCompile(`(?s)set must contain at least 1`),
+			},
+			{
+				Config:      gateConfig(ft, faketenant.CompleteTaskID, "wait_for_completion = true\n  poll_interval = \"100ms\""),
+				ExpectError: regexp.MustCompile(`(?s)Poll interval too short`),
+			},
+			{
+				Config:      gateConfig(ft, faketenant.CompleteTaskID, "poll_interval = \"soon\""),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Time Duration String Value`),
+			},
+			{
+				Config:      gateConfig(ft, faketenant.CompleteTaskID, "timeouts = {\n    read = \"soon\"\n  }"),
+				ExpectError: regexp.MustCompile(`(?s)must be a string containing a sequence of decimal numbers`),
+			},
+		},
+	})
+	if n := ft.Count(faketenant.IsTaskGet); n != 0 {
+		t.Errorf("%d GETs from invalid configurations", n)
+	}
+}
+
+// Progress is logged at Info while waiting, so TF_LOG=info shows it.
+func TestWaiterLogsProgressAtInfo(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	var ts sailpoint.TaskStatus
+	if err := json.Unmarshal(taskDoc(t, "x", runningChanges), &ts); err != nil {
+		t.Fatal(err)
+	}
+	w := waiter(timetypes.NewGoDurationValue(10 * time.Second))
+	if w.MaxInterval != 10*time.Second {
+		t.Errorf("MaxInterval %v", w.MaxInterval)
+	}
+	w.OnPoll(ctx, 2, &ts, 1500*time.Millisecond)
+	entries, err := tflogtest.MultilineJSONDecode(&buf)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("%v %v", entries, err)
+	}
+	e := entries[0]
+	if e["@level"] != "info" || !strings.Contains(e["@message"].(string), "Aggregating accounts, 40% complete") || e["poll"] != float64(2) || e["next_poll_in"] != "1.5s" {
+		t.Errorf("log entry %v", e)
+	}
+}

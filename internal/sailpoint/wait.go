@@ -1,0 +1,139 @@
+package sailpoint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Waiter polls a task until it has finished. The zero value polls from
+// DefaultPollMin, doubling to DefaultPollMax, with 20% jitter.
+type Waiter struct {
+	MinInterval time.Duration // first pause between reads
+	MaxInterval time.Duration // the pauses grow to this cap
+	// Jitter spreads each pause by up to this fraction either way, so many
+	// waits started together do not poll in lockstep. 0 means 0.2; <0 none.
+	Jitter float64
+
+	// After and Rand stand in for the clock and randomness in tests.
+	After func(time.Duration) <-chan time.Time
+	Rand  func() float64
+	// OnPoll is told of every read that found the task still running, and
+	// how long the waiter pauses before the next.
+	OnPoll func(ctx context.Context, poll int, ts *TaskStatus, next time.Duration)
+}
+
+// Defaults for a zero Waiter.
+const (
+	DefaultPollMin = time.Second
+	DefaultPollMax = 30 * time.Second
+)
+
+// WaitError ends a wait that ran out of time or was cancelled before the
+// task finished. Last is the last status read (nil if none was).
+type WaitError struct {
+	TaskID string
+	Last   *TaskStatus
+	Polls  int
+	Waited time.Duration
+	Err    error // context.DeadlineExceeded or context.Canceled
+}
+
+func (e *WaitError) Error() string {
+	verb := "was cancelled"
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		verb = "timed out"
+	}
+	return fmt.Sprintf("waiting for task %q %s after %s and %d reads", e.TaskID, verb, e.Waited.Round(time.Second), e.Polls)
+}
+
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// Interval is the pause after the n-th read (n from 0) before jitter.
+func (w Waiter) Interval(n int) time.Duration {
+	minI, maxI := w.bounds()
+	d := minI
+	for range n {
+		if d >= maxI/2 {
+			return maxI
+		}
+		d *= 2
+	}
+	return min(d, maxI)
+}
+
+func (w Waiter) bounds() (time.Duration, time.Duration) {
+	minI, maxI := w.MinInterval, w.MaxInterval
+	if minI <= 0 {
+		minI = DefaultPollMin
+	}
+	if maxI <= 0 {
+		maxI = DefaultPollMax
+	}
+	return min(minI, maxI), maxI
+}
+
+// pause is Interval(n) with jitter, never past the cap.
+func (w Waiter) pause(n int) time.Duration {
+	d := w.Interval(n)
+	jitter := w.Jitter
+	if jitter == 0 {
+		jitter = 0.2
+	}
+	if jitter < 0 {
+		return d
+	}
+	r := rand.Float64
+	if w.Rand != nil {
+		r = w.Rand
+	}
+	_, maxI := w.bounds()
+	return min(time.Duration(float64(d)*(1+jitter*(2*r()-1))), maxI)
+}
+
+// Wait reads the task with get until it has finished (completed and
+// completionStatus both set), then returns it. An error from get ends the
+// wait and is returned as is, unless the context ended: then the result is
+// a *WaitError holding the last status read.
+func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Context) (*TaskStatus, error)) (*TaskStatus, error) {
+	after := time.After
+	if w.After != nil {
+		after = w.After
+	}
+	start := time.Now()
+	var last *TaskStatus
+	for poll := 0; ; poll++ {
+		ts, err := get(ctx)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll, Waited: time.Since(start), Err: ctxErr}
+		}
+		if err != nil {
+			return nil, err
+		}
+		last = ts
+		if ts.IsFinished() {
+			return ts, nil
+		}
+		next := w.pause(poll)
+		if w.OnPoll != nil {
+			w.OnPoll(ctx, poll+1, ts, next)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll + 1, Waited: time.Since(start), Err: ctx.Err()}
+		case <-after(next):
+		}
+	}
+}
+
+// WaitForTaskStatus reads a task until it has finished, as Waiter.Wait
+// says. Each read is an ordinary GetTaskStatus: same retries, token and
+// pacing.
+func (c *Client) WaitForTaskStatus(ctx context.Context, id string, w Waiter) (*TaskStatus, error) {
+	if err := ValidateTaskID(id); err != nil {
+		return nil, err
+	}
+	return w.Wait(ctx, id, func(ctx context.Context) (*TaskStatus, error) { return c.GetTaskStatus(ctx, id) })
+}

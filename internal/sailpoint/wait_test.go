@@ -1,0 +1,206 @@
+package sailpoint_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
+)
+
+func ptr(s string) *string { return &s }
+
+func status(completed, completionStatus string) *sailpoint.TaskStatus {
+	ts := &sailpoint.TaskStatus{ID: "t", Progress: ptr("Running"), PercentComplete: (*json.Number)(ptr("40"))}
+	if completed != "" {
+		ts.Completed = ptr(completed)
+	}
+	if completionStatus != "" {
+		ts.CompletionStatus = ptr(completionStatus)
+	}
+	return ts
+}
+
+// instant is a clock whose pauses end at once; it records them.
+type instant struct{ pauses []time.Duration }
+
+func (c *instant) after(d time.Duration) <-chan time.Time {
+	c.pauses = append(c.pauses, d)
+	ch := make(chan time.Time, 1)
+	ch <- time.Time{}
+	return ch
+}
+
+// never is a clock whose pauses never end, so only the context can.
+func never(time.Duration) <-chan time.Time { return make(chan time.Time) }
+
+func TestWaiter(t *testing.T) {
+	running := status("", "")
+	done := status("2026-11-28T10:00:00Z", "SUCCESS")
+	for _, tc := range []struct {
+		name      string
+		sequence  []*sailpoint.TaskStatus
+		wantReads int
+	}{
+		{"finished at once", []*sailpoint.TaskStatus{done}, 1},
+		{"done after 3 reads", []*sailpoint.TaskStatus{running, running, done}, 3},
+		{"completed before completionStatus", []*sailpoint.TaskStatus{running, status("2026-11-28T10:00:00Z", ""), done}, 3},
+		{"completionStatus before completed", []*sailpoint.TaskStatus{status("", "ERROR"), status("2026-11-28T10:00:00Z", "ERROR")}, 2},
+		{"lowercase status", []*sailpoint.TaskStatus{running, status("2026-11-28T10:00:00Z", "success")}, 2},
+		{"many reads", append(repeat(running, 9), done), 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &instant{}
+			reads := 0
+			var polled []int
+			w := sailpoint.Waiter{After: clock.after, Rand: func() float64 { return 0.5 }, OnPoll: func(_ context.Context, poll int, _ *sailpoint.TaskStatus, _ time.Duration) {
+				polled = append(polled, poll)
+			}}
+			ts, err := w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
+				reads++
+				return tc.sequence[min(reads, len(tc.sequence))-1], nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ts != tc.sequence[len(tc.sequence)-1] || reads != tc.wantReads {
+				t.Fatalf("%d reads, want %d", reads, tc.wantReads)
+			}
+			if len(clock.pauses) != reads-1 || len(polled) != reads-1 {
+				t.Fatalf("%d pauses and %d progress reports for %d reads", len(clock.pauses), len(polled), reads)
+			}
+			for i, p := range clock.pauses {
+				if want := (sailpoint.Waiter{}).Interval(i); p != want {
+					t.Errorf("pause %d = %v, want %v", i, p, want)
+				}
+			}
+		})
+	}
+}
+
+func repeat(ts *sailpoint.TaskStatus, n int) []*sailpoint.TaskStatus {
+	out := make([]*sailpoint.TaskStatus, n)
+	for i := range out {
+		out[i] = ts
+	}
+	return out
+}
+
+func TestWaiterIntervals(t *testing.T) {
+	for _, tc := range []struct {
+		w    sailpoint.Waiter
+		want []time.Duration
+	}{
+		{sailpoint.Waiter{}, []time.Duration{1, 2, 4, 8, 16, 30, 30, 30}},
+		{sailpoint.Waiter{MaxInterval: 5 * time.Second}, []time.Duration{1, 2, 4, 5, 5}},
+		{sailpoint.Waiter{MinInterval: 2 * time.Second, MaxInterval: 10 * time.Second}, []time.Duration{2, 4, 8, 10}},
+		{sailpoint.Waiter{MinInterval: 5 * time.Second, MaxInterval: 2 * time.Second}, []time.Duration{2, 2}},
+	} {
+		for n, want := range tc.want {
+			if got := tc.w.Interval(n); got != want*time.Second {
+				t.Errorf("%+v Interval(%d) = %v, want %v", tc.w, n, got, want*time.Second)
+			}
+		}
+	}
+	// Jitter stays within 20% and never passes the cap.
+	for _, r := range []float64{0, 0.25, 0.5, 0.999} {
+		clock := &instant{}
+		w := sailpoint.Waiter{After: clock.after, Rand: func() float64 { return r }}
+		reads := 0
+		_, _ = w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
+			reads++
+			if reads == 8 {
+				return status("x", "SUCCESS"), nil
+			}
+			return status("", ""), nil
+		})
+		for i, p := range clock.pauses {
+			base := w.Interval(i)
+			if p < base*8/10 || p > base*12/10 || p > 30*time.Second {
+				t.Errorf("r=%v pause %d = %v, base %v", r, i, p, base)
+			}
+		}
+	}
+}
+
+func TestWaiterTimeoutAndCancel(t *testing.T) {
+	running := status("", "")
+	for _, tc := range []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+		want error
+	}{
+		{"timeout", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 20*time.Millisecond)
+		}, context.DeadlineExceeded},
+		{"cancel", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(20*time.Millisecond, cancel)
+			return ctx, cancel
+		}, context.Canceled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			_, err := sailpoint.Waiter{After: never}.Wait(ctx, "t-1", func(context.Context) (*sailpoint.TaskStatus, error) { return running, nil })
+			var we *sailpoint.WaitError
+			if !errors.As(err, &we) || !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want a WaitError wrapping %v", err, tc.want)
+			}
+			if we.Last != running || we.Polls != 1 || we.TaskID != "t-1" {
+				t.Errorf("WaitError %+v", we)
+			}
+		})
+	}
+	// A failed read ends the wait with that error.
+	boom := errors.New("boom")
+	if _, err := (sailpoint.Waiter{After: never}).Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) { return nil, boom }); err != boom {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// Against the fake tenant: a task that finishes on its third read, with a
+// 429 on the way, is waited for with ordinary GETs and one token.
+func TestWaitForTaskStatusThrough429(t *testing.T) {
+	ft := startTenant(t)
+	running := json.RawMessage(`{"id":"w1","created":"2026-11-28T10:00:00Z","completed":null,"completionStatus":null,"progress":"Running","percentComplete":50}`)
+	done := json.RawMessage(`{"id":"w1","created":"2026-11-28T10:00:00Z","completed":"2026-11-28T10:05:00Z","completionStatus":"SUCCESS","percentComplete":100}`)
+	ft.PutTaskSequence("w1", running, running, done)
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1/w1", Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`})
+	clock := &instant{}
+	ts, err := tenantClient(t, ft, "v1").WaitForTaskStatus(context.Background(), "w1", sailpoint.Waiter{After: clock.after})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *ts.CompletionStatus != "SUCCESS" || ft.Reads("w1") != 3 {
+		t.Fatalf("status %v after %d reads", *ts.CompletionStatus, ft.Reads("w1"))
+	}
+	if gets, tokens := ft.Count(faketenant.IsTaskGet), ft.Count(faketenant.IsToken); gets != 4 || tokens != 1 {
+		t.Errorf("%d GETs (3 reads + one 429), %d tokens", gets, tokens)
+	}
+	if _, err := tenantClient(t, ft, "v1").WaitForTaskStatus(context.Background(), "a/b", sailpoint.Waiter{}); err == nil {
+		t.Error("a bad id was waited for")
+	}
+}
+
+func TestStatusIn(t *testing.T) {
+	for _, tc := range []struct {
+		status   string
+		expected []string
+		want     bool
+	}{
+		{"SUCCESS", []string{"SUCCESS", "WARNING"}, true},
+		{"Success", []string{"SUCCESS"}, true},
+		{"warning", []string{"SUCCESS", "WARNING"}, true},
+		{"ERROR", []string{"SUCCESS", "WARNING"}, false},
+		{"", []string{"SUCCESS"}, false},
+		{"PARTIAL_SUCCESS", []string{"SUCCESS"}, false},
+	} {
+		if got := sailpoint.StatusIn(tc.status, tc.expected); got != tc.want {
+			t.Errorf("StatusIn(%q, %v) = %v", tc.status, tc.expected, got)
+		}
+	}
+}
