@@ -34,7 +34,19 @@ cp examples/demo/*.tf "$work/config/"
 
 export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export SAIL_BASE_URL="$base_url" SAIL_CLIENT_ID=fake-client-id SAIL_CLIENT_SECRET=fake-client-secret-do-not-use
+drop_override_warning() {
+  awk '/^Warning: Provider development overrides/ {skip=1} !skip {print} skip && /^releases\.$/ {skip=0}'
+}
+
 echo "==> terraform apply (examples/demo) with $("$terraform" version | head -1)"
-# The warning box about dev_overrides is expected here; leave it out.
-"$terraform" -chdir="$work/config" apply -auto-approve -input=false -no-color 2>&1 \
-  | awk '/^Warning: Provider development overrides/ {skip=1} !skip {print} skip && /^releases\.$/ {skip=0}'
+# The warning about dev_overrides is expected here; leave it out.
+"$terraform" -chdir="$work/config" apply -auto-approve -input=false -no-color 2>&1 | drop_override_warning
+
+echo
+echo "==> A gate failing: expected_completion_statuses on the failed aggregation"
+if "$terraform" -chdir="$work/config" plan -input=false -no-color -var gate_the_failed_aggregation=true \
+  >"$work/gate.log" 2>&1; then
+  cat "$work/gate.log"; echo "the gate on a failed task passed" >&2; exit 1
+fi
+sed -n '/^Error: /,$p' "$work/gate.log"
+echo "==> Demo done: the gate on the failed task stopped the run, as it should."

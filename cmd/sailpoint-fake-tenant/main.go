@@ -41,7 +41,11 @@ func main() {
 	}
 	fmt.Printf("fake SailPoint tenant at %s (client id %q)\n", baseURL, faketenant.DefaultClientID)
 
-	srv := &http.Server{Handler: faketenant.New(), ReadHeaderTimeout: 10 * time.Second}
+	tenant := faketenant.New()
+	// An identity refresh that is still running on its first two reads and
+	// finished on the third, for the demo's wait.
+	tenant.PutTaskSequence(RefreshTaskID, refreshRunning, refreshRunning, refreshDone)
+	srv := &http.Server{Handler: tenant, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -54,3 +58,17 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+// RefreshTaskID is the demo's task that finishes while it is waited for.
+const RefreshTaskID = "2c9180867b6d2f51017b6f3a1b2c0d60"
+
+var (
+	refreshRunning = []byte(`{"id":"` + RefreshTaskID + `","type":"QUARTZ","uniqueName":"Identity Refresh","description":"Refresh identities",
+"parentName":null,"launcher":"pipeline","target":null,"created":"2026-11-28T11:58:00Z","modified":"2026-11-28T11:59:00Z",
+"launched":"2026-11-28T11:58:01Z","completed":null,"completionStatus":null,"messages":[],"returns":[],
+"attributes":{"identityCount":0},"progress":"Refreshing identities","percentComplete":60}`)
+	refreshDone = []byte(`{"id":"` + RefreshTaskID + `","type":"QUARTZ","uniqueName":"Identity Refresh","description":"Refresh identities",
+"parentName":null,"launcher":"pipeline","target":null,"created":"2026-11-28T11:58:00Z","modified":"2026-11-28T12:00:05Z",
+"launched":"2026-11-28T11:58:01Z","completed":"2026-11-28T12:00:05Z","completionStatus":"SUCCESS","messages":[],"returns":[],
+"attributes":{"identityCount":4210},"progress":"Completed","percentComplete":100}`)
+)

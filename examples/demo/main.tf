@@ -11,14 +11,36 @@ terraform {
 
 provider "sailpoint" {}
 
-# A finished account aggregation.
+# A finished account aggregation, read once.
 data "sailpoint_task_status" "aggregation" {
   id = "2c91808a7813090a01781412a1110a30"
 }
 
-# An aggregation that failed.
+# An aggregation that failed, read once.
 data "sailpoint_task_status" "failed_aggregation" {
   id = "2c91808a7813090a01781412a1110b40"
+}
+
+# An identity refresh still running: wait for it, and pass the gate only if
+# it finishes well.
+data "sailpoint_task_status" "refresh" {
+  id                           = "2c9180867b6d2f51017b6f3a1b2c0d60"
+  wait_for_completion          = true
+  expected_completion_statuses = ["SUCCESS", "WARNING"]
+  poll_interval                = "2s"
+}
+
+# The same gate on the failed aggregation, switched on by the demo's second
+# run (-var gate_the_failed_aggregation=true) to show a gate failing.
+variable "gate_the_failed_aggregation" {
+  type    = bool
+  default = false
+}
+
+data "sailpoint_task_status" "gate_failed" {
+  count                        = var.gate_the_failed_aggregation ? 1 : 0
+  id                           = "2c91808a7813090a01781412a1110b40"
+  expected_completion_statuses = ["SUCCESS", "WARNING"]
 }
 
 output "aggregation" {
@@ -40,5 +62,13 @@ output "failed_aggregation" {
       for m in data.sailpoint_task_status.failed_aggregation.messages :
       m.localized_text.message if m.type == "ERROR"
     ]
+  }
+}
+
+output "refresh_gate_passed" {
+  value = {
+    task              = data.sailpoint_task_status.refresh.unique_name
+    completion_status = data.sailpoint_task_status.refresh.completion_status
+    identities        = data.sailpoint_task_status.refresh.attributes.identityCount
   }
 }
