@@ -129,7 +129,7 @@ func (f taskFields) field(name string) (string, bool) {
 }
 
 var (
-	filterTerm = regexp.MustCompile(`^\s*(\w+)\s+(eq|in|isnull)\s*(.*?)\s*$`)
+	filterTerm = regexp.MustCompile(`^\s*(\w+)\s+(\w+)\s*(.*?)\s*$`)
 	quoted     = regexp.MustCompile(`^"((?:[^"\\]|\\.)*)"$`)
 )
 

@@ -228,6 +228,7 @@ func (p *sailpointProvider) Resources(context.Context) []func() resource.Resourc
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewTaskStatusDataSource,
+		NewTaskStatusesDataSource,
 	}
 }
 

@@ -325,6 +325,50 @@ func newTaskStatusModel(ctx context.Context, ts *sailpoint.TaskStatus) (taskStat
 	return m, diags
 }
 
+// taskStatusObject is a task as one object value whose every part has a
+// concrete type (its dynamic attributes unwrapped), so that tasks with
+// differently shaped attributes can stand side by side in a tuple.
+func taskStatusObject(ctx context.Context, ts *sailpoint.TaskStatus) (attr.Value, diag.Diagnostics) {
+	model, diags := newTaskStatusModel(ctx, ts)
+	if diags.HasError() {
+		return nil, diags
+	}
+	obj, d := types.ObjectValueFrom(ctx, taskStatusAttrTypes, model)
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	v, d := concrete(ctx, obj)
+	diags.Append(d...)
+	return v, diags
+}
+
+// concrete replaces dynamic values inside objects by what they hold.
+func concrete(ctx context.Context, v attr.Value) (attr.Value, diag.Diagnostics) {
+	switch x := v.(type) {
+	case types.Dynamic:
+		if x.IsNull() || x.IsUnderlyingValueNull() {
+			return types.StringNull(), nil
+		}
+		return concrete(ctx, x.UnderlyingValue())
+	case types.Object:
+		if x.IsNull() || x.IsUnknown() {
+			return x, nil
+		}
+		attrs := make(map[string]attr.Value, len(x.Attributes()))
+		attrTypes := make(map[string]attr.Type, len(x.Attributes()))
+		for k, a := range x.Attributes() {
+			c, diags := concrete(ctx, a)
+			if diags.HasError() {
+				return nil, diags
+			}
+			attrs[k], attrTypes[k] = c, c.Type(ctx)
+		}
+		return types.ObjectValue(attrTypes, attrs)
+	}
+	return v, nil
+}
+
 // listValue is a list of objects, or null when the API sent null or left
 // the list out (an empty list stays empty).
 func listValue[T any](ctx context.Context, attrTypes map[string]attr.Type, null bool, elems []T) (types.List, diag.Diagnostics) {

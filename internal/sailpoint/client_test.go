@@ -427,3 +427,51 @@ func TestNewValidatesConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestListTaskStatusesPages(t *testing.T) {
+	ft := startTenant(t)
+	for i := range 620 {
+		ft.PutTask([]byte(fmt.Sprintf(`{"id":"bulk-%03d","created":"2026-11-20T00:00:00Z","completionStatus":"SUCCESS","target":{"id":"src"}}`, i)))
+	}
+	c := tenantClient(t, ft, "beta")
+	for _, tc := range []struct {
+		limit     int
+		filters   string
+		wantCount int
+		wantPages []string
+	}{
+		{600, `sourceId eq "src"`, 600, []string{"250@0", "250@250", "100@500"}},
+		{0, `sourceId eq "src"`, 250, []string{"250@0"}},
+		{10, "", 10, []string{"10@0"}},
+		{1000, `sourceId eq "src"`, 620, []string{"250@0", "250@250", "250@500"}},
+		{500, `sourceId eq "src"`, 500, []string{"250@0", "250@250"}},
+		{100, `sourceId eq "none"`, 0, []string{"100@0"}},
+	} {
+		ft.ResetLog()
+		tasks, err := c.ListTaskStatuses(context.Background(), sailpoint.ListOptions{Limit: tc.limit, Filters: tc.filters, Sorters: "created"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tasks) != tc.wantCount || tasks == nil {
+			t.Errorf("limit %d: %d tasks, want %d", tc.limit, len(tasks), tc.wantCount)
+		}
+		var pages []string
+		for _, r := range ft.Requests() {
+			if faketenant.IsToken(r) {
+				continue
+			}
+			if r.Path != "/beta/task-status" || r.Query.Get("filters") != tc.filters || r.Query.Get("sorters") != "created" {
+				t.Errorf("request %s %v", r.Path, r.Query)
+			}
+			pages = append(pages, r.Query.Get("limit")+"@"+r.Query.Get("offset"))
+		}
+		if strings.Join(pages, " ") != strings.Join(tc.wantPages, " ") {
+			t.Errorf("limit %d: pages %v, want %v", tc.limit, pages, tc.wantPages)
+		}
+	}
+	_, err := c.ListTaskStatuses(context.Background(), sailpoint.ListOptions{Filters: `launcher eq "x"`})
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.TrackingID == "" || !strings.Contains(apiErr.Message(), "launcher") {
+		t.Fatalf("bad filter: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -170,4 +171,58 @@ func StatusIn(status string, expected []string) bool {
 		}
 	}
 	return false
+}
+
+// MaxPageSize is the largest page the list endpoint serves.
+const MaxPageSize = 250
+
+// ListOptions selects tasks. Filters and Sorters are passed through as the
+// API defines them (for example `completionStatus eq "ERROR"` and
+// `-created`).
+type ListOptions struct {
+	Filters string
+	Sorters string
+	// Limit is the most tasks to return; 0 means one page (250).
+	Limit int
+}
+
+// ListTaskStatuses pages through GET /task-status with limit and offset,
+// in pages of at most MaxPageSize, until it has Limit tasks or a page comes
+// back short.
+func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]TaskStatus, error) {
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = MaxPageSize
+	}
+	path := TaskStatusListPath(c.apiVersion)
+	var out []TaskStatus
+	for offset := 0; len(out) < limit; {
+		pageSize := min(MaxPageSize, limit-len(out))
+		q := url.Values{}
+		q.Set("limit", strconv.Itoa(pageSize))
+		q.Set("offset", strconv.Itoa(offset))
+		if opts.Filters != "" {
+			q.Set("filters", opts.Filters)
+		}
+		if opts.Sorters != "" {
+			q.Set("sorters", opts.Sorters)
+		}
+		resp, body, err := c.get(ctx, path, q)
+		if err != nil {
+			return nil, err
+		}
+		var page []TaskStatus
+		if err := decodeJSON(resp, path, body, &page); err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < pageSize {
+			break
+		}
+		offset += len(page)
+	}
+	if out == nil {
+		out = []TaskStatus{}
+	}
+	return out[:min(len(out), limit)], nil
 }
