@@ -13,10 +13,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -100,6 +102,11 @@ type Tenant struct {
 	validator *SpecValidator
 	problems  []string
 
+	tokenClient map[string]string // token -> client id
+	limit       int               // requests per window per client and version; 0 = none
+	window      time.Duration
+	recent      map[string][]time.Time
+
 	server *httptest.Server
 }
 
@@ -122,6 +129,8 @@ func New() *Tenant {
 		clients:       map[string]string{DefaultClientID: DefaultClientSecret},
 		tokens:        map[string]time.Time{},
 		tasks:         map[string]*task{},
+		tokenClient:   map[string]string{},
+		recent:        map[string][]time.Time{},
 	}
 	for _, f := range Fixtures() {
 		t.putTask(f.ID, f.Beyond, f.JSON)
@@ -417,6 +426,7 @@ func (t *Tenant) serveToken(w http.ResponseWriter, r *http.Request) {
 	tok := "fake-token-" + hex.EncodeToString(buf)
 	t.mu.Lock()
 	t.tokens[tok] = t.Now().Add(t.TokenLifetime)
+	t.tokenClient[tok] = id
 	lifetime := t.TokenLifetime
 	t.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
@@ -456,6 +466,11 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request) {
 	}
 	if !t.authorized(rec.Bearer) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "JWT validation failed: JWT is expired"})
+		return
+	}
+	if wait, limited := t.rateLimited(rec.Bearer, rec.Version); limited {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": " Rate Limit Exceeded "})
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -516,6 +531,45 @@ func (t *Tenant) expired(doc json.RawMessage) bool {
 	}
 	created, err := time.Parse(time.RFC3339, head.Created)
 	return err == nil && t.Now().Sub(created) > Retention
+}
+
+// EnforceRateLimit makes the tenant answer 429 with Retry-After once a
+// client has sent n requests to one API version within the last window
+// (a sliding window, so no span of one window ever holds more than n).
+func (t *Tenant) EnforceRateLimit(n int, window time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.limit, t.window = n, window
+	t.recent = map[string][]time.Time{}
+}
+
+// Limited counts the answers given 429 by EnforceRateLimit.
+func (t *Tenant) Limited() int {
+	return t.Count(func(r Request) bool { return r.Status == http.StatusTooManyRequests && !r.Fault })
+}
+
+// rateLimited records a request and reports whether it is over the limit,
+// with how long until it would not be.
+func (t *Tenant) rateLimited(bearer, version string) (time.Duration, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.limit <= 0 {
+		return 0, false
+	}
+	key := t.tokenClient[bearer] + " " + version
+	now := time.Now() // real time: the fixture clock stands still
+	kept := t.recent[key][:0]
+	for _, at := range t.recent[key] {
+		if now.Sub(at) < t.window {
+			kept = append(kept, at)
+		}
+	}
+	t.recent[key] = kept
+	if len(kept) >= t.limit {
+		return t.window - now.Sub(kept[0]), true
+	}
+	t.recent[key] = append(kept, now)
+	return 0, false
 }
 
 // ExpireTokens makes every issued token expired, as if its lifetime had

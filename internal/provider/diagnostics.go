@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -40,8 +41,10 @@ func explain(err error, what string) (summary, detail string) {
 	case errors.As(err, &tokenErr):
 		return explainTokenError(tokenErr)
 	case errors.As(err, &transErr):
-		if errors.Is(transErr, context.DeadlineExceeded) {
-			return "SailPoint request timed out", fmt.Sprintf("Reading %s: %s.\n\nThe tenant did not answer in time. Try again; if it persists, check the tenant's status and your network path to %s.", what, transErr, "the tenant")
+		var netErr net.Error
+		if errors.Is(transErr, context.DeadlineExceeded) || errors.As(transErr, &netErr) && netErr.Timeout() {
+			return "SailPoint request timed out", fmt.Sprintf("Reading %s: %s.\n\nThe tenant did not answer within request_timeout, "+
+				"on any attempt. Try again; if it persists, check the tenant's status and the network path to it, or raise request_timeout.", what, transErr)
 		}
 		return "Could not reach SailPoint", fmt.Sprintf("Reading %s: %s.\n\nCheck base_url, DNS and any proxy between Terraform and the tenant, then try again.", what, transErr)
 	case errors.As(err, &decodeErr):

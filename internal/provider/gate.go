@@ -135,7 +135,10 @@ func numberOr(ts *sailpoint.TaskStatus, def string) string {
 
 // minDurationValidator refuses Go durations shorter than min; unknown and
 // null values pass, malformed ones are left to the type's own check.
-type minDurationValidator struct{ min time.Duration }
+type minDurationValidator struct {
+	min  time.Duration
+	what string // names the setting in the error summary
+}
 
 func (v minDurationValidator) Description(context.Context) string {
 	return "must be at least " + v.min.String()
@@ -151,7 +154,6 @@ func (v minDurationValidator) ValidateString(_ context.Context, req validator.St
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err == nil && d < v.min {
-		resp.Diagnostics.AddAttributeError(req.Path, "Poll interval too short",
-			fmt.Sprintf("%s is shorter than %s: polling faster only spends the tenant's rate limit.", d, v.min))
+		resp.Diagnostics.AddAttributeError(req.Path, v.what+" too short", fmt.Sprintf("%s is shorter than %s.", d, v.min))
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -47,11 +50,14 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	BaseURL      types.String `tfsdk:"base_url"`
-	ClientID     types.String `tfsdk:"client_id"`
-	ClientSecret types.String `tfsdk:"client_secret"`
-	AccessToken  types.String `tfsdk:"access_token"`
-	APIVersion   types.String `tfsdk:"api_version"`
+	BaseURL        types.String         `tfsdk:"base_url"`
+	ClientID       types.String         `tfsdk:"client_id"`
+	ClientSecret   types.String         `tfsdk:"client_secret"`
+	AccessToken    types.String         `tfsdk:"access_token"`
+	APIVersion     types.String         `tfsdk:"api_version"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	RateLimit      types.Int64          `tfsdk:"rate_limit"`
 }
 
 // providerData is what Configure hands to data sources.
@@ -112,6 +118,29 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(sailpoint.APIVersions...)},
 			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take before it is abandoned and retried, as a "+
+					"Go duration such as `\"30s\"`. Defaults to `%s`. A wait for a task is bounded by the data source's "+
+					"`timeouts.read`, not by this.", sailpoint.DefaultRequestTimeout),
+				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{minDurationValidator{min: time.Second, what: "Request timeout"}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a connection error, a `429` "+
+					"or a `5xx`, from 0 to 10. Defaults to %d. Backoff is exponential with jitter, from 1 s to 30 s, and "+
+					"follows the tenant's `Retry-After`.", sailpoint.DefaultRetryMax),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 10)},
+			},
+			"rate_limit": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The tenant's rate limit for this client and API version, in requests per "+
+					"10 seconds. Defaults to %d, ISC's limit. All reads of the provider share one limiter that never "+
+					"sends more than this in any 10 seconds, so large plans do not meet `429`s; a `429` that still "+
+					"comes is honoured.", sailpoint.DefaultRequestsPerWindow),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 100000)},
+			},
 		},
 	}
 }
@@ -165,15 +194,27 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	if req.TerraformVersion != "" {
 		userAgent += " Terraform/" + req.TerraformVersion
 	}
-	client, err := sailpoint.New(sailpoint.Config{
-		BaseURL:      baseURL,
-		ClientID:     clientID,
-		ClientSecret: clientSecret,
-		AccessToken:  accessToken,
-		APIVersion:   apiVersion,
-		UserAgent:    userAgent,
-		Logger:       tflogLogger{},
-	})
+	clientCfg := sailpoint.Config{
+		BaseURL:           baseURL,
+		ClientID:          clientID,
+		ClientSecret:      clientSecret,
+		AccessToken:       accessToken,
+		APIVersion:        apiVersion,
+		UserAgent:         userAgent,
+		Logger:            tflogLogger{},
+		RequestsPerWindow: int(cfg.RateLimit.ValueInt64()),
+	}
+	if d, diags := cfg.RequestTimeout.ValueGoDuration(); !cfg.RequestTimeout.IsNull() && !diags.HasError() {
+		clientCfg.RequestTimeout = d
+	}
+	if !cfg.MaxRetries.IsNull() {
+		// The client reads 0 as "the default"; negative means none.
+		clientCfg.RetryMax = int(cfg.MaxRetries.ValueInt64())
+		if clientCfg.RetryMax == 0 {
+			clientCfg.RetryMax = -1
+		}
+	}
+	client, err := sailpoint.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid SailPoint provider configuration", err.Error())
 		return

@@ -66,7 +66,7 @@ func (d *taskStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 		CustomType: timetypes.GoDurationType{},
 		MarkdownDescription: "The longest pause between two polls while waiting, as a Go duration such as `\"10s\"` or " +
 			"`\"1m\"` (at least `1s`). Defaults to `30s`.",
-		Validators: []validator.String{minDurationValidator{min: sailpoint.DefaultPollMin}},
+		Validators: []validator.String{minDurationValidator{min: sailpoint.DefaultPollMin, what: "Poll interval"}},
 	}
 	attrs["expected_completion_statuses"] = schema.SetAttribute{
 		Optional:    true,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -238,10 +239,10 @@ func newTaskStatusModel(ctx context.Context, ts *sailpoint.TaskStatus) (taskStat
 		Description:      types.StringPointerValue(ts.Description),
 		ParentName:       types.StringPointerValue(ts.ParentName),
 		Launcher:         types.StringPointerValue(ts.Launcher),
-		Created:          timeValue(ts.Created),
-		Modified:         timeValue(ts.Modified),
-		Launched:         timeValue(ts.Launched),
-		Completed:        timeValue(ts.Completed),
+		Created:          timeValue(ts.Created, "created", ts.ID, &diags),
+		Modified:         timeValue(ts.Modified, "modified", ts.ID, &diags),
+		Launched:         timeValue(ts.Launched, "launched", ts.ID, &diags),
+		Completed:        timeValue(ts.Completed, "completed", ts.ID, &diags),
 		CompletionStatus: types.StringPointerValue(ts.CompletionStatus),
 		Progress:         types.StringPointerValue(ts.Progress),
 		PercentComplete:  types.NumberNull(),
@@ -379,14 +380,33 @@ func listValue[T any](ctx context.Context, attrTypes map[string]attr.Type, null 
 	return types.ListValueFrom(ctx, elemType, elems)
 }
 
-// timeValue keeps the API's text. It is not re-parsed: a tenant that
-// writes a timestamp another way must not make the read fail. An empty
-// string is no time at all, so it becomes null.
-func timeValue(s *string) timetypes.RFC3339 {
+// otherTimeLayouts are date-times seen in ISC examples that are not RFC
+// 3339 (the PATCH example writes "2024-05-17 19:33:16.470000+00:00").
+var otherTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// timeValue keeps the API's RFC 3339 text as it is. Another date-time
+// layout is rewritten as RFC 3339 (UTC when it names no zone); text that is
+// no date-time at all becomes null with a warning, rather than failing the
+// read of a task whose status may be fine. An empty string is null.
+func timeValue(s *string, field, taskID string, diags *diag.Diagnostics) timetypes.RFC3339 {
 	if s == nil || *s == "" {
 		return timetypes.NewRFC3339Null()
 	}
-	return timetypes.RFC3339{StringValue: basetypes.NewStringValue(*s)}
+	if _, err := time.Parse(time.RFC3339, *s); err == nil {
+		return timetypes.RFC3339{StringValue: basetypes.NewStringValue(*s)}
+	}
+	for _, layout := range otherTimeLayouts {
+		if t, err := time.Parse(layout, *s); err == nil {
+			return timetypes.RFC3339{StringValue: basetypes.NewStringValue(t.UTC().Format(time.RFC3339Nano))}
+		}
+	}
+	diags.AddWarning("Unreadable task timestamp", fmt.Sprintf(
+		"Task %q has %s %q, which is not a date-time; %s is left null.", taskID, field, *s, field))
+	return timetypes.NewRFC3339Null()
 }
 
 func isNullJSON(raw json.RawMessage) bool {

@@ -47,11 +47,11 @@ const (
 	DefaultRetryMax       = 5
 	DefaultRetryWaitMin   = time.Second
 	DefaultRetryWaitMax   = 30 * time.Second
-	DefaultRequestTimeout = 60 * time.Second
+	DefaultRequestTimeout = 30 * time.Second
 	// The tenant allows 100 requests per 10 s per client and API version.
-	DefaultRateLimit    = 10.0 // requests per second, sustained
-	DefaultRateBurst    = 10
-	DefaultMaxBodyBytes = 64 << 20
+	DefaultRequestsPerWindow = 100
+	DefaultRateWindow        = 10 * time.Second
+	DefaultMaxBodyBytes      = 64 << 20
 )
 
 // Config says how to reach a tenant. Set either ClientID and ClientSecret, or
@@ -72,9 +72,11 @@ type Config struct {
 	RetryWaitMin   time.Duration // first backoff
 	RetryWaitMax   time.Duration // longest backoff, and the longest Retry-After honoured without giving up
 	RequestTimeout time.Duration // per attempt
-	RateLimit      float64       // requests per second; negative disables pacing
-	RateBurst      int
-	MaxBodyBytes   int64
+	// RequestsPerWindow is the tenant's limit per RateWindow; the client
+	// paces itself to stay under it. 0 means 100; negative disables pacing.
+	RequestsPerWindow int
+	RateWindow        time.Duration // 0 means 10 s
+	MaxBodyBytes      int64
 
 	Logger Logger
 }
@@ -161,8 +163,8 @@ func New(cfg Config) (*Client, error) {
 		hc = &copied
 	}
 	var limiter *rate.Limiter
-	if cfg.RateLimit > 0 {
-		limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), cfg.RateBurst)
+	if cfg.RequestsPerWindow > 0 {
+		limiter = newLimiter(cfg.RequestsPerWindow, cfg.RateWindow)
 	}
 	base := hc.Transport
 	if base == nil {
@@ -215,15 +217,27 @@ func setDefaults(cfg *Config) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	if cfg.RateLimit == 0 {
-		cfg.RateLimit = DefaultRateLimit
+	if cfg.RequestsPerWindow == 0 {
+		cfg.RequestsPerWindow = DefaultRequestsPerWindow
 	}
-	if cfg.RateBurst <= 0 {
-		cfg.RateBurst = DefaultRateBurst
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = DefaultRateWindow
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+}
+
+// newLimiter paces requests so that no span of one window ever holds more
+// than n of them, whether the tenant counts in fixed or sliding windows. A
+// token bucket admits at most burst + rate x window requests in any span of
+// one window; with burst n/20 and rate 0.95 n per window that is exactly n
+// (5 at once, then 9.5 a second, for the tenant's 100 per 10 s). A larger
+// burst would make small plans faster and large ones meet 429s.
+func newLimiter(n int, window time.Duration) *rate.Limiter {
+	burst := max(1, n/20)
+	perSecond := float64(n-burst) / window.Seconds()
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
 }
 
 // APIVersion is the version this client calls.

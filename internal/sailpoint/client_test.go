@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,7 +21,7 @@ import (
 func fast(cfg sailpoint.Config) sailpoint.Config {
 	cfg.RetryWaitMin = time.Millisecond
 	cfg.RetryWaitMax = 5 * time.Millisecond
-	cfg.RateLimit = -1
+	cfg.RequestsPerWindow = -1
 	return cfg
 }
 
@@ -473,5 +474,113 @@ func TestListTaskStatusesPages(t *testing.T) {
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.TrackingID == "" || !strings.Contains(apiErr.Message(), "launcher") {
 		t.Fatalf("bad filter: %v", err)
+	}
+}
+
+// concurrentReads reads a task n times at once and returns the errors.
+func concurrentReads(c *sailpoint.Client, n int) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID)
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+// The tenant's limit, scaled down to 20 requests a second: paced reads
+// never meet a 429; unpaced ones meet bursts of them and still all succeed
+// by waiting as Retry-After says.
+func TestPacingUnderTheTenantsLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		perWindow   int
+		wantLimited bool
+	}{
+		{"paced", 20, false},
+		{"unpaced", -1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ft := startTenant(t)
+			ft.EnforceRateLimit(20, time.Second)
+			c, err := sailpoint.New(sailpoint.Config{
+				BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+				RequestsPerWindow: tc.perWindow, RateWindow: time.Second,
+				RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 2 * time.Second, RetryMax: 8,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, err := range concurrentReads(c, 60) {
+				if err != nil {
+					t.Fatalf("read %d: %v", i, err)
+				}
+			}
+			limited := ft.Limited()
+			t.Logf("60 concurrent reads: %d answered 429", limited)
+			if (limited > 0) != tc.wantLimited {
+				t.Errorf("%d answers were 429", limited)
+			}
+			if n := ft.Count(faketenant.IsToken); n != 1 {
+				t.Errorf("%d token requests", n)
+			}
+		})
+	}
+}
+
+// A connection refused is retried, then reported with the attempts made.
+func TestConnectionRefused(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	c := newClient(t, sailpoint.Config{BaseURL: url, AccessToken: "static", RetryMax: 2})
+	_, err := c.GetTaskStatus(context.Background(), "abc")
+	var te *sailpoint.TransportError
+	if !errors.As(err, &te) || te.Attempts != 3 || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// An answer slower than the per-request timeout is abandoned and retried;
+// one that is always slow ends in a timeout error.
+func TestSlowAnswers(t *testing.T) {
+	ft := startTenant(t)
+	cfg := sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+		RequestTimeout: 100 * time.Millisecond, RetryMax: 2}
+	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: 5 * time.Second})
+	if _, err := newClient(t, cfg).GetTaskStatus(context.Background(), faketenant.CompleteTaskID); err != nil {
+		t.Fatalf("a slow answer was not retried: %v", err)
+	}
+	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: 5 * time.Second, Times: -1})
+	_, err := newClient(t, cfg).GetTaskStatus(context.Background(), faketenant.CompleteTaskID)
+	var te *sailpoint.TransportError
+	var netErr net.Error
+	if !errors.As(err, &te) || te.Attempts != 3 || !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// A token that expires during a long wait is replaced before it is sent.
+func TestTokenRenewedDuringLongWait(t *testing.T) {
+	ft := startTenant(t)
+	ft.TokenLifetime = 2 * time.Second
+	ft.Now = time.Now // real time, so tokens really expire
+	running := []byte(`{"id":"long","created":"2026-11-28T10:00:00Z","completionStatus":null}`)
+	done := []byte(`{"id":"long","created":"2026-11-28T10:00:00Z","completed":"2026-11-28T10:05:00Z","completionStatus":"SUCCESS"}`)
+	ft.PutTaskSequence("long", running, running, running, running, running, done)
+	c := tenantClient(t, ft, "v1")
+	w := sailpoint.Waiter{MinInterval: 500 * time.Millisecond, MaxInterval: 1500 * time.Millisecond, Jitter: -1}
+	if _, err := c.WaitForTaskStatus(context.Background(), "long", w); err != nil {
+		t.Fatal(err)
+	}
+	if n := ft.Count(faketenant.IsToken); n < 2 {
+		t.Errorf("%d token requests over a wait longer than a token's life", n)
+	}
+	if n := ft.Count(func(r faketenant.Request) bool { return r.Status == 401 }); n != 0 {
+		t.Errorf("%d answers were 401: an expired token was sent", n)
 	}
 }

@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+)
+
+// An answer slower than request_timeout is abandoned, retried, and ends
+// in a timeout error within the bounds the settings give.
+func TestAccReliability_slowTenant(t *testing.T) {
+	ft := newTenant(t)
+	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      taskConfig(ft, faketenant.CompleteTaskID, `request_timeout = "1s"`, "max_retries = 1"),
+			ExpectError: errorWith("SailPoint request timed out", fmt.Sprintf("/task-status/v1/%s", faketenant.CompleteTaskID), "after 2 attempt(s)", "raise request_timeout"),
+		}},
+	})
+}
+
+// 5xx answers that clear are invisible; ones that never clear end with the
+// status, trackingId and message.
+func TestAccReliability_serverErrors(t *testing.T) {
+	ft := newTenant(t)
+	dto := `{"detailCode":"500.0 Internal Fault","trackingId":"b21b1f7ce4da4d639f2c62a57171b427","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"An internal fault occurred."}]}`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					ft.Inject(faketenant.Fault{Status: 502})
+					ft.Inject(faketenant.Fault{Status: 503, Header: map[string]string{"Retry-After": "1"}})
+					ft.Inject(faketenant.Fault{Status: 429, Header: map[string]string{"Retry-After": time.Now().Add(time.Second).UTC().Format("Mon, 02 Jan 2006 15:04:05 GMT")}, Body: `{"message":" Rate Limit Exceeded "}`})
+				},
+				Config:            taskConfig(ft, faketenant.CompleteTaskID),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+			{
+				PreConfig:   func() { ft.ClearFaults(); ft.Inject(faketenant.Fault{Times: -1, Status: 500, Body: dto}) },
+				Config:      taskConfig(ft, faketenant.CompleteTaskID, "max_retries = 2"),
+				ExpectError: errorWith("SailPoint API error", "HTTP 500 Internal Server Error (after 3 attempts)", "An internal fault occurred.", "trackingId: b21b1f7ce4da4d639f2c62a57171b427"),
+			},
+			{
+				PreConfig: func() {
+					ft.ClearFaults()
+					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":" Rate Limit Exceeded "}`})
+				},
+				Config:      taskConfig(ft, faketenant.CompleteTaskID, "max_retries = 1"),
+				ExpectError: errorWith("SailPoint rate limit exceeded", "HTTP 429", "Rate Limit Exceeded", "100 requests per 10 seconds"),
+			},
+			{
+				PreConfig: func() {
+					ft.ClearFaults()
+					ft.Inject(faketenant.Fault{Times: -1, Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
+				},
+				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				ExpectError: errorWith("Unreadable answer from SailPoint", "text/html", "<html>maintenance</html>"),
+			},
+		},
+	})
+}
+
+// Nothing secret reaches state, plan output, or the logs of a trace-level
+// run: not the client secret, not a token the tenant issued. The logs must
+// hold the HTTP exchange lines, or the search proves nothing. The secret
+// comes in as a pipeline passes it (a sensitive variable, or SAIL_*), since
+// the test harness itself logs the configuration text it runs.
+func TestAccReliability_noSecretsAtTrace(t *testing.T) {
+	ft := newTenant(t)
+	const secret = "s3cr3t-client-secret-for-the-trace-test"
+	ft.AddClient("trace-client", secret)
+	dir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH", filepath.Join(dir, "terraform.log"))
+	t.Setenv("TF_ACC_LOG_PATH", filepath.Join(dir, "provider.log"))
+	statePath := filepath.Join(dir, "state.json")
+	t.Setenv("TF_VAR_client_secret", secret)
+	config := fmt.Sprintf(`
+variable "client_secret" {
+  type      = string
+  sensitive = true
+}
+provider "sailpoint" {
+  base_url      = %q
+  client_id     = "trace-client"
+  client_secret = var.client_secret
+}
+data "sailpoint_task_status" "test" {
+  id                           = %q
+  wait_for_completion          = true
+  expected_completion_statuses = ["SUCCESS"]
+}
+output "status" {
+  value = data.sailpoint_task_status.test.completion_status
+}
+`, ft.URL(), faketenant.CompleteTaskID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					return os.WriteFile(statePath, []byte(fmt.Sprintf("%#v", s)), 0o600)
+				},
+			},
+			{
+				// An error path too, with the secret from SAIL_CLIENT_SECRET:
+				// the tenant refuses the credentials.
+				PreConfig:   func() { t.Setenv(EnvClientSecret, secret+"-wrong") },
+				Config:      strings.Replace(config, "client_secret = var.client_secret", "", 1),
+				ExpectError: errorWith("SailPoint refused the client credentials"),
+			},
+		},
+	})
+	tokens := ft.IssuedTokens()
+	if len(tokens) == 0 {
+		t.Fatal("no token was issued, so the search proves nothing")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var all strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	text := all.String()
+	for _, want := range []string{"SailPoint API exchange", "http_status=200", "http_path=/oauth/token", "http_path=/task-status/v1/" + faketenant.CompleteTaskID} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the trace logs (%d bytes in %d files) lack %q: the search would prove nothing", len(text), len(files), want)
+		}
+	}
+	for _, s := range append([]string{secret, secret + "-wrong"}, tokens...) {
+		if strings.Contains(text, s) {
+			t.Errorf("a secret (%.8s...) appears in the state or trace logs", s)
+		}
+	}
+	t.Logf("searched %d bytes of state and trace logs in %d files", len(text), len(files))
+}

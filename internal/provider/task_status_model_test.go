@@ -1,0 +1,35 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+func TestTimeValue(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string // want "" means null
+		warn     bool
+	}{
+		{"2026-11-27T09:14:05.012Z", "2026-11-27T09:14:05.012Z", false},
+		{"2026-11-27T09:14:05+02:00", "2026-11-27T09:14:05+02:00", false},
+		{"2024-05-17 19:33:16.470000+00:00", "2024-05-17T19:33:16.47Z", false},
+		{"2024-05-17T19:33:16", "2024-05-17T19:33:16Z", false},
+		{"", "", false},
+		{"yesterday", "", true},
+	} {
+		var diags diag.Diagnostics
+		in := tc.in
+		got := timeValue(&in, "created", "t1", &diags)
+		if tc.want == "" && !got.IsNull() || tc.want != "" && got.ValueString() != tc.want {
+			t.Errorf("%q: got %v, want %q", tc.in, got, tc.want)
+		}
+		if diags.HasError() || (diags.WarningsCount() > 0) != tc.warn {
+			t.Errorf("%q: diagnostics %v", tc.in, diags)
+		}
+	}
+	var diags diag.Diagnostics
+	if !timeValue(nil, "completed", "t1", &diags).IsNull() {
+		t.Error("nil is not null")
+	}
+}
