@@ -140,7 +140,7 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		}
 	}
 
-	model, diags := newTaskStatusModel(ctx, ts)
+	model, diags := newTaskStatusModel(ts)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -45,28 +45,10 @@ type taskStatusModel struct {
 	TaskDefinitionSummary types.Object      `tfsdk:"task_definition_summary"`
 }
 
-type targetModel struct {
-	ID   types.String `tfsdk:"id"`
-	Type types.String `tfsdk:"type"`
-	Name types.String `tfsdk:"name"`
-}
-
 var targetAttrTypes = map[string]attr.Type{
 	"id":   types.StringType,
 	"type": types.StringType,
 	"name": types.StringType,
-}
-
-type messageModel struct {
-	Type          types.String         `tfsdk:"type"`
-	Key           types.String         `tfsdk:"key"`
-	LocalizedText types.Object         `tfsdk:"localized_text"`
-	Parameters    jsontypes.Normalized `tfsdk:"parameters"`
-}
-
-type localizedTextModel struct {
-	Locale  types.String `tfsdk:"locale"`
-	Message types.String `tfsdk:"message"`
 }
 
 var localizedTextAttrTypes = map[string]attr.Type{
@@ -81,23 +63,9 @@ var messageAttrTypes = map[string]attr.Type{
 	"parameters":     jsontypes.NormalizedType{},
 }
 
-type returnModel struct {
-	Name          types.String `tfsdk:"name"`
-	AttributeName types.String `tfsdk:"attribute_name"`
-}
-
 var returnAttrTypes = map[string]attr.Type{
 	"name":           types.StringType,
 	"attribute_name": types.StringType,
-}
-
-type taskDefinitionSummaryModel struct {
-	ID          types.String  `tfsdk:"id"`
-	UniqueName  types.String  `tfsdk:"unique_name"`
-	Description types.String  `tfsdk:"description"`
-	ParentName  types.String  `tfsdk:"parent_name"`
-	Executor    types.String  `tfsdk:"executor"`
-	Arguments   types.Dynamic `tfsdk:"arguments"`
 }
 
 var taskDefinitionSummaryAttrTypes = map[string]attr.Type{
@@ -230,7 +198,7 @@ func taskStatusAttributes() map[string]schema.Attribute {
 }
 
 // newTaskStatusModel maps a TaskStatus. Absent and null stay null.
-func newTaskStatusModel(ctx context.Context, ts *sailpoint.TaskStatus) (taskStatusModel, diag.Diagnostics) {
+func newTaskStatusModel(ts *sailpoint.TaskStatus) (taskStatusModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := taskStatusModel{
 		ID:               types.StringValue(ts.ID),
@@ -248,55 +216,60 @@ func newTaskStatusModel(ctx context.Context, ts *sailpoint.TaskStatus) (taskStat
 		PercentComplete:  types.NumberNull(),
 	}
 
+	// Nested values are built directly, not through the framework's
+	// reflection: a task may carry tens of thousands of messages.
 	m.Target = types.ObjectNull(targetAttrTypes)
-	if ts.Target != nil {
-		var d diag.Diagnostics
-		m.Target, d = types.ObjectValueFrom(ctx, targetAttrTypes, targetModel{
-			ID:   types.StringPointerValue(ts.Target.ID),
-			Type: types.StringPointerValue(ts.Target.Type),
-			Name: types.StringPointerValue(ts.Target.Name),
-		})
-		diags.Append(d...)
+	if t := ts.Target; t != nil {
+		m.Target = object(targetAttrTypes, map[string]attr.Value{
+			"id":   types.StringPointerValue(t.ID),
+			"type": types.StringPointerValue(t.Type),
+			"name": types.StringPointerValue(t.Name),
+		}, &diags)
+	}
+
+	messageType := types.ObjectType{AttrTypes: messageAttrTypes}
+	m.Messages = types.ListNull(messageType)
+	if ts.Messages != nil {
+		elems := make([]attr.Value, len(ts.Messages))
+		for i, msg := range ts.Messages {
+			text := types.ObjectNull(localizedTextAttrTypes)
+			if lt := msg.LocalizedText; lt != nil {
+				text = object(localizedTextAttrTypes, map[string]attr.Value{
+					"locale":  types.StringPointerValue(lt.Locale),
+					"message": types.StringPointerValue(lt.Message),
+				}, &diags)
+			}
+			params := jsontypes.NewNormalizedNull()
+			if !isNullJSON(msg.Parameters) {
+				var buf bytes.Buffer
+				if err := json.Compact(&buf, msg.Parameters); err == nil {
+					params = jsontypes.NewNormalizedValue(buf.String())
+				}
+			}
+			elems[i] = object(messageAttrTypes, map[string]attr.Value{
+				"type":           types.StringPointerValue(msg.Type),
+				"key":            types.StringPointerValue(msg.Key),
+				"localized_text": text,
+				"parameters":     params,
+			}, &diags)
+		}
+		m.Messages = list(messageType, elems, &diags)
+	}
+
+	returnType := types.ObjectType{AttrTypes: returnAttrTypes}
+	m.Returns = types.ListNull(returnType)
+	if ts.Returns != nil {
+		elems := make([]attr.Value, len(ts.Returns))
+		for i, r := range ts.Returns {
+			elems[i] = object(returnAttrTypes, map[string]attr.Value{
+				"name":           types.StringPointerValue(r.Name),
+				"attribute_name": types.StringPointerValue(r.AttributeName),
+			}, &diags)
+		}
+		m.Returns = list(returnType, elems, &diags)
 	}
 
 	var d diag.Diagnostics
-	messages := make([]messageModel, 0, len(ts.Messages))
-	for _, msg := range ts.Messages {
-		mm := messageModel{
-			Type:          types.StringPointerValue(msg.Type),
-			Key:           types.StringPointerValue(msg.Key),
-			LocalizedText: types.ObjectNull(localizedTextAttrTypes),
-			Parameters:    jsontypes.NewNormalizedNull(),
-		}
-		if lt := msg.LocalizedText; lt != nil {
-			var d diag.Diagnostics
-			mm.LocalizedText, d = types.ObjectValueFrom(ctx, localizedTextAttrTypes, localizedTextModel{
-				Locale:  types.StringPointerValue(lt.Locale),
-				Message: types.StringPointerValue(lt.Message),
-			})
-			diags.Append(d...)
-		}
-		if !isNullJSON(msg.Parameters) {
-			var buf bytes.Buffer
-			if err := json.Compact(&buf, msg.Parameters); err == nil {
-				mm.Parameters = jsontypes.NewNormalizedValue(buf.String())
-			}
-		}
-		messages = append(messages, mm)
-	}
-	m.Messages, d = listValue(ctx, messageAttrTypes, ts.Messages == nil, messages)
-	diags.Append(d...)
-
-	returns := make([]returnModel, 0, len(ts.Returns))
-	for _, r := range ts.Returns {
-		returns = append(returns, returnModel{
-			Name:          types.StringPointerValue(r.Name),
-			AttributeName: types.StringPointerValue(r.AttributeName),
-		})
-	}
-	m.Returns, d = listValue(ctx, returnAttrTypes, ts.Returns == nil, returns)
-	diags.Append(d...)
-
 	m.Attributes, d = dynamicFromJSON(ts.Attributes, "attributes")
 	diags.Append(d...)
 
@@ -313,15 +286,14 @@ func newTaskStatusModel(ctx context.Context, ts *sailpoint.TaskStatus) (taskStat
 	if tds := ts.TaskDefinitionSummary; tds != nil {
 		args, d := dynamicFromJSON(tds.Arguments, "taskDefinitionSummary.arguments")
 		diags.Append(d...)
-		m.TaskDefinitionSummary, d = types.ObjectValueFrom(ctx, taskDefinitionSummaryAttrTypes, taskDefinitionSummaryModel{
-			ID:          types.StringPointerValue(tds.ID),
-			UniqueName:  types.StringPointerValue(tds.UniqueName),
-			Description: types.StringPointerValue(tds.Description),
-			ParentName:  types.StringPointerValue(tds.ParentName),
-			Executor:    types.StringPointerValue(tds.Executor),
-			Arguments:   args,
-		})
-		diags.Append(d...)
+		m.TaskDefinitionSummary = object(taskDefinitionSummaryAttrTypes, map[string]attr.Value{
+			"id":          types.StringPointerValue(tds.ID),
+			"unique_name": types.StringPointerValue(tds.UniqueName),
+			"description": types.StringPointerValue(tds.Description),
+			"parent_name": types.StringPointerValue(tds.ParentName),
+			"executor":    types.StringPointerValue(tds.Executor),
+			"arguments":   args,
+		}, &diags)
 	}
 	return m, diags
 }
@@ -330,7 +302,7 @@ func newTaskStatusModel(ctx context.Context, ts *sailpoint.TaskStatus) (taskStat
 // concrete type (its dynamic attributes unwrapped), so that tasks with
 // differently shaped attributes can stand side by side in a tuple.
 func taskStatusObject(ctx context.Context, ts *sailpoint.TaskStatus) (attr.Value, diag.Diagnostics) {
-	model, diags := newTaskStatusModel(ctx, ts)
+	model, diags := newTaskStatusModel(ts)
 	if diags.HasError() {
 		return nil, diags
 	}
@@ -370,14 +342,17 @@ func concrete(ctx context.Context, v attr.Value) (attr.Value, diag.Diagnostics) 
 	return v, nil
 }
 
-// listValue is a list of objects, or null when the API sent null or left
-// the list out (an empty list stays empty).
-func listValue[T any](ctx context.Context, attrTypes map[string]attr.Type, null bool, elems []T) (types.List, diag.Diagnostics) {
-	elemType := types.ObjectType{AttrTypes: attrTypes}
-	if null {
-		return types.ListNull(elemType), nil
-	}
-	return types.ListValueFrom(ctx, elemType, elems)
+// object and list build a value, adding any problem to diags.
+func object(attrTypes map[string]attr.Type, attrs map[string]attr.Value, diags *diag.Diagnostics) types.Object {
+	v, d := types.ObjectValue(attrTypes, attrs)
+	diags.Append(d...)
+	return v
+}
+
+func list(elemType attr.Type, elems []attr.Value, diags *diag.Diagnostics) types.List {
+	v, d := types.ListValue(elemType, elems)
+	diags.Append(d...)
+	return v
 }
 
 // otherTimeLayouts are date-times seen in ISC examples that are not RFC
