@@ -370,7 +370,7 @@ func (t *Tenant) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 	case f.Reset:
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
+				_ = conn.Close()
 				return true
 			}
 		}

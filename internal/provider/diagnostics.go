@@ -78,39 +78,40 @@ func explainAPIError(e *sailpoint.APIError, what string) (string, string) {
 		exchange += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
 	said := tenantSaid(e)
-	switch {
-	case e.StatusCode == http.StatusNotFound:
+	if e.StatusCode >= 500 {
+		return "SailPoint API error", fmt.Sprintf("Reading %s: %s.%s\n\n"+
+			"The tenant failed to answer, and retrying did not help. Try again later; if it persists, give the trackingId to SailPoint support.", what, exchange, said)
+	}
+	switch e.StatusCode {
+	case http.StatusNotFound:
 		return "Task status not found", fmt.Sprintf("The tenant has no %s: %s.%s\n\n"+
 			"ISC does not return tasks older than 90 days. Check the id, and that it belongs to the tenant in base_url.", what, exchange, said)
-	case e.StatusCode == http.StatusUnauthorized:
+	case http.StatusUnauthorized:
 		return "SailPoint refused the credentials", fmt.Sprintf("Reading %s: %s.%s\n\n"+
 			"The access token was refused, and a fresh one did not help. Check that the client id and secret (or the access "+
 			"token) are current and belong to the tenant in base_url.", what, exchange, said)
-	case e.StatusCode == http.StatusForbidden:
+	case http.StatusForbidden:
 		return "Not allowed to read task statuses", fmt.Sprintf("Reading %s: %s.%s\n\n"+
 			"The credentials lack what reading a task status needs: an API client needs the scope idn:task-management:read, "+
 			"and a personal access token's user needs one of the user levels %s.", what, exchange, said, readTaskUserLevels)
-	case e.StatusCode == http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
 		return "SailPoint rate limit exceeded", fmt.Sprintf("Reading %s: %s.%s\n\n"+
 			"The tenant allows 100 requests per 10 seconds per client and API version, and kept refusing after the "+
 			"provider waited as its Retry-After asked. Run fewer reads at once (terraform -parallelism) or use another API client for other jobs.", what, exchange, said)
-	case e.StatusCode >= 500:
-		return "SailPoint API error", fmt.Sprintf("Reading %s: %s.%s\n\n"+
-			"The tenant failed to answer, and retrying did not help. Try again later; if it persists, give the trackingId to SailPoint support.", what, exchange, said)
-	case e.StatusCode == http.StatusBadRequest:
+	case http.StatusBadRequest:
 		return "SailPoint refused the request", fmt.Sprintf("Reading %s: %s.%s", what, exchange, said)
 	}
 	return "Unexpected answer from SailPoint", fmt.Sprintf("Reading %s: %s.%s", what, exchange, said)
 }
 
 func explainTokenError(e *sailpoint.TokenError) (string, string) {
-	switch {
-	case e.StatusCode == 0:
+	switch e.StatusCode {
+	case 0:
 		if errors.Is(e, context.Canceled) {
 			return "Read cancelled", "Requesting an access token was cancelled."
 		}
 		return "Could not get a SailPoint access token", fmt.Sprintf("%s.\n\nCheck base_url and the network path to the tenant's %s endpoint.", e, sailpoint.TokenPath)
-	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusBadRequest:
+	case http.StatusUnauthorized, http.StatusBadRequest:
 		return "SailPoint refused the client credentials", fmt.Sprintf("%s.\n\n"+
 			"Check client_id and client_secret (or %s and %s): the pair must be a current API client or personal access "+
 			"token of the tenant in base_url.", e, EnvClientID, EnvClientSecret)

@@ -103,7 +103,7 @@ type Client struct {
 func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL: %v", raw, err)
+		return fmt.Errorf("%q is not a URL: %w", raw, err)
 	}
 	if u.Host == "" {
 		return fmt.Errorf("%q has no host; expected a URL such as https://acme.api.identitynow.com", raw)

@@ -92,16 +92,16 @@ func repeat(ts *sailpoint.TaskStatus, n int) []*sailpoint.TaskStatus {
 func TestWaiterIntervals(t *testing.T) {
 	for _, tc := range []struct {
 		w    sailpoint.Waiter
-		want []time.Duration
+		want []int // seconds
 	}{
-		{sailpoint.Waiter{}, []time.Duration{1, 2, 4, 8, 16, 30, 30, 30}},
-		{sailpoint.Waiter{MaxInterval: 5 * time.Second}, []time.Duration{1, 2, 4, 5, 5}},
-		{sailpoint.Waiter{MinInterval: 2 * time.Second, MaxInterval: 10 * time.Second}, []time.Duration{2, 4, 8, 10}},
-		{sailpoint.Waiter{MinInterval: 5 * time.Second, MaxInterval: 2 * time.Second}, []time.Duration{2, 2}},
+		{sailpoint.Waiter{}, []int{1, 2, 4, 8, 16, 30, 30, 30}},
+		{sailpoint.Waiter{MaxInterval: 5 * time.Second}, []int{1, 2, 4, 5, 5}},
+		{sailpoint.Waiter{MinInterval: 2 * time.Second, MaxInterval: 10 * time.Second}, []int{2, 4, 8, 10}},
+		{sailpoint.Waiter{MinInterval: 5 * time.Second, MaxInterval: 2 * time.Second}, []int{2, 2}},
 	} {
-		for n, want := range tc.want {
-			if got := tc.w.Interval(n); got != want*time.Second {
-				t.Errorf("%+v Interval(%d) = %v, want %v", tc.w, n, got, want*time.Second)
+		for n, seconds := range tc.want {
+			if got, want := tc.w.Interval(n), time.Duration(seconds)*time.Second; got != want {
+				t.Errorf("%+v Interval(%d) = %v, want %v", tc.w, n, got, want)
 			}
 		}
 	}
@@ -157,7 +157,7 @@ func TestWaiterTimeoutAndCancel(t *testing.T) {
 	}
 	// A failed read ends the wait with that error.
 	boom := errors.New("boom")
-	if _, err := (sailpoint.Waiter{After: never}).Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) { return nil, boom }); err != boom {
+	if _, err := (sailpoint.Waiter{After: never}).Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("got %v", err)
 	}
 }

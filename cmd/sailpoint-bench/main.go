@@ -1,0 +1,301 @@
+// Command sailpoint-bench is the plan-level benchmark behind `make bench`.
+// It runs `terraform plan` with N sailpoint_task_status reads against the
+// fake tenant, and the same N reads through a plain Go HTTP client (the
+// floor), in the same run, and prints a table: wall time, requests by kind,
+// 429s, the provider process's peak memory, and the overhead as a ratio.
+// A second table runs the plan against a tenant that enforces ISC's limit of
+// 100 requests per 10 s and compares the wall time with the floor that limit
+// sets, (ceil(N/100) - 1) x 10 s.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+)
+
+const config = `terraform {
+  required_providers {
+    sailpoint = {
+      source = "isc-community/sailpoint"
+    }
+  }
+}
+
+provider "sailpoint" {}
+
+variable "n" {
+  type = number
+}
+
+data "sailpoint_task_status" "t" {
+  count = var.n
+  id    = format("bench-%04d", count.index)
+}
+`
+
+type options struct {
+	terraform   string
+	providerDir string
+	work        string
+	parallelism int
+}
+
+func main() {
+	var o options
+	ns := flag.String("n", "10,100,1000", "numbers of task reads for the unlimited runs")
+	limited := flag.String("limited-n", "100,1000", "numbers of task reads against a tenant enforcing 100 requests per 10 s (empty: skip)")
+	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
+	flag.StringVar(&o.providerDir, "provider-dir", "", "directory holding the built terraform-provider-sailpoint")
+	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sailpoint-bench"), "scratch directory")
+	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is Terraform's default)")
+	flag.Parse()
+	if o.providerDir == "" {
+		log.Fatal("-provider-dir is required (make bench builds the provider and sets it)")
+	}
+	if err := prepare(o); err != nil {
+		log.Fatal(err)
+	}
+
+	version, _ := exec.Command(o.terraform, "version").Output()
+	fmt.Printf("Plan-level benchmark: %s, -parallelism=%d, %s\n\n", strings.SplitN(string(version), "\n", 2)[0], o.parallelism, time.Now().UTC().Format(time.RFC3339))
+
+	baseline, err := runPlan(o, newTenant(0), 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("terraform plan with no reads (the CLI's own cost): %s\n\n", baseline.wall.Round(time.Millisecond))
+	fmt.Println("| N | plan wall | plan less CLI cost | floor: plain Go client | overhead ratio | token requests | GETs | retries | 429s | provider peak RSS |")
+	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, n := range parseInts(*ns) {
+		ft := newTenant(n)
+		r, err := runPlan(o, ft, n)
+		if err != nil {
+			log.Fatal(err)
+		}
+		floor, err := plainClient(newTenant(n), n, o.parallelism)
+		if err != nil {
+			log.Fatal(err)
+		}
+		net := r.wall - baseline.wall
+		fmt.Printf("| %d | %s | %s | %s | %.2fx | %d | %d | %d | %d | %.1f MiB |\n", n, r.wall.Round(time.Millisecond),
+			net.Round(time.Millisecond), floor.Round(time.Millisecond), float64(net)/float64(floor),
+			r.tokens, r.gets, r.gets-n, r.limited, float64(r.peakRSSKiB)/1024)
+	}
+
+	if strings.TrimSpace(*limited) == "" {
+		return
+	}
+	fmt.Println("\nAgainst a tenant enforcing 100 requests per 10 s per client and API version:")
+	fmt.Println()
+	fmt.Println("| N | plan wall | plan less CLI cost | limit's floor | ratio to floor | GETs | 429s | failures |")
+	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, n := range parseInts(*limited) {
+		ft := newTenant(n)
+		ft.EnforceRateLimit(100, 10*time.Second)
+		r, err := runPlan(o, ft, n)
+		failures := 0
+		if err != nil {
+			failures = 1
+			log.Printf("N=%d failed: %v", n, err)
+		}
+		floor := time.Duration(math.Ceil(float64(n)/100)-1) * 10 * time.Second
+		net := r.wall - baseline.wall
+		ratio := "n/a (floor 0)"
+		if floor > 0 {
+			ratio = fmt.Sprintf("%.3fx", float64(net)/float64(floor))
+		}
+		fmt.Printf("| %d | %s | %s | %s | %s | %d | %d | %d |\n", n, r.wall.Round(time.Millisecond), net.Round(time.Millisecond),
+			floor, ratio, r.gets, r.limited, failures)
+	}
+}
+
+func parseInts(s string) []int {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			log.Fatalf("%q is not a number", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func prepare(o options) error {
+	if err := os.MkdirAll(filepath.Join(o.work, "config"), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.work, "config", "main.tf"), []byte(config), 0o644); err != nil {
+		return err
+	}
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"isc-community/sailpoint\" = %q\n  }\n  direct {}\n}\n", o.providerDir)
+	return os.WriteFile(filepath.Join(o.work, "terraformrc"), []byte(rc), 0o644)
+}
+
+// newTenant holds n spec-valid copies of the complete fixture.
+func newTenant(n int) *faketenant.Tenant {
+	ft := faketenant.New()
+	var doc map[string]any
+	if err := json.Unmarshal(faketenant.FixtureJSON(faketenant.CompleteTaskID), &doc); err != nil {
+		log.Fatal(err)
+	}
+	for i := range n {
+		doc["id"] = fmt.Sprintf("bench-%04d", i)
+		b, _ := json.Marshal(doc)
+		ft.PutTask(b)
+	}
+	return ft.Start()
+}
+
+type result struct {
+	wall       time.Duration
+	tokens     int
+	gets       int
+	limited    int
+	peakRSSKiB int64
+}
+
+// runPlan runs terraform plan with n reads and counts what the tenant saw.
+func runPlan(o options, ft *faketenant.Tenant, n int) (result, error) {
+	defer ft.Close()
+	cmd := exec.Command(o.terraform, "-chdir="+filepath.Join(o.work, "config"), "plan", "-input=false", "-lock=false",
+		"-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism), "-var", fmt.Sprintf("n=%d", n))
+	cmd.Env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+filepath.Join(o.work, "terraformrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	ctx, stop := context.WithCancel(context.Background())
+	peak := watchPeakRSS(ctx, filepath.Join(o.providerDir, "terraform-provider-sailpoint"))
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	stop()
+	r := result{
+		wall:       wall,
+		tokens:     ft.Count(faketenant.IsToken),
+		gets:       ft.Count(func(r faketenant.Request) bool { return faketenant.IsTaskGet(r) }),
+		limited:    ft.Limited(),
+		peakRSSKiB: <-peak,
+	}
+	if err != nil {
+		tail := out.String()
+		if len(tail) > 2000 {
+			tail = tail[len(tail)-2000:]
+		}
+		return r, fmt.Errorf("terraform plan with %d reads: %w\n%s", n, err, tail)
+	}
+	return r, nil
+}
+
+// watchPeakRSS polls /proc for processes running the provider binary and
+// returns the largest VmHWM (peak resident set) seen, in KiB.
+func watchPeakRSS(ctx context.Context, binary string) <-chan int64 {
+	out := make(chan int64, 1)
+	go func() {
+		var peak int64
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			entries, _ := os.ReadDir("/proc")
+			for _, e := range entries {
+				if _, err := strconv.Atoi(e.Name()); err != nil {
+					continue
+				}
+				if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != binary {
+					continue
+				}
+				status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+				if err != nil {
+					continue
+				}
+				for line := range strings.SplitSeq(string(status), "\n") {
+					if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+						kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+						peak = max(peak, kib)
+					}
+				}
+			}
+			select {
+			case <-ctx.Done():
+				out <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
+}
+
+// plainClient makes the same calls with net/http and no Terraform: one
+// token, then n GETs, parallelism at a time. Its wall time is the floor.
+func plainClient(ft *faketenant.Tenant, n, parallelism int) (time.Duration, error) {
+	defer ft.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: parallelism}}
+	start := time.Now()
+	resp, err := client.PostForm(ft.URL()+faketenant.TokenPath, url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {faketenant.DefaultClientID}, "client_secret": {faketenant.DefaultClientSecret},
+	})
+	if err != nil {
+		return 0, err
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil {
+		return 0, err
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, parallelism)
+	for range parallelism {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/task-status/v1/bench-%04d", ft.URL(), i), nil)
+				req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+				resp, err := client.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var v map[string]any
+				err = json.NewDecoder(resp.Body).Decode(&v)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("GET %d: HTTP %d: %w", i, resp.StatusCode, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
+	}
+	return time.Since(start), nil
+}
