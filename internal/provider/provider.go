@@ -136,8 +136,8 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"rate_limit": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("The tenant's rate limit for this client and API version, in requests per "+
 					"10 seconds. Defaults to %d, ISC's limit. All reads of the provider share one limiter that never "+
-					"sends more than this in any 10 seconds, so large plans do not meet `429`s; a `429` that still "+
-					"comes is honoured.", sailpoint.DefaultRequestsPerWindow),
+					"starts more than this in any 10 seconds: the first ones go at once, later ones wait only as long "+
+					"as the limit requires, so large plans do not meet `429`s. A `429` that still comes is honoured.", sailpoint.DefaultRequestsPerWindow),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 100000)},
 			},

@@ -288,11 +288,16 @@ func TestAccTaskStatus_apiVersions(t *testing.T) {
 // one GET per Terraform command that reads it.
 func TestAccTaskStatus_requestFloor(t *testing.T) {
 	ft := newTenant(t)
-	config := providerConfig(ft)
-	ids := []string{faketenant.CompleteTaskID, faketenant.FailedTaskID, faketenant.RunningNullsTaskID, faketenant.BeyondSpecTaskID}
-	for i, id := range ids {
-		config += fmt.Sprintf("data \"sailpoint_task_status\" \"t%d\" {\n  id = %q\n}\n", i, id)
+	const n = 60
+	for i := range n {
+		ft.PutTask(taskDoc(t, fmt.Sprintf("floor-%02d", i), nil))
 	}
+	config := providerConfig(ft) + fmt.Sprintf(`
+data "sailpoint_task_status" "t" {
+  count = %d
+  id    = format("floor-%%02d", count.index)
+}
+`, n)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -300,15 +305,20 @@ func TestAccTaskStatus_requestFloor(t *testing.T) {
 			Check: func(*terraform.State) error {
 				tokens := ft.Count(faketenant.IsToken)
 				gets := ft.Count(faketenant.IsTaskGet)
-				// The test framework runs plan and apply (and a refresh): each is
-				// one provider process with one token, reading each task once.
-				reads := ft.Reads(faketenant.CompleteTaskID)
-				t.Logf("%d data sources: %d token requests, %d GETs, each task read %d times", len(ids), tokens, gets, reads)
-				if reads == 0 || gets != reads*len(ids) {
-					return fmt.Errorf("%d GETs for %d data sources read %d times each", gets, len(ids), reads)
+				// Each Terraform command that reads the data sources is one
+				// provider run: one token, one GET per task.
+				reads := ft.Reads("floor-00")
+				t.Logf("%d data sources: %d token requests, %d GETs, each task read %d times", n, tokens, gets, reads)
+				for i := range n {
+					if r := ft.Reads(fmt.Sprintf("floor-%02d", i)); r != reads {
+						return fmt.Errorf("task %d read %d times, task 0 %d times", i, r, reads)
+					}
 				}
-				if tokens > reads {
-					return fmt.Errorf("%d token requests for %d provider runs: the token is not shared", tokens, reads)
+				if reads == 0 || gets != reads*n {
+					return fmt.Errorf("%d GETs for %d data sources read %d times each", gets, n, reads)
+				}
+				if tokens != reads {
+					return fmt.Errorf("%d token requests for %d provider runs: want one per run", tokens, reads)
 				}
 				return nil
 			},

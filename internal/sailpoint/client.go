@@ -21,7 +21,6 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // API versions that have the task-status endpoints. v1 is the per-service
@@ -158,24 +157,48 @@ func New(cfg Config) (*Client, error) {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = cleanhttp.DefaultPooledClient()
-	} else {
-		copied := *hc
-		hc = &copied
 	}
-	var limiter *rate.Limiter
+	var limiter *windowLimiter
 	if cfg.RequestsPerWindow > 0 {
-		limiter = newLimiter(cfg.RequestsPerWindow, cfg.RateWindow)
+		limiter = newWindowLimiter(cfg.RequestsPerWindow, cfg.RateWindow)
 	}
 	base := hc.Transport
 	if base == nil {
 		base = cleanhttp.DefaultPooledTransport()
 	}
-	hc.Transport = &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger}
+	// API calls and token requests share the connection pool; only API
+	// calls count against the tenant's limit per API version, so only they
+	// are paced.
+	api := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger})
+	token := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger})
+
+	baseURL := strings.TrimRight(cfg.BaseURL, "/")
+	c := &Client{
+		baseURL:    baseURL,
+		apiVersion: version,
+		userAgent:  cfg.UserAgent,
+		http:       api,
+		maxBody:    cfg.MaxBodyBytes,
+		logger:     cfg.Logger,
+	}
+	if cfg.AccessToken != "" {
+		c.tokens = staticToken(cfg.AccessToken)
+	} else {
+		c.tokens = newClientCredentials(baseURL, cfg.ClientID, cfg.ClientSecret, token.StandardClient())
+	}
+	return c, nil
+}
+
+// retryingClient sends through transport with the configured timeout,
+// redirect rule, retries and backoff.
+func retryingClient(cfg Config, template *http.Client, transport http.RoundTripper) *retryablehttp.Client {
+	hc := *template
+	hc.Transport = transport
 	hc.Timeout = cfg.RequestTimeout
 	hc.CheckRedirect = sameOriginRedirects
 
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = hc
+	rc.HTTPClient = &hc
 	rc.Logger = nil // exchanges are logged by pacedLoggingTransport
 	rc.RetryMax = cfg.RetryMax
 	rc.RetryWaitMin = cfg.RetryWaitMin
@@ -183,22 +206,7 @@ func New(cfg Config) (*Client, error) {
 	rc.Backoff = backoff
 	rc.CheckRetry = checkRetry
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-
-	baseURL := strings.TrimRight(cfg.BaseURL, "/")
-	c := &Client{
-		baseURL:    baseURL,
-		apiVersion: version,
-		userAgent:  cfg.UserAgent,
-		http:       rc,
-		maxBody:    cfg.MaxBodyBytes,
-		logger:     cfg.Logger,
-	}
-	if cfg.AccessToken != "" {
-		c.tokens = staticToken(cfg.AccessToken)
-	} else {
-		c.tokens = newClientCredentials(baseURL, cfg.ClientID, cfg.ClientSecret, rc.StandardClient())
-	}
-	return c, nil
+	return rc
 }
 
 func setDefaults(cfg *Config) {
@@ -226,18 +234,6 @@ func setDefaults(cfg *Config) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-}
-
-// newLimiter paces requests so that no span of one window ever holds more
-// than n of them, whether the tenant counts in fixed or sliding windows. A
-// token bucket admits at most burst + rate x window requests in any span of
-// one window; with burst n/20 and rate 0.95 n per window that is exactly n
-// (5 at once, then 9.5 a second, for the tenant's 100 per 10 s). A larger
-// burst would make small plans faster and large ones meet 429s.
-func newLimiter(n int, window time.Duration) *rate.Limiter {
-	burst := max(1, n/20)
-	perSecond := float64(n-burst) / window.Seconds()
-	return rate.NewLimiter(rate.Limit(perSecond), burst)
 }
 
 // APIVersion is the version this client calls.
@@ -288,7 +284,7 @@ type attemptsKey struct{}
 // attempt and duration. It never logs headers or bodies.
 type pacedLoggingTransport struct {
 	next    http.RoundTripper
-	limiter *rate.Limiter
+	limiter *windowLimiter
 	logger  Logger
 }
 

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-cleanhttp"
+
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
@@ -582,5 +584,76 @@ func TestTokenRenewedDuringLongWait(t *testing.T) {
 	}
 	if n := ft.Count(func(r faketenant.Request) bool { return r.Status == 401 }); n != 0 {
 		t.Errorf("%d answers were 401: an expired token was sent", n)
+	}
+}
+
+// One client keeps its connections: sequential reads reuse one, and over
+// TLS the tenant's HTTP/2 is used, so concurrent reads share it too.
+func TestConnectionReuseAndHTTP2(t *testing.T) {
+	doc := faketenant.FixtureJSON(faketenant.CompleteTaskID)
+	var conns atomic.Int32
+	var protos sync.Map
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		protos.Store(r.Proto, true)
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == sailpoint.TokenPath {
+			fmt.Fprint(w, `{"access_token":"tok","token_type":"bearer","expires_in":750}`)
+			return
+		}
+		w.Write(doc)
+	}))
+	srv.EnableHTTP2 = true
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	// The pooled transport New uses by default, trusting the test server.
+	transport := cleanhttp.DefaultPooledTransport()
+	transport.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", HTTPClient: &http.Client{Transport: transport}})
+	for range 10 {
+		if _, err := c.GetTaskStatus(context.Background(), "abc"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, err := range concurrentReads(c, 20) {
+		if err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	if _, ok := protos.Load("HTTP/2.0"); !ok {
+		t.Errorf("HTTP/2 was not used")
+	}
+	if _, ok := protos.Load("HTTP/1.1"); ok {
+		t.Errorf("some requests fell back to HTTP/1.1")
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections for 31 requests, want 1", n)
+	}
+}
+
+// Token requests do not count against the API's limit: with a limit of 5
+// an hour, five reads and their token go through at once.
+func TestTokenRequestsAreNotPaced(t *testing.T) {
+	ft := startTenant(t)
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+		RequestsPerWindow: 5, RateWindow: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []error, 1)
+	go func() { done <- concurrentReads(c, 5) }()
+	select {
+	case errs := <-done:
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("five reads under a limit of five waited: the token request was paced too")
 	}
 }
