@@ -56,6 +56,18 @@ data "sailpoint_task_status" "t" {
   count = var.n
   id    = format("bench-%04d", count.index)
 }
+
+# The CLI's own cost per object, without the provider: as many built-in
+# terraform_data resources as reads, planned in the baseline run.
+variable "builtin" {
+  type    = number
+  default = 0
+}
+
+resource "terraform_data" "t" {
+  count = var.builtin
+  input = format("bench-%04d", count.index)
+}
 `
 
 type options struct {
@@ -90,8 +102,8 @@ func main() {
 	}
 	fmt.Printf("terraform plan with no reads (the CLI's own cost): %s\n\n", baseline.wall.Round(time.Millisecond))
 	fmt.Printf("Against a tenant with no rate limit (the provider's rate_limit set to %d, so its pacing stays out of the way):\n\n", unpaced)
-	fmt.Println("| N | plan wall | plan less CLI cost | floor: plain Go client | overhead ratio | token requests | GETs | retries | 429s | provider peak RSS |")
-	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Println("| N | plan wall | plan less CLI cost | floor: plain Go client | overhead ratio | the CLI with N terraform_data | provider CPU | token requests | GETs | retries | 429s | provider peak RSS |")
+	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, n := range parseInts(*ns) {
 		ft := newTenant(n)
 		r, err := runPlan(o, ft, n, unpaced)
@@ -102,10 +114,14 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
+		builtin, err := runPlan(o, newTenant(0), 0, unpaced, "-var", fmt.Sprintf("builtin=%d", n))
+		if err != nil {
+			log.Fatal(err)
+		}
 		net := r.wall - baseline.wall
-		fmt.Printf("| %d | %s | %s | %s | %.2fx | %d | %d | %d | %d | %.1f MiB |\n", n, r.wall.Round(time.Millisecond),
-			net.Round(time.Millisecond), floor.Round(time.Millisecond), float64(net)/float64(floor),
-			r.tokens, r.gets, r.gets-n, r.limited, float64(r.peakRSSKiB)/1024)
+		fmt.Printf("| %d | %s | %s | %s | %.2fx | %s | %s | %d | %d | %d | %d | %.1f MiB |\n", n, r.wall.Round(time.Millisecond),
+			net.Round(time.Millisecond), floor.Round(time.Millisecond), float64(net)/float64(floor), builtin.wall.Round(time.Millisecond),
+			r.cpu, r.tokens, r.gets, r.gets-n, r.limited, float64(r.peakRSSKiB)/1024)
 	}
 
 	if strings.TrimSpace(*limited) == "" {
@@ -182,6 +198,7 @@ type result struct {
 	gets       int
 	limited    int
 	peakRSSKiB int64
+	cpu        time.Duration // the provider process's user + system time
 }
 
 // unpaced is a rate_limit high enough that the provider never waits.
@@ -189,13 +206,14 @@ const unpaced = 100000
 
 // runPlan runs terraform plan with n reads and counts what the tenant saw.
 // rateLimit 0 leaves the provider's default.
-func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int) (result, error) {
+func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int, extra ...string) (result, error) {
 	defer ft.Close()
 	args := []string{"-chdir=" + filepath.Join(o.work, "config"), "plan", "-input=false", "-lock=false",
 		"-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism), "-var", fmt.Sprintf("n=%d", n)}
 	if rateLimit > 0 {
 		args = append(args, "-var", fmt.Sprintf("rate_limit=%d", rateLimit))
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(o.terraform, args...)
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(o.work, "terraformrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
@@ -203,17 +221,19 @@ func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int) (result, error)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	ctx, stop := context.WithCancel(context.Background())
-	peak := watchPeakRSS(ctx, filepath.Join(o.providerDir, "terraform-provider-sailpoint"))
+	peak := watchProvider(ctx, filepath.Join(o.providerDir, "terraform-provider-sailpoint"))
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
 	stop()
+	seen := <-peak
 	r := result{
 		wall:       wall,
 		tokens:     ft.Count(faketenant.IsToken),
-		gets:       ft.Count(func(r faketenant.Request) bool { return faketenant.IsTaskGet(r) }),
+		gets:       ft.Count(faketenant.IsTaskGet),
 		limited:    ft.Limited(),
-		peakRSSKiB: <-peak,
+		peakRSSKiB: seen.peakRSSKiB,
+		cpu:        seen.cpu,
 	}
 	if err != nil {
 		tail := out.String()
@@ -225,12 +245,17 @@ func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int) (result, error)
 	return r, nil
 }
 
-// watchPeakRSS polls /proc for processes running the provider binary and
-// returns the largest VmHWM (peak resident set) seen, in KiB.
-func watchPeakRSS(ctx context.Context, binary string) <-chan int64 {
-	out := make(chan int64, 1)
+type usage struct {
+	peakRSSKiB int64
+	cpu        time.Duration
+}
+
+// watchProvider polls /proc for processes running the provider binary and
+// returns the largest VmHWM (peak resident set) and CPU time seen.
+func watchProvider(ctx context.Context, binary string) <-chan usage {
+	out := make(chan usage, 1)
 	go func() {
-		var peak int64
+		var u usage
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -242,20 +267,30 @@ func watchPeakRSS(ctx context.Context, binary string) <-chan int64 {
 				if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != binary {
 					continue
 				}
-				status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
-				if err != nil {
-					continue
+				if status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status")); err == nil {
+					for line := range strings.SplitSeq(string(status), "\n") {
+						if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+							kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+							u.peakRSSKiB = max(u.peakRSSKiB, kib)
+						}
+					}
 				}
-				for line := range strings.SplitSeq(string(status), "\n") {
-					if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-						kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-						peak = max(peak, kib)
+				// Fields 14 and 15 of stat, after the command in parentheses,
+				// are user and system time in clock ticks (100 a second).
+				if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
+					if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
+						f := strings.Fields(string(stat)[i+1:])
+						if len(f) > 13 {
+							ut, _ := strconv.ParseInt(f[11], 10, 64)
+							st, _ := strconv.ParseInt(f[12], 10, 64)
+							u.cpu = max(u.cpu, time.Duration(ut+st)*10*time.Millisecond)
+						}
 					}
 				}
 			}
 			select {
 			case <-ctx.Done():
-				out <- peak
+				out <- u
 				return
 			case <-tick.C:
 			}

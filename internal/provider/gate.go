@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
@@ -131,29 +130,4 @@ func numberOr(ts *sailpoint.TaskStatus, def string) string {
 		return def
 	}
 	return ts.PercentComplete.String()
-}
-
-// minDurationValidator refuses Go durations shorter than min; unknown and
-// null values pass, malformed ones are left to the type's own check.
-type minDurationValidator struct {
-	min  time.Duration
-	what string // names the setting in the error summary
-}
-
-func (v minDurationValidator) Description(context.Context) string {
-	return "must be at least " + v.min.String()
-}
-
-func (v minDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v minDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err == nil && d < v.min {
-		resp.Diagnostics.AddAttributeError(req.Path, v.what+" too short", fmt.Sprintf("%s is shorter than %s.", d, v.min))
-	}
 }

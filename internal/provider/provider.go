@@ -83,7 +83,7 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"`" + EnvBaseURL + "`. Must be `https`; plain `http` is accepted only for loopback hosts " +
 					"(`127.0.0.0/8`, `::1`, `localhost`).",
 				Optional:   true,
-				Validators: []validator.String{baseURLValidator{}},
+				Validators: []validator.String{baseURLValidator},
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "The client id of an API client or personal access token. Falls back to `" + EnvClientID + "`.",
@@ -124,7 +124,7 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"`timeouts.read`, not by this.", sailpoint.DefaultRequestTimeout),
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},
-				Validators: []validator.String{minDurationValidator{min: time.Second, what: "Request timeout"}},
+				Validators: []validator.String{minDuration(time.Second, "Request timeout")},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a connection error, a `429` "+
@@ -330,23 +330,4 @@ func nonEmpty(values ...string) []string {
 		}
 	}
 	return out
-}
-
-// baseURLValidator applies sailpoint.ValidateBaseURL to a configured value;
-// unknown and null values pass (the environment may still supply one).
-type baseURLValidator struct{}
-
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an https URL, or http for a loopback host"
-}
-
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := sailpoint.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SailPoint base URL", "The base URL "+err.Error()+".")
-	}
 }

@@ -53,7 +53,7 @@ func (d *taskStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 		Required: true,
 		MarkdownDescription: "System-generated unique ID of the task this TaskStatus represents, such as the id an " +
 			"aggregation returns when it is started.",
-		Validators: []validator.String{taskIDValidator{}},
+		Validators: []validator.String{taskIDValidator},
 	}
 	attrs["wait_for_completion"] = schema.BoolAttribute{
 		Optional: true,
@@ -66,7 +66,7 @@ func (d *taskStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 		CustomType: timetypes.GoDurationType{},
 		MarkdownDescription: "The longest pause between two polls while waiting, as a Go duration such as `\"10s\"` or " +
 			"`\"1m\"` (at least `1s`). Defaults to `30s`.",
-		Validators: []validator.String{minDurationValidator{min: sailpoint.DefaultPollMin, what: "Poll interval"}},
+		Validators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")},
 	}
 	attrs["expected_completion_statuses"] = schema.SetAttribute{
 		Optional:    true,
@@ -186,23 +186,4 @@ func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
 		w.MaxInterval = d
 	}
 	return w
-}
-
-// taskIDValidator refuses ids the client would refuse, at validate time,
-// so a bad id fails before any request. Unknown ids pass.
-type taskIDValidator struct{}
-
-func (taskIDValidator) Description(context.Context) string {
-	return "must be a task id: not blank, without '/', '?', '#', '%', '..' or control characters"
-}
-
-func (v taskIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (taskIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := sailpoint.ValidateTaskID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid task id", capitalize(err.Error())+". Task ids look like 2c91808a7813090a01781412a1110a30.")
-	}
 }

@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
+)
+
+// stringCheck is a string validator made of a check on known values:
+// null and unknown values pass (the environment may still supply one, or
+// it is known only after apply).
+type stringCheck struct {
+	description string
+	summary     string
+	// check returns the detail of what is wrong, or "" when nothing is.
+	check func(string) string
+}
+
+func (v stringCheck) Description(context.Context) string { return v.description }
+
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if detail := v.check(req.ConfigValue.ValueString()); detail != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, detail)
+	}
+}
+
+// baseURLValidator applies the client's own rule: https, or http for a
+// loopback host.
+var baseURLValidator = stringCheck{
+	description: "must be an https URL, or http for a loopback host",
+	summary:     "Invalid SailPoint base URL",
+	check: func(s string) string {
+		if err := sailpoint.ValidateBaseURL(s); err != nil {
+			return "The base URL " + err.Error() + "."
+		}
+		return ""
+	},
+}
+
+// taskIDValidator refuses the ids the client would refuse, at validate
+// time, so a bad id fails before any request.
+var taskIDValidator = stringCheck{
+	description: "must be a task id: not blank, without '/', '?', '#', '%', '..' or control characters",
+	summary:     "Invalid task id",
+	check: func(s string) string {
+		if err := sailpoint.ValidateTaskID(s); err != nil {
+			return capitalize(err.Error()) + ". Task ids look like 2c91808a7813090a01781412a1110a30."
+		}
+		return ""
+	},
+}
+
+// minDuration refuses Go durations shorter than least; malformed ones are
+// left to the GoDuration type's own check.
+func minDuration(least time.Duration, what string) stringCheck {
+	return stringCheck{
+		description: "must be at least " + least.String(),
+		summary:     what + " too short",
+		check: func(s string) string {
+			if d, err := time.ParseDuration(s); err == nil && d < least {
+				return fmt.Sprintf("%s is shorter than %s.", d, least)
+			}
+			return ""
+		},
+	}
+}
