@@ -45,8 +45,9 @@ func (l *windowLimiter) reserve() time.Time {
 		return at
 	}
 	// The request n places back must have started a full window earlier,
-	// plus a margin for the network's jitter between here and the tenant.
-	if earliest := l.slots[l.next].Add(l.window + l.window/100); earliest.After(at) {
+	// plus a margin for the jitter between leaving here and arriving at the
+	// tenant (250 ms of a 10 s window).
+	if earliest := l.slots[l.next].Add(l.window + l.window/40); earliest.After(at) {
 		at = earliest
 	}
 	l.slots[l.next] = at

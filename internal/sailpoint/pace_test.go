@@ -34,7 +34,7 @@ func TestWindowLimiterSchedule(t *testing.T) {
 		}
 		starts = append(starts, c.t.Sub(time.Unix(0, 0)))
 	}
-	want := []time.Duration{0, 0, 0, 10100 * time.Millisecond, 10100 * time.Millisecond, 10100 * time.Millisecond, 20200 * time.Millisecond}
+	want := []time.Duration{0, 0, 0, 10250 * time.Millisecond, 10250 * time.Millisecond, 10250 * time.Millisecond, 20500 * time.Millisecond}
 	if !slices.Equal(starts, want) {
 		t.Errorf("starts %v, want %v", starts, want)
 	}
