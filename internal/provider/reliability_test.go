@@ -149,3 +149,16 @@ output "status" {
 	}
 	t.Logf("searched %d bytes of state and trace logs in %d files", len(text), len(files))
 }
+
+// A single read that outlives timeouts.read says so, not "request timed out".
+func TestAccReliability_readTimeout(t *testing.T) {
+	ft := newTenant(t)
+	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      gateConfig(ft, faketenant.CompleteTaskID, "timeouts = {\n    read = \"2s\"\n  }"),
+			ExpectError: errorWith(fmt.Sprintf("Timed out reading task %q", faketenant.CompleteTaskID), "within timeouts.read (2s)"),
+		}},
+	})
+}

@@ -127,6 +127,10 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	case errors.As(err, &waitErr):
 		resp.Diagnostics.Append(waitDiagnostic(waitErr, readTimeout))
 		return
+	case err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+		resp.Diagnostics.AddError(fmt.Sprintf("Timed out reading task %q", id), fmt.Sprintf(
+			"The read did not finish within timeouts.read (%s): %s. Raise timeouts.read, or check the tenant's status.", readTimeout, err))
+		return
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
 		return

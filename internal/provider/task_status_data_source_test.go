@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -260,6 +261,9 @@ func TestAccTaskStatus_apiVersions(t *testing.T) {
 					},
 					Check: func(*terraform.State) error {
 						for _, r := range ft.Requests() {
+							if faketenant.IsToken(r) && !strings.HasPrefix(r.Header.Get("User-Agent"), "terraform-provider-sailpoint/test ") {
+								return fmt.Errorf("token request User-Agent %q", r.Header.Get("User-Agent"))
+							}
 							if !faketenant.IsTaskGet(r) {
 								continue
 							}

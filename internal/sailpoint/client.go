@@ -90,11 +90,9 @@ type Logger interface {
 type Client struct {
 	baseURL    string
 	apiVersion string
-	userAgent  string
 	http       *retryablehttp.Client
 	tokens     TokenSource
 	maxBody    int64
-	logger     Logger
 }
 
 // ValidateBaseURL accepts https URLs, and plain http only for loopback hosts
@@ -169,17 +167,15 @@ func New(cfg Config) (*Client, error) {
 	// API calls and token requests share the connection pool; only API
 	// calls count against the tenant's limit per API version, so only they
 	// are paced.
-	api := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger})
-	token := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger})
+	api := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger, userAgent: cfg.UserAgent})
+	token := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger, userAgent: cfg.UserAgent})
 
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
 	c := &Client{
 		baseURL:    baseURL,
 		apiVersion: version,
-		userAgent:  cfg.UserAgent,
 		http:       api,
 		maxBody:    cfg.MaxBodyBytes,
-		logger:     cfg.Logger,
 	}
 	if cfg.AccessToken != "" {
 		c.tokens = staticToken(cfg.AccessToken)
@@ -280,16 +276,22 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 type attemptsKey struct{}
 
 // pacedLoggingTransport waits for the rate limiter before every attempt
-// (retries included) and logs one line per exchange: method, path, status,
-// attempt and duration. It never logs headers or bodies.
+// (retries included), names the provider in User-Agent (token requests
+// too), and logs one line per exchange: method, path, status, attempt and
+// duration. It never logs headers or bodies.
 type pacedLoggingTransport struct {
-	next    http.RoundTripper
-	limiter *windowLimiter
-	logger  Logger
+	next      http.RoundTripper
+	limiter   *windowLimiter
+	logger    Logger
+	userAgent string
 }
 
 func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if t.userAgent != "" && req.Header.Get("User-Agent") != t.userAgent {
+		req = req.Clone(ctx) // a RoundTripper must not change its caller's request
+		req.Header.Set("User-Agent", t.userAgent)
+	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
 			return nil, err
@@ -344,9 +346,6 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Accept", "application/json")
-		if c.userAgent != "" {
-			req.Header.Set("User-Agent", c.userAgent)
-		}
 		if slices.Contains(experimentalVersions, c.apiVersion) {
 			req.Header.Set("X-SailPoint-Experimental", "true")
 		}
