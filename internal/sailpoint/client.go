@@ -394,14 +394,22 @@ func (c *Client) readBody(resp *http.Response, path string) ([]byte, error) {
 	return body, nil
 }
 
+// decodeDocument decodes exactly one JSON document into out.
+func decodeDocument(body []byte, out any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(out); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON document")
+	}
+	return nil
+}
+
 // decodeJSON decodes a 2xx body into out. Unknown fields are ignored, so a
 // tenant newer than this client does not break it.
 func decodeJSON(resp *http.Response, path string, body []byte, out any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	err := dec.Decode(out)
-	if err == nil && dec.More() {
-		err = errors.New("unexpected data after the JSON document")
-	}
+	err := decodeDocument(body, out)
 	if err == nil {
 		return nil
 	}

@@ -153,10 +153,11 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 	return &ts, nil
 }
 
-// DecodeTaskStatus decodes one TaskStatus document, as GetTaskStatus does.
+// DecodeTaskStatus decodes one TaskStatus document with the decoding
+// GetTaskStatus uses, for fuzzing and benchmarks.
 func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	var ts TaskStatus
-	if err := json.Unmarshal(data, &ts); err != nil {
+	if err := decodeDocument(data, &ts); err != nil {
 		return nil, err
 	}
 	return &ts, nil
