@@ -18,6 +18,7 @@ import (
 // once, and no poll follows. This runs the built provider binary under the
 // real CLI, since the test harness cannot interrupt a run.
 func TestAccCancel_interruptStopsTheWait(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}

@@ -54,6 +54,7 @@ data "sailpoint_task_status" "test" {
 // The configuration of the issue: wait, then pass because the task
 // finished with an expected status, on its third read.
 func TestAccGate_waitsUntilFinished(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.PutTaskSequence("wait-3",
 		taskDoc(t, "wait-3", runningChanges),
@@ -89,6 +90,7 @@ func TestAccGate_waitsUntilFinished(t *testing.T) {
 }
 
 func TestAccGate_timeout(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.PutTask(taskDoc(t, "stuck", runningChanges))
 	resource.Test(t, resource.TestCase{
@@ -110,6 +112,7 @@ func TestAccGate_timeout(t *testing.T) {
 
 // A failed task fails the gate with its own messages.
 func TestAccGate_failedTaskShowsItsMessages(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -126,6 +129,7 @@ func TestAccGate_failedTaskShowsItsMessages(t *testing.T) {
 // Statuses compare without regard to case, in the configuration and in
 // what the tenant sends (some API examples write "Success").
 func TestAccGate_statusCase(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.PutBeyondSpecTask("mixed-case", taskDoc(t, "mixed-case", map[string]any{"completionStatus": "Success"}))
 	resource.Test(t, resource.TestCase{
@@ -144,6 +148,7 @@ func TestAccGate_statusCase(t *testing.T) {
 }
 
 func TestAccGate_runningWithoutWait(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -158,6 +163,7 @@ func TestAccGate_runningWithoutWait(t *testing.T) {
 }
 
 func TestAccGate_postcondition(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -175,6 +181,7 @@ func TestAccGate_postcondition(t *testing.T) {
 }
 
 func TestAccGate_argumentValidation(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -208,6 +215,7 @@ func TestAccGate_argumentValidation(t *testing.T) {
 
 // Progress is logged at Info while waiting, so TF_LOG=info shows it.
 func TestWaiterLogsProgressAtInfo(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	var ts sailpoint.TaskStatus

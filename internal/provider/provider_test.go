@@ -109,6 +109,7 @@ func lastGetPath(ft *faketenant.Tenant, want string) error {
 
 // A pipeline that already holds a token uses it as is.
 func TestAccProvider_accessToken(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	token := fetchToken(t, ft)
 	resource.Test(t, resource.TestCase{
@@ -185,6 +186,7 @@ func TestAccProvider_configErrors(t *testing.T) {
 // Against a real tenant, only when asked: SAILPOINT_LIVE_TASK_ID and
 // credentials in the SAIL_* variables.
 func TestAccLive_taskStatus(t *testing.T) {
+	t.Parallel()
 	id := os.Getenv("SAILPOINT_LIVE_TASK_ID")
 	if id == "" || os.Getenv(EnvBaseURL) == "" {
 		t.Skip("set SAILPOINT_LIVE_TASK_ID, SAIL_BASE_URL and credentials to test against a real tenant")

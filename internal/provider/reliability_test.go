@@ -18,6 +18,7 @@ import (
 // An answer slower than request_timeout is abandoned, retried, and ends
 // in a timeout error within the bounds the settings give.
 func TestAccReliability_slowTenant(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
 	resource.Test(t, resource.TestCase{
@@ -32,6 +33,7 @@ func TestAccReliability_slowTenant(t *testing.T) {
 // 5xx answers that clear are invisible; ones that never clear end with the
 // status, trackingId and message.
 func TestAccReliability_serverErrors(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	dto := `{"detailCode":"500.0 Internal Fault","trackingId":"b21b1f7ce4da4d639f2c62a57171b427","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"An internal fault occurred."}]}`
 	resource.Test(t, resource.TestCase{
@@ -152,6 +154,7 @@ output "status" {
 
 // A single read that outlives timeouts.read says so, not "request timed out".
 func TestAccReliability_readTimeout(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
 	resource.Test(t, resource.TestCase{

@@ -35,6 +35,7 @@ func attributeNames(t *testing.T, prefix string, attrs map[string]dsschema.Attri
 // The schema mirrors every TaskStatus field of the spec under its
 // snake_case name, and nothing else.
 func TestTaskStatusSchemaNames(t *testing.T) {
+	t.Parallel()
 	var resp datasource.SchemaResponse
 	NewTaskStatusDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
 	want := []string{
@@ -63,6 +64,7 @@ func TestTaskStatusSchemaNames(t *testing.T) {
 var extraArguments = []string{"wait_for_completion", "poll_interval", "expected_completion_statuses", "timeouts"}
 
 func TestProviderSchemaSecretsSensitive(t *testing.T) {
+	t.Parallel()
 	var resp provider.SchemaResponse
 	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
 	for name, a := range resp.Schema.Attributes {
@@ -77,6 +79,7 @@ func TestProviderSchemaSecretsSensitive(t *testing.T) {
 }
 
 func TestTaskStatusesSchema(t *testing.T) {
+	t.Parallel()
 	var resp datasource.SchemaResponse
 	NewTaskStatusesDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
 	got := attributeNames(t, "", resp.Schema.Attributes)

@@ -36,6 +36,7 @@ var null = knownvalue.Null()
 
 // A finished aggregation with every field set: every attribute is checked.
 func TestAccTaskStatus_complete(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -112,6 +113,7 @@ output "first_parameter_value" {
 
 // A queued task: every nullable field of the spec is null, and stays null.
 func TestAccTaskStatus_nullsStayNull(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -157,6 +159,7 @@ func TestAccTaskStatus_nullsStayNull(t *testing.T) {
 // A failed aggregation: the error and warning messages are readable, the
 // target's null type stays null, and the absent summary is null.
 func TestAccTaskStatus_failed(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -204,6 +207,7 @@ func TestAccTaskStatus_failed(t *testing.T) {
 // A task newer than the spec: unknown fields are ignored and unknown enum
 // values pass through.
 func TestAccTaskStatus_beyondSpec(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -239,6 +243,7 @@ func TestAccTaskStatus_beyondSpec(t *testing.T) {
 // Each API version reads from its own path; v2024, v2025 and v2026 carry
 // the experimental header, the others do not. One data source costs one GET.
 func TestAccTaskStatus_apiVersions(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		version, path string
 		experimental  bool
@@ -250,6 +255,7 @@ func TestAccTaskStatus_apiVersions(t *testing.T) {
 		{"beta", "/beta/task-status/", false},
 	} {
 		t.Run(tc.version, func(t *testing.T) {
+			t.Parallel()
 			ft := newTenant(t)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -291,6 +297,7 @@ func TestAccTaskStatus_apiVersions(t *testing.T) {
 // Several data sources in one run share one token, and each costs exactly
 // one GET per Terraform command that reads it.
 func TestAccTaskStatus_requestFloor(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	const n = 60
 	for i := range n {
@@ -331,6 +338,7 @@ data "sailpoint_task_status" "t" {
 }
 
 func TestAccTaskStatus_errors(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	steps := []resource.TestStep{
 		{
@@ -360,6 +368,7 @@ func TestAccTaskStatus_errors(t *testing.T) {
 }
 
 func TestAccTaskStatus_serverErrors(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -384,6 +393,7 @@ func TestAccTaskStatus_serverErrors(t *testing.T) {
 }
 
 func TestAccProvider_badCredentials(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -407,6 +417,7 @@ data "sailpoint_task_status" "test" {
 // validation. Read during plan, the data source says what to do; with
 // depends_on, Terraform reads it during apply and it works.
 func TestAccProvider_unknownAtPlan(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	config := func(dependsOn string) string {
 		return fmt.Sprintf(`

@@ -7,6 +7,7 @@ import (
 )
 
 func TestTimeValue(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in, want string // want "" means null
 		warn     bool

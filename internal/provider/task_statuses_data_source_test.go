@@ -68,6 +68,7 @@ func pageSizes(ft *faketenant.Tenant) []int {
 // The configuration on a tenant with more than 500 tasks: exactly
 // the matching tasks, newest first, in pages of at most 250.
 func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
+	t.Parallel()
 	ft := bulkTenant(t)
 	// src-1 and ERROR: i%3 == 1 and i%4 == 0, i < 590: i = 4, 16, 28, ... 580
 	var want []string
@@ -153,9 +154,11 @@ func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 // Every API version lists from its own path; launcher filters only where
 // the API offers them.
 func TestAccTaskStatuses_apiVersions(t *testing.T) {
-	ft := newTenant(t)
+	t.Parallel()
 	for version, prefix := range faketenant.Versions {
 		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			ft := newTenant(t) // one per subtest: each checks every request its tenant saw
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
@@ -182,6 +185,7 @@ func TestAccTaskStatuses_apiVersions(t *testing.T) {
 }
 
 func TestAccTaskStatuses_argumentValidation(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
