@@ -145,7 +145,7 @@ func fetchToken(t *testing.T, ft *faketenant.Tenant) string {
 
 // Configuration mistakes are caught with a message that names the fix,
 // before any request.
-func TestAccProvider_configErrors(t *testing.T) {
+func TestAccProvider_configErrors(t *testing.T) { //nolint:paralleltest // t.Setenv in a loop, which the linter does not see
 	for _, env := range []string{EnvBaseURL, EnvClientID, EnvClientSecret, EnvAccessToken, EnvAPIVersion} {
 		t.Setenv(env, "")
 	}
