@@ -45,14 +45,15 @@ func (t *Tenant) serveList(w *recorder, r *http.Request, version string) {
 	beyond := false
 	for _, id := range t.order {
 		tk := t.tasks[id]
-		doc := tk.docs[min(tk.reads, len(tk.docs)-1)]
-		if t.expired(doc) {
+		doc := t.currentDoc(tk)
+		if doc == nil {
 			continue
 		}
 		var fields taskFields
 		if json.Unmarshal(doc, &fields) != nil || !filter(fields) {
 			continue
 		}
+		t.listed(tk)
 		matched = append(matched, listed{doc: doc, created: fields.createdTime()})
 		beyond = beyond || tk.beyond
 	}
@@ -160,7 +161,8 @@ func parseFilter(expr, version string) (func(taskFields) bool, error) {
 		if !ok || name == "launcher" && version != "v1" && version != "v2026" {
 			return nil, fmt.Errorf("filtering is not supported for the field %q", name)
 		}
-		if !slices.Contains(ops, op) {
+		// isnull came with v2025; beta and v2024 list completed tasks only.
+		if !slices.Contains(ops, op) || op == "isnull" && (version == "beta" || version == "v2024") {
 			return nil, fmt.Errorf("the operator %q is not supported for the field %q", op, name)
 		}
 		// The spec's own examples write statuses in other casing ("Success").
