@@ -345,6 +345,27 @@ func TestLaunchConnectionRefusedIsRetried(t *testing.T) {
 	}
 }
 
+// A launch stopped while it waits for its turn under the pacing was never
+// sent, so it cannot have started anything.
+func TestLaunchStoppedBeforeSending(t *testing.T) {
+	ft := startTenant(t)
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), AccessToken: "static", RequestsPerWindow: 1, RateWindow: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID) // takes the one slot
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.StartIdentityProcessing(ctx, []string{"a"})
+	var te *sailpoint.TransportError
+	if !errors.As(err, &te) || te.Attempts != 0 || sailpoint.MayHaveStarted(err) {
+		t.Fatalf("got %v (MayHaveStarted %v)", err, sailpoint.MayHaveStarted(err))
+	}
+	if n := ft.Count(isPost); n != 0 {
+		t.Errorf("%d POSTs", n)
+	}
+}
+
 // Sixty concurrent launches under a tenant limit of 20 a second: every
 // 429 is waited out, and each launch reaches the tenant exactly once.
 func TestConcurrentLaunchesUnderRateLimit(t *testing.T) {
