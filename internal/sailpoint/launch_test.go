@@ -394,7 +394,9 @@ func TestConcurrentLaunchesUnderRateLimit(t *testing.T) {
 	if n := ft.LaunchCount(""); n != 60 {
 		t.Errorf("%d launches accepted, want 60", n)
 	}
-	if got, limited := ft.Count(isPost), ft.Limited(); got != 60+limited {
+	got, limited := ft.Count(isPost), ft.Limited()
+	t.Logf("60 launches: %d POSTs, %d answered 429", got, limited)
+	if got != 60+limited {
 		t.Errorf("%d POSTs with %d answered 429: a launch was resent after it was accepted", got, limited)
 	}
 }
