@@ -23,6 +23,10 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	runningReads := flag.Int("launch-running-reads", faketenant.DefaultScript.RunningReads,
+		"reads that find a launched task still running before it ends")
+	launchStatus := flag.String("launch-status", faketenant.DefaultScript.Status,
+		"completion status a launched task ends with (SUCCESS, WARNING, ERROR, ...)")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -45,6 +49,12 @@ func main() {
 	// An identity refresh that is still running on its first two reads and
 	// finished on the third, for the demo's wait.
 	tenant.PutTaskSequence(RefreshTaskID, refreshRunning, refreshRunning, refreshDone)
+	// Launched aggregations and identity processing run, then end, as the
+	// flags say.
+	tenant.ScriptLaunches(faketenant.Script{RunningReads: *runningReads, Status: *launchStatus})
+	for _, src := range faketenant.FixtureSources {
+		fmt.Printf("source %q: id %s\n", src.Name, src.ID)
+	}
 	srv := &http.Server{Handler: tenant, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -242,7 +243,7 @@ func parseAggregation(l *Launch, rt route, body []byte) string {
 		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 		for {
 			part, err := mr.NextPart()
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
@@ -347,14 +348,8 @@ func uuid() string {
 // beta, v2024 and v2025: the tasks not finished, paged, 204 when none.
 func (t *Tenant) servePending(w *recorder, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), MaxLimit, 0, MaxLimit)
-	if err != nil {
-		badRequest(w, "limit: "+err.Error())
-		return
-	}
-	offset, err := intParam(q.Get("offset"), 0, 0, 1<<31-1)
-	if err != nil {
-		badRequest(w, "offset: "+err.Error())
+	limit, offset, ok := pageParams(w, q)
+	if !ok {
 		return
 	}
 	var pending []json.RawMessage

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,14 +20,8 @@ const MaxLimit = 250
 // filters and sorters the spec documents.
 func (t *Tenant) serveList(w *recorder, r *http.Request, version string) {
 	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), MaxLimit, 0, MaxLimit)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "limit: "+err.Error()))
-		return
-	}
-	offset, err := intParam(q.Get("offset"), 0, 0, 1<<31-1)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "offset: "+err.Error()))
+	limit, offset, ok := pageParams(w, q)
+	if !ok {
 		return
 	}
 	filter, err := parseFilter(q.Get("filters"), version)
@@ -243,7 +238,23 @@ func parseSorters(s string) (*bool, error) {
 	return nil, fmt.Errorf("sorting is not supported for %q; the only sorter is created (or -created)", s)
 }
 
-func intParam(s string, def, lo, hi int) (int, error) {
+// pageParams reads limit and offset, answering 400 when one is invalid.
+func pageParams(w http.ResponseWriter, q url.Values) (limit, offset int, ok bool) {
+	limit, err := intParam(q.Get("limit"), MaxLimit, MaxLimit)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "limit: "+err.Error()))
+		return 0, 0, false
+	}
+	offset, err = intParam(q.Get("offset"), 0, 1<<31-1)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "offset: "+err.Error()))
+		return 0, 0, false
+	}
+	return limit, offset, true
+}
+
+// intParam reads a number in [0, hi], def when absent.
+func intParam(s string, def, hi int) (int, error) {
 	if s == "" {
 		return def, nil
 	}
@@ -251,8 +262,8 @@ func intParam(s string, def, lo, hi int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an integer", s)
 	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("%d is out of range [%d, %d]", n, lo, hi)
+	if n < 0 || n > hi {
+		return 0, fmt.Errorf("%d is out of range [0, %d]", n, hi)
 	}
 	return n, nil
 }

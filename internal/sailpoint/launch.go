@@ -277,7 +277,8 @@ func MayHaveStarted(err error) bool {
 	case errors.As(err, &apiErr):
 		return apiErr.StatusCode >= 500
 	case errors.As(err, &trErr):
-		return !notSent(trErr.Err)
+		// No attempt: stopped while waiting to send (pacing, Ctrl-C).
+		return trErr.Attempts > 0 && !notSent(trErr.Err)
 	}
 	return false
 }
