@@ -218,6 +218,16 @@ func (t *Tenant) PutBeyondSpecTask(id string, doc json.RawMessage) {
 	t.putTask(id, true, doc)
 }
 
+// PutRunningTaskSequence is PutTaskSequence for a task that also moves on
+// when a list or pending-tasks answer shows it, as a launched task does: a
+// task another run started, which a launch waits for.
+func (t *Tenant) PutRunningTaskSequence(id string, docs ...json.RawMessage) {
+	t.putTask(id, false, docs...)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tasks[id].listed = true
+}
+
 func (t *Tenant) putTask(id string, beyond bool, docs ...json.RawMessage) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

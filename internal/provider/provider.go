@@ -226,6 +226,7 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	})
 	data := &providerData{client: client, secrets: nonEmpty(clientSecret, accessToken)}
 	resp.DataSourceData = data
+	resp.ResourceData = data
 }
 
 type configProblem struct{ attr, summary, detail string }
@@ -264,7 +265,13 @@ func configProblems(baseURL, clientID, clientSecret, accessToken, apiVersion str
 	return out
 }
 
-func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAccountAggregationResource,
+		NewEntitlementAggregationResource,
+		NewIdentityProcessingResource,
+	}
+}
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{

@@ -218,17 +218,20 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 // TF_LOG=info shows a long wait moving.
 func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
 	w := sailpoint.Waiter{
-		OnPoll: func(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
-			tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?")), map[string]any{
-				"poll":             poll,
-				"progress":         ptrString(ts.Progress),
-				"percent_complete": numberOr(ts, ""),
-				"next_poll_in":     next.Round(time.Millisecond).String(),
-			})
-		},
+		OnPoll: logPoll,
 	}
 	if d, diags := pollInterval.ValueGoDuration(); !pollInterval.IsNull() && !diags.HasError() {
 		w.MaxInterval = d
 	}
 	return w
+}
+
+// logPoll reports at Info a poll that found the task still running.
+func logPoll(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
+	tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?")), map[string]any{
+		"poll":             poll,
+		"progress":         ptrString(ts.Progress),
+		"percent_complete": numberOr(ts, ""),
+		"next_poll_in":     next.Round(time.Millisecond).String(),
+	})
 }
