@@ -31,7 +31,9 @@ var (
 	uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
 
-func isPost(r faketenant.Request) bool { return r.Method == http.MethodPost && r.Path != faketenant.TokenPath }
+func isPost(r faketenant.Request) bool {
+	return r.Method == http.MethodPost && r.Path != faketenant.TokenPath
+}
 
 // posts counts launches the tenant was sent, accepted or not.
 func posts(ft *faketenant.Tenant) int { return ft.Count(isPost) }
@@ -313,7 +315,7 @@ resource "sailpoint_account_aggregation" "test" {
 				Check:             resource.ComposeTestCheckFunc(wantPosts(ft, 1), lastFile("id,name\n1,Ada\n")),
 			},
 			{
-				Config: config,
+				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            wantPosts(ft, 1),
 			},
@@ -348,8 +350,8 @@ resource "sailpoint_identity_processing" "test" {
 					ft.Inject(faketenant.Fault{Path: "/task-status/v1/" + id, Times: -1, Status: http.StatusNotFound,
 						Body: `{"detailCode":"404 Not found","trackingId":"6b1a2c","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"TaskStatus with the given id was not found."}],"causes":[]}`})
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Config:            config,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{launchState(processingAddr, "completion_status", str("SUCCESS"))},
 				Check:             wantPosts(ft, 1),
 			},
