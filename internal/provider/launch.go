@@ -45,6 +45,9 @@ type launchRequest struct {
 	// messages: timeouts.create for a resource, timeout for an action.
 	timeout     time.Duration
 	timeoutName string
+	// taskKept says where the id of a started task that failed its gate
+	// can be found: "its id is kept in state" for a resource.
+	taskKept string
 
 	progress progressReporter
 }
@@ -112,8 +115,8 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 			// the next apply.
 			summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
 			diags.AddWarning("Started task "+launch.TaskID+", but could not read it", fmt.Sprintf(
-				"The %s started task %q (wait_for_completion is false). Reading it once afterwards failed, so its status is left empty until the next refresh.\n\n%s: %s",
-				req.operation, launch.TaskID, summary, detail))
+				"The %s started task %q (wait_for_completion is false). Reading it once afterwards failed; %s.\n\n%s: %s",
+				req.operation, launch.TaskID, req.taskKept, summary, detail))
 			return out, diags
 		}
 		out.task = ts
@@ -147,7 +150,7 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 	case err != nil:
 		summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
 		diags.AddError(summary, fmt.Sprintf("The %s started task %q, but waiting for it failed.\n\n%s\n\n"+
-			"The task id is kept in state; the task may still be running in the tenant.", req.operation, launch.TaskID, detail))
+			"The task may still be running in the tenant; %s.", req.operation, launch.TaskID, detail, req.taskKept))
 		return out, diags
 	}
 	out.task = ts
@@ -209,12 +212,12 @@ func launchWaitDiagnostic(e *sailpoint.WaitError, req launchRequest, elapsed tim
 	if errors.Is(e.Err, context.Canceled) {
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
 			"The %s started task %q; the wait was stopped after %s and %d reads. %s\n\n"+
-				"The task goes on in the tenant; its id is kept in state.", req.operation, e.TaskID, e.Waited.Round(time.Second), e.Polls, last))
+				"The task goes on in the tenant; %s.", req.operation, e.TaskID, e.Waited.Round(time.Second), e.Polls, last, req.taskKept))
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
 		"The %s started task %q and waited %s (%s is %s, %s spent in all) over %d reads, and the task has not finished. %s\n\n"+
-			"The task goes on in the tenant; its id is kept in state. Raise %s if the task is just slow, or check it in ISC if it is stuck.",
-		req.operation, e.TaskID, e.Waited.Round(time.Second), req.timeoutName, req.timeout, elapsed.Round(time.Second), e.Polls, last, req.timeoutName))
+			"The task goes on in the tenant; %s. Raise %s if the task is just slow, or check it in ISC if it is stuck.",
+		req.operation, e.TaskID, e.Waited.Round(time.Second), req.timeoutName, req.timeout, elapsed.Round(time.Second), e.Polls, last, req.taskKept, req.timeoutName))
 }
 
 // launchErrorDiagnostic explains a launch the tenant refused or that

@@ -4,31 +4,19 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -36,61 +24,59 @@ import (
 )
 
 // A launch resource starts one task when it is created and gates on it.
-// The three resources differ only in their own arguments and in the call
-// that starts the task; everything here is shared.
+// The three resources differ only in their operation (launch_operation.go);
+// everything here is shared.
 
 // launchModel holds what every launch resource has.
 type launchModel struct {
-	ID                         types.String         `tfsdk:"id"`
-	Triggers                   types.Map            `tfsdk:"triggers"`
-	WaitForCompletion          types.Bool           `tfsdk:"wait_for_completion"`
-	ExpectedCompletionStatuses types.Set            `tfsdk:"expected_completion_statuses"`
-	PollInterval               timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeouts                   timeouts.Value       `tfsdk:"timeouts"`
-	TaskID                     types.String         `tfsdk:"task_id"`
-	CompletionStatus           types.String         `tfsdk:"completion_status"`
-	Task                       types.Object         `tfsdk:"task"`
+	ID       types.String `tfsdk:"id"`
+	Triggers types.Map    `tfsdk:"triggers"`
+	gateArgs
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	TaskID           types.String   `tfsdk:"task_id"`
+	CompletionStatus types.String   `tfsdk:"completion_status"`
+	Task             types.Object   `tfsdk:"task"`
 }
 
 func (m *launchModel) common() *launchModel { return m }
 
-// launchable is a resource model: launchModel and the resource's own arguments.
-type launchable interface {
+// launchable is a resource model: launchModel and the operation's arguments.
+type launchable[A any] interface {
 	common() *launchModel
+	withArgs[A]
 }
 
-// launchOperation is what makes one launch resource.
-type launchOperation[M any] struct {
-	typeName    string // after "sailpoint_"
-	description string
-	// attributes are the resource's own arguments.
-	attributes map[string]schema.Attribute
-	// prepare turns a planned model into what to start.
-	prepare func(ctx context.Context, client *sailpoint.Client, m *M) (launchRequest, diag.Diagnostics)
+// fileHash is the resource's record of the uploaded file's content.
+type fileHash struct {
+	FileSHA256 types.String `tfsdk:"file_sha256"`
 }
 
-type launchResource[M any, P interface {
+func (h *fileHash) hash() *types.String { return &h.FileSHA256 }
+
+type withFileHash interface{ hash() *types.String }
+
+type launchResource[A, M any, P interface {
 	*M
-	launchable
+	launchable[A]
 }] struct {
-	op   launchOperation[M]
+	op   launchOperation[A]
 	data *providerData
 }
 
 var (
-	_ resource.ResourceWithConfigure  = (*launchResource[accountAggregationModel, *accountAggregationModel])(nil)
-	_ resource.ResourceWithModifyPlan = (*launchResource[accountAggregationModel, *accountAggregationModel])(nil)
+	_ resource.ResourceWithConfigure  = (*launchResource[accountAggregationArgs, accountAggregationModel, *accountAggregationModel])(nil)
+	_ resource.ResourceWithModifyPlan = (*launchResource[accountAggregationArgs, accountAggregationModel, *accountAggregationModel])(nil)
 )
 
-func (r *launchResource[M, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *launchResource[A, M, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.op.typeName
 }
 
-func (r *launchResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *launchResource[A, M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *launchResource[M, P]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *launchResource[A, M, P]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	task, err := taskResourceAttribute("The task as `sailpoint_task_status` shows it, every TaskStatus field, as last read: " +
 		"when the apply finished, or at the last refresh. Null when the task could not be read.")
 	if err != nil {
@@ -111,40 +97,6 @@ func (r *launchResource[M, P]) Schema(ctx context.Context, _ resource.SchemaRequ
 				"`triggers_replace`: for instance the hash of a source's configuration, or a date to run again daily.",
 			PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 		},
-		"wait_for_completion": schema.BoolAttribute{
-			Optional: true,
-			Computed: true,
-			Default:  booldefault.StaticBool(true),
-			MarkdownDescription: "Wait until the task has finished before the apply goes on, then check " +
-				"`expected_completion_statuses`. Defaults to `true`. With `false` the task is read once after it starts, " +
-				"and checked only if it has already finished.",
-			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-		},
-		"expected_completion_statuses": schema.SetAttribute{
-			Optional:    true,
-			Computed:    true,
-			ElementType: types.StringType,
-			Default: setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{
-				types.StringValue(sailpoint.CompletionStatusSuccess), types.StringValue(sailpoint.CompletionStatusWarning),
-			})),
-			MarkdownDescription: "Fail the apply unless the task finished with one of these statuses: `SUCCESS`, `WARNING`, " +
-				"`ERROR`, `TERMINATED`, `TEMPERROR` (compared without regard to case; `TEMP_ERROR` and `TEMPERROR` are the same). " +
-				"Defaults to `[\"SUCCESS\", \"WARNING\"]`, so a task that ends in `ERROR` fails the apply, quoting the task's " +
-				"`ERROR` and `WARN` messages. The task id is kept in state either way.",
-			Validators: []validator.Set{
-				setvalidator.SizeAtLeast(1),
-				setvalidator.ValueStringsAre(stringvalidator.OneOfCaseInsensitive(append(sailpoint.CompletionStatuses, "TEMP_ERROR")...)),
-			},
-			PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
-		},
-		"poll_interval": schema.StringAttribute{
-			Optional:   true,
-			CustomType: timetypes.GoDurationType{},
-			MarkdownDescription: "The longest pause between two polls while waiting, as a Go duration such as `\"10s\"` or " +
-				"`\"1m\"` (at least `1s`). Defaults to `30s`. Polls back off from about a second to this, with jitter.",
-			Validators:    []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
 		"timeouts": launchTimeoutsAttribute(ctx),
 		"task_id": schema.StringAttribute{
 			Computed:            true,
@@ -159,41 +111,37 @@ func (r *launchResource[M, P]) Schema(ctx context.Context, _ resource.SchemaRequ
 		},
 		"task": task,
 	}
-	for name, a := range r.op.attributes {
-		attrs[name] = a
+	if _, ok := r.op.arguments["file"]; ok {
+		attrs["file_sha256"] = schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "SHA-256 of the uploaded file's content, hex encoded; null without `file`.",
+		}
 	}
-	resp.Schema = schema.Schema{MarkdownDescription: r.op.description, Attributes: attrs}
+	for name, a := range gateArguments() {
+		attrs[name] = a.resourceAttribute()
+	}
+	for name, a := range r.op.arguments {
+		attrs[name] = a.resourceAttribute()
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: r.op.resourceDescription, Attributes: attrs}
 }
 
 // ModifyPlan notices a changed file from its content: the file's SHA-256
 // is part of the plan, and a new one replaces the resource.
-func (r *launchResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *launchResource[A, M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
 	var planned M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	f, ok := any(P(&planned)).(withFile)
+	f, ok := any(P(&planned).arguments()).(withFile)
 	if !ok || resp.Diagnostics.HasError() {
 		return
 	}
-	file := f.upload()
-	sum := types.StringUnknown()
-	switch {
-	case file.File.IsNull():
-		sum = types.StringNull()
-	case !file.File.IsUnknown():
-		content, err := os.ReadFile(file.File.ValueString())
-		switch {
-		case err == nil:
-			sum = types.StringValue(sha256Hex(content))
-		case errors.Is(err, fs.ErrNotExist):
-			// It may be written during the apply; it is read then.
-			tflog.Debug(ctx, "The file to upload does not exist yet; its hash is known after apply", map[string]any{"file": file.File.ValueString()})
-		default:
-			resp.Diagnostics.AddAttributeError(path.Root("file"), "Cannot read the file to upload", fmt.Sprintf("Reading %q: %v.", file.File.ValueString(), err))
-			return
-		}
+	sum, diags := plannedFileHash(ctx, f.upload().File)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("file_sha256"), sum)...)
 	if req.State.Raw.IsNull() {
@@ -206,7 +154,7 @@ func (r *launchResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 }
 
-func (r *launchResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var planned M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
@@ -214,20 +162,31 @@ func (r *launchResource[M, P]) Create(ctx context.Context, req resource.CreateRe
 	}
 	ctx = r.data.maskSecrets(ctx)
 	m := P(&planned).common()
+	args := P(&planned).arguments()
 
 	timeout, diags := m.Timeouts.Create(ctx, defaultLaunchTimeout)
 	resp.Diagnostics.Append(diags...)
-	var expected []string
-	resp.Diagnostics.Append(m.ExpectedCompletionStatuses.ElementsAs(ctx, &expected, false)...)
-	lr, diags := r.op.prepare(ctx, r.data.client, &planned)
+	hash, hasHash := any(P(&planned)).(withFileHash)
+	plannedSum := types.StringNull()
+	if hasHash {
+		plannedSum = *hash.hash()
+	}
+	file, sum, diags := readUpload(args, plannedSum)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lr.wait = m.WaitForCompletion.ValueBool()
-	lr.expected = expected
-	lr.pollInterval = goDuration(m.PollInterval)
-	lr.timeout, lr.timeoutName = timeout, "timeouts.create"
+	if hasHash && file != nil {
+		*hash.hash() = types.StringValue(sum)
+	}
+	lr, diags := r.op.request(ctx, r.data.client, args, file)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(m.apply(ctx, &lr)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	lr.timeout, lr.timeoutName = timeout, resourceTimeoutName
+	lr.taskKept = "its id is kept in state"
 	lr.progress = logProgress{}
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -249,7 +208,7 @@ func (r *launchResource[M, P]) Create(ctx context.Context, req resource.CreateRe
 // Read re-reads the task. A task the tenant no longer returns (ISC keeps
 // them 90 days) keeps its last values: dropping the resource would start
 // the task again on the next apply.
-func (r *launchResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *launchResource[A, M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
@@ -275,7 +234,7 @@ func (r *launchResource[M, P]) Read(ctx context.Context, req resource.ReadReques
 
 // Update changes nothing in the tenant: only timeouts can change without
 // starting a new task.
-func (r *launchResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+func (r *launchResource[A, M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var planned M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &planned)...)
@@ -283,7 +242,7 @@ func (r *launchResource[M, P]) Update(ctx context.Context, req resource.UpdateRe
 
 // Delete starts nothing and calls nothing: a task cannot be undone, so
 // destroying the resource only forgets it.
-func (r *launchResource[M, P]) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+func (r *launchResource[A, M, P]) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
 	tflog.Debug(ctx, "Forgetting the launch resource; the tenant is not called")
 }
 
@@ -299,56 +258,6 @@ func (m *launchModel) setTask(ts *sailpoint.TaskStatus) diag.Diagnostics {
 	m.Task = task
 	m.CompletionStatus = types.StringPointerValue(ts.CompletionStatus)
 	return diags
-}
-
-// withFile is a model with a file to upload.
-type withFile interface{ upload() *fileArgs }
-
-type fileArgs struct {
-	File       types.String `tfsdk:"file"`
-	FileSHA256 types.String `tfsdk:"file_sha256"`
-}
-
-func (f *fileArgs) upload() *fileArgs { return f }
-
-func fileAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"file": schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "Path of a CSV file to upload, for delimited-file sources, relative to the directory " +
-				"Terraform runs in (use `\"${path.module}/accounts.csv\"`). A change of its content is noticed at plan time " +
-				"(through `file_sha256`) and starts a new task.",
-			Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
-		"file_sha256": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "SHA-256 of the uploaded file's content, hex encoded; null without `file`.",
-		},
-	}
-}
-
-// launchFile reads the file to upload and checks it is the one planned.
-func (f *fileArgs) launchFile() (*sailpoint.LaunchFile, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if f.File.IsNull() {
-		return nil, diags
-	}
-	name := f.File.ValueString()
-	content, err := os.ReadFile(name)
-	if err != nil {
-		diags.AddAttributeError(path.Root("file"), "Cannot read the file to upload", fmt.Sprintf("Reading %q: %v. Nothing was started.", name, err))
-		return nil, diags
-	}
-	sum := sha256Hex(content)
-	if !f.FileSHA256.IsUnknown() && f.FileSHA256.ValueString() != sum {
-		diags.AddAttributeError(path.Root("file"), "The file changed after the plan", fmt.Sprintf(
-			"%q had SHA-256 %s when the plan was made and has %s now. Nothing was started; plan again to upload what the file holds now.",
-			name, f.FileSHA256.ValueString(), sum))
-		return nil, diags
-	}
-	f.FileSHA256 = types.StringValue(sum)
-	return &sailpoint.LaunchFile{Name: filepath.Base(name), Content: content}, diags
 }
 
 func sha256Hex(b []byte) string {
@@ -376,33 +285,6 @@ func shortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
-}
-
-// sourceArgs are the arguments of a launch that works on a source.
-type sourceArgs struct {
-	SourceID            types.String `tfsdk:"source_id"`
-	WaitForRunningTasks types.Bool   `tfsdk:"wait_for_running_tasks"`
-}
-
-func sourceAttributes(operation string) map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"source_id": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "The id of the source to aggregate, such as `2c9180835d191a86015d28455b4a2329`.",
-			Validators:          []validator.String{idValidator("source id")},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
-		"wait_for_running_tasks": schema.BoolAttribute{
-			Optional: true,
-			Computed: true,
-			Default:  booldefault.StaticBool(true),
-			MarkdownDescription: "Before starting, wait until no task of the source is still running, so two aggregations " +
-				"of one source never overlap (for instance after an interrupted apply). The wait counts against " +
-				"`timeouts.create`. Defaults to `true`. On `api_version` `v2024` and `beta`, whose task list has only " +
-				"finished tasks, the running tasks come from the deprecated `pending-tasks` list.",
-			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-		},
-	}
 }
 
 // launchTimeoutsAttribute is the library's timeouts attribute (timeouts =

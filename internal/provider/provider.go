@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,7 +37,10 @@ const (
 	EnvAPIVersion   = "SAIL_API_VERSION"
 )
 
-var _ provider.Provider = (*sailpointProvider)(nil)
+var (
+	_ provider.Provider            = (*sailpointProvider)(nil)
+	_ provider.ProviderWithActions = (*sailpointProvider)(nil)
+)
 
 type sailpointProvider struct {
 	version string
@@ -227,6 +231,7 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: client, secrets: nonEmpty(clientSecret, accessToken)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ActionData = data
 }
 
 type configProblem struct{ attr, summary, detail string }
@@ -270,6 +275,16 @@ func (p *sailpointProvider) Resources(context.Context) []func() resource.Resourc
 		NewAccountAggregationResource,
 		NewEntitlementAggregationResource,
 		NewIdentityProcessingResource,
+	}
+}
+
+// Actions are listed only to Terraform 1.14 and newer; older CLIs and
+// OpenTofu do not ask for them.
+func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewAccountAggregationAction,
+		NewEntitlementAggregationAction,
+		NewIdentityProcessingAction,
 	}
 }
 
