@@ -85,20 +85,13 @@ func (a *launchAction[A, M, P]) Invoke(ctx context.Context, req action.InvokeReq
 	}
 	ctx = a.data.maskSecrets(ctx)
 	m := P(&cfg).gate()
-	args := P(&cfg).arguments()
 
 	timeout := defaultLaunchTimeout
 	if d := goDuration(m.Timeout); d > 0 {
 		timeout = d
 	}
-	file, _, diags := readUpload(args, types.StringNull())
+	lr, _, diags := a.op.prepare(ctx, a.data.client, P(&cfg).arguments(), &m.gateArgs, types.StringNull())
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	lr, diags := a.op.request(ctx, a.data.client, args, file)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(m.apply(ctx, &lr)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

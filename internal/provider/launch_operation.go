@@ -48,6 +48,20 @@ type launchOperation[A any] struct {
 	request func(ctx context.Context, client *sailpoint.Client, args *A, file *sailpoint.LaunchFile) (launchRequest, diag.Diagnostics)
 }
 
+// prepare builds what to start from the operation's arguments and the gate
+// arguments, reading the file to upload (checked against plannedFileSHA256
+// unless that is null or unknown); fileSHA256 is that file's hash, "" without one.
+func (op launchOperation[A]) prepare(ctx context.Context, client *sailpoint.Client, args *A, gate *gateArgs, plannedFileSHA256 types.String) (lr launchRequest, fileSHA256 string, diags diag.Diagnostics) {
+	file, fileSHA256, diags := readUpload(args, plannedFileSHA256)
+	if diags.HasError() {
+		return lr, "", diags
+	}
+	lr, d := op.request(ctx, client, args, file)
+	diags.Append(d...)
+	diags.Append(gate.apply(ctx, &lr)...)
+	return lr, fileSHA256, diags
+}
+
 // withArgs is a model that embeds an operation's arguments A.
 type withArgs[A any] interface{ arguments() *A }
 

@@ -162,7 +162,6 @@ func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.Creat
 	}
 	ctx = r.data.maskSecrets(ctx)
 	m := P(&planned).common()
-	args := P(&planned).arguments()
 
 	timeout, diags := m.Timeouts.Create(ctx, defaultLaunchTimeout)
 	resp.Diagnostics.Append(diags...)
@@ -171,19 +170,13 @@ func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.Creat
 	if hasHash {
 		plannedSum = *hash.hash()
 	}
-	file, sum, diags := readUpload(args, plannedSum)
+	lr, sum, diags := r.op.prepare(ctx, r.data.client, P(&planned).arguments(), &m.gateArgs, plannedSum)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if hasHash && file != nil {
+	if hasHash && sum != "" {
 		*hash.hash() = types.StringValue(sum)
-	}
-	lr, diags := r.op.request(ctx, r.data.client, args, file)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(m.apply(ctx, &lr)...)
-	if resp.Diagnostics.HasError() {
-		return
 	}
 	lr.timeout, lr.timeoutName = timeout, resourceTimeoutName
 	lr.taskKept = "its id is kept in state"
