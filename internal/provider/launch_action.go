@@ -62,8 +62,9 @@ func (a *launchAction[A, M, P]) Schema(_ context.Context, _ action.SchemaRequest
 			Optional:   true,
 			CustomType: timetypes.GoDurationType{},
 			MarkdownDescription: fmt.Sprintf("How long the invocation may take, as a Go duration such as `\"90m\"`: waiting for "+
-				"the source to be idle, starting the task and waiting for it. Defaults to `%s`.", shortDuration(defaultLaunchTimeout)),
-			Validators: []validator.String{minDuration(time.Second, "Timeout")},
+				"the source to be idle, starting the task and waiting for it (at least `%s`). Defaults to `%s`.",
+				shortDuration(minActionTimeout), shortDuration(defaultLaunchTimeout)),
+			Validators: []validator.String{minDuration(minActionTimeout, "Timeout")},
 		},
 	}
 	for name, arg := range gateArguments() {
@@ -74,6 +75,9 @@ func (a *launchAction[A, M, P]) Schema(_ context.Context, _ action.SchemaRequest
 	}
 	resp.Schema = aschema.Schema{MarkdownDescription: a.op.actionDescription + " " + actionsNeedTerraform114, Attributes: attrs}
 }
+
+// minActionTimeout leaves time for a few polls: less could not see a task finish.
+const minActionTimeout = 10 * time.Second
 
 const actionsNeedTerraform114 = "Actions need Terraform 1.14 or newer; with OpenTofu or an older Terraform, use the resource of the same name."
 
