@@ -23,7 +23,7 @@ type accountAggregationModel struct {
 
 // NewAccountAggregationResource is sailpoint_account_aggregation.
 func NewAccountAggregationResource() resource.Resource {
-	attrs := sourceAttributes("account aggregation")
+	attrs := sourceAttributes()
 	for k, v := range fileAttributes() {
 		attrs[k] = v
 	}

@@ -18,7 +18,7 @@ type entitlementAggregationModel struct {
 
 // NewEntitlementAggregationResource is sailpoint_entitlement_aggregation.
 func NewEntitlementAggregationResource() resource.Resource {
-	attrs := sourceAttributes("entitlement aggregation")
+	attrs := sourceAttributes()
 	for k, v := range fileAttributes() {
 		attrs[k] = v
 	}

@@ -108,7 +108,8 @@ func (r *launchResource[M, P]) Schema(ctx context.Context, _ resource.SchemaRequ
 			Optional:    true,
 			ElementType: types.StringType,
 			MarkdownDescription: "Arbitrary values that start a new task when any of them changes, like `terraform_data`'s " +
-				"`triggers_replace`: for instance the hash of a source's configuration, or a date to run again daily.",
+				"`triggers_replace`: for instance the hash of a source's configuration, or " +
+				"`formatdate(\"YYYY-MM-DD\", plantimestamp())` to run again once a day (`timestamp()` alone would start a task on every apply).",
 			PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 		},
 		"wait_for_completion": schema.BoolAttribute{
@@ -384,7 +385,7 @@ type sourceArgs struct {
 	WaitForRunningTasks types.Bool   `tfsdk:"wait_for_running_tasks"`
 }
 
-func sourceAttributes(operation string) map[string]schema.Attribute {
+func sourceAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"source_id": schema.StringAttribute{
 			Required:            true,
