@@ -94,7 +94,8 @@ func (r *launchResource[A, M, P]) Schema(ctx context.Context, _ resource.SchemaR
 			Optional:    true,
 			ElementType: types.StringType,
 			MarkdownDescription: "Arbitrary values that start a new task when any of them changes, like `terraform_data`'s " +
-				"`triggers_replace`: for instance the hash of a source's configuration, or a date to run again daily.",
+				"`triggers_replace`: for instance the hash of a source's configuration, or " +
+				"`formatdate(\"YYYY-MM-DD\", plantimestamp())` to run again once a day (`timestamp()` alone would start a task on every apply).",
 			PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 		},
 		"timeouts": launchTimeoutsAttribute(ctx),

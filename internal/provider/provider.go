@@ -168,17 +168,23 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	baseURL, u1 := setting(cfg.BaseURL, EnvBaseURL)
-	clientID, u2 := setting(cfg.ClientID, EnvClientID)
-	clientSecret, u3 := setting(cfg.ClientSecret, EnvClientSecret)
-	accessToken, u4 := setting(cfg.AccessToken, EnvAccessToken)
-	apiVersion, u5 := setting(cfg.APIVersion, EnvAPIVersion)
+	anyUnknown := false
+	value := func(v types.String, env string) string {
+		s, unknown := setting(v, env)
+		anyUnknown = anyUnknown || unknown
+		return s
+	}
+	baseURL := value(cfg.BaseURL, EnvBaseURL)
+	clientID := value(cfg.ClientID, EnvClientID)
+	clientSecret := value(cfg.ClientSecret, EnvClientSecret)
+	accessToken := value(cfg.AccessToken, EnvAccessToken)
+	apiVersion := value(cfg.APIVersion, EnvAPIVersion)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty(clientSecret, accessToken)...)
 	ctx = tflog.MaskMessageStrings(ctx, nonEmpty(clientSecret, accessToken)...)
 
-	if u1 || u2 || u3 || u4 || u5 {
-		// Data sources that depend on this configuration are read once it is
-		// known; do not fail a plan over it.
+	if anyUnknown {
+		// Data sources and resources that depend on this configuration are
+		// read once it is known; do not fail a plan over it.
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
@@ -223,10 +229,14 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Invalid SailPoint provider configuration", err.Error())
 		return
 	}
+	auth := "client_credentials"
+	if accessToken != "" {
+		auth = "access_token"
+	}
 	tflog.Debug(ctx, "SailPoint provider configured", map[string]any{
 		"base_url":    baseURL,
 		"api_version": client.APIVersion(),
-		"auth":        map[bool]string{true: "access_token", false: "client_credentials"}[accessToken != ""],
+		"auth":        auth,
 	})
 	data := &providerData{client: client, secrets: nonEmpty(clientSecret, accessToken)}
 	resp.DataSourceData = data

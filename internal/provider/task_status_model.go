@@ -143,16 +143,25 @@ var taskStatusTypes = sync.OnceValue(func() nestedTypes {
 	message := elemObject(task.AttrTypes["messages"])
 	return nestedTypes{
 		task:           task,
-		target:         task.AttrTypes["target"].(types.ObjectType),
+		target:         objectType(task.AttrTypes["target"]),
 		message:        message,
-		localizedText:  message.AttrTypes["localized_text"].(types.ObjectType),
+		localizedText:  objectType(message.AttrTypes["localized_text"]),
 		returnDetails:  elemObject(task.AttrTypes["returns"]),
-		taskDefinition: task.AttrTypes["task_definition_summary"].(types.ObjectType),
+		taskDefinition: objectType(task.AttrTypes["task_definition_summary"]),
 	}
 })
 
+// objectType and elemObject read the schema's types. Were the schema to
+// change shape, they give an empty type, and mapping then fails with a
+// diagnostic (and the schema tests fail) rather than a panic.
+func objectType(t attr.Type) types.ObjectType {
+	o, _ := t.(types.ObjectType)
+	return o
+}
+
 func elemObject(t attr.Type) types.ObjectType {
-	return t.(types.ListType).ElemType.(types.ObjectType)
+	l, _ := t.(types.ListType)
+	return objectType(l.ElemType)
 }
 
 // taskMapper builds the values of one task and collects what went wrong.
