@@ -61,8 +61,8 @@ func (a *launchAction[A, M, P]) Schema(_ context.Context, _ action.SchemaRequest
 		"timeout": aschema.StringAttribute{
 			Optional:   true,
 			CustomType: timetypes.GoDurationType{},
-			MarkdownDescription: fmt.Sprintf("How long the invocation may take, as a Go duration such as `\"90m\"`: waiting for "+
-				"the source to be idle, starting the task and waiting for it (at least `%s`). Defaults to `%s`.",
+			MarkdownDescription: fmt.Sprintf("How long the invocation may take, as a Go duration such as `\"90m\"`: starting the "+
+				"task and waiting for it (and, for an aggregation, waiting for its source to be idle first); at least `%s`. Defaults to `%s`.",
 				shortDuration(minActionTimeout), shortDuration(defaultLaunchTimeout)),
 			Validators: []validator.String{minDuration(minActionTimeout, "Timeout")},
 		},
@@ -84,7 +84,7 @@ const actionsNeedTerraform114 = "Actions need Terraform 1.14 or newer; with Open
 func (a *launchAction[A, M, P]) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var cfg M
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(a.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireClient(a.data, "action", &resp.Diagnostics) {
 		return
 	}
 	ctx = a.data.maskSecrets(ctx)

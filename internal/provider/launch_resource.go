@@ -158,7 +158,7 @@ func (r *launchResource[A, M, P]) ModifyPlan(ctx context.Context, req resource.M
 func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var planned M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, "resource", &resp.Diagnostics) {
 		return
 	}
 	ctx = r.data.maskSecrets(ctx)
@@ -205,7 +205,7 @@ func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.Creat
 func (r *launchResource[A, M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, "resource", &resp.Diagnostics) {
 		return
 	}
 	ctx = r.data.maskSecrets(ctx)
@@ -287,7 +287,7 @@ func launchTimeoutsAttribute(ctx context.Context) schema.Attribute {
 	a, ok := timeouts.Attributes(ctx, timeouts.Opts{
 		Create: true,
 		CreateDescription: fmt.Sprintf("How long creating may take, as a Go duration such as `\"90m\"`: waiting for the source "+
-			"to be idle, starting the task and waiting for it. Defaults to `%s`. Changing it starts no new task.", shortDuration(defaultLaunchTimeout)),
+			"to be idle (aggregations), starting the task and waiting for it. Defaults to `%s`. Changing it starts no new task.", shortDuration(defaultLaunchTimeout)),
 	}).(schema.SingleNestedAttribute)
 	if !ok {
 		return timeouts.Attributes(ctx, timeouts.Opts{Create: true})

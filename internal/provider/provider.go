@@ -328,15 +328,22 @@ func configuredData(v any, diags *diag.Diagnostics) *providerData {
 }
 
 // requireClient reports whether the provider has a client, and explains
-// why not when it has none.
-func requireClient(data *providerData, diags *diag.Diagnostics) bool {
+// why not when it has none; kind is "data source", "resource" or "action".
+func requireClient(data *providerData, kind string, diags *diag.Diagnostics) bool {
 	if data != nil && data.client != nil {
 		return true
 	}
-	diags.AddError("SailPoint provider not configured",
-		"The provider's configuration (base_url, credentials or api_version) depends on values known only after apply, "+
-			"and Terraform reads this data source while planning. Add depends_on = [<the resource those values come from>] "+
-			"to the data source, so Terraform reads it during apply, or give the provider values known at plan time.")
+	if kind == "data source" {
+		diags.AddError("SailPoint provider not configured",
+			"The provider's configuration (base_url, credentials or api_version) depends on values known only after apply, "+
+				"and Terraform reads this data source while planning. Add depends_on = [<the resource those values come from>] "+
+				"to the data source, so Terraform reads it during apply, or give the provider values known at plan time.")
+		return false
+	}
+	diags.AddError("SailPoint provider not configured", fmt.Sprintf(
+		"The provider's configuration (base_url, credentials or api_version) was not known when Terraform called this %s, "+
+			"so nothing was started. Give the provider values known before the apply, or apply the resources they come from first "+
+			"(terraform apply -target=...).", kind))
 	return false
 }
 

@@ -127,7 +127,7 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !requireClient(d.data, &resp.Diagnostics) {
+	if !requireClient(d.data, "data source", &resp.Diagnostics) {
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)
