@@ -126,7 +126,9 @@ type DecodeError struct {
 	Path        string
 	StatusCode  int
 	ContentType string
-	Err         error
+	// Document is the spec's name of the body expected ("" means TaskStatus).
+	Document string
+	Err      error
 	// Snippet is the start of the body, to help tell an HTML error page or a
 	// proxy's answer from a truncated response.
 	Snippet string
@@ -137,7 +139,11 @@ func (e *DecodeError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not a valid TaskStatus JSON document (%s): %v", e.Method, e.Path, e.StatusCode, ct, e.Err)
+	doc := e.Document
+	if doc == "" {
+		doc = "TaskStatus"
+	}
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not a valid %s JSON document (%s): %v", e.Method, e.Path, e.StatusCode, doc, ct, e.Err)
 	if e.Snippet != "" {
 		msg += fmt.Sprintf("; the body starts with %q", e.Snippet)
 	}

@@ -3,7 +3,6 @@ package sailpoint
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -99,24 +98,28 @@ func (t *TaskStatus) IsFinished() bool {
 
 // ValidateTaskID refuses ids that could not name a single task or would
 // change the request path: empty or blank, surrounding white space, '/', '?',
-// '#', '%', "..", and control characters.
-func ValidateTaskID(id string) error {
+// '#', '%', "..", and control characters. Dashed UUIDs (the id identity
+// processing returns) pass.
+func ValidateTaskID(id string) error { return validatePathID("task id", id) }
+
+// validatePathID applies the rules of ValidateTaskID to an id of any kind.
+func validatePathID(kind, id string) error {
 	switch {
 	case id == "":
-		return errors.New("the task id is empty")
+		return fmt.Errorf("the %s is empty", kind)
 	case strings.TrimSpace(id) == "":
-		return errors.New("the task id is blank")
+		return fmt.Errorf("the %s is blank", kind)
 	case strings.TrimSpace(id) != id:
-		return fmt.Errorf("the task id %q has leading or trailing white space", id)
+		return fmt.Errorf("the %s %q has leading or trailing white space", kind, id)
 	case strings.Contains(id, ".."):
-		return fmt.Errorf("the task id %q contains \"..\"", id)
+		return fmt.Errorf("the %s %q contains \"..\"", kind, id)
 	}
 	for _, r := range id {
 		switch {
 		case r == '/' || r == '?' || r == '#' || r == '%':
-			return fmt.Errorf("the task id %q contains %q, which no task id has", id, r)
+			return fmt.Errorf("the %s %q contains %q, which no %s has", kind, id, r, kind)
 		case unicode.IsControl(r) || r == unicode.ReplacementChar:
-			return fmt.Errorf("the task id %q contains a control or invalid character", id)
+			return fmt.Errorf("the %s %q contains a control or invalid character", kind, id)
 		}
 	}
 	return nil
@@ -163,11 +166,24 @@ func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	return &ts, nil
 }
 
-// StatusIn reports whether status is one of expected, regardless of case:
-// some API examples write "Success" where the enum says SUCCESS.
+// NormalizeCompletionStatus is the form completion statuses are compared
+// in: upper case, with LoadAccountsTask's TEMP_ERROR spelled as TaskStatus
+// spells it (TEMPERROR). Values are compared in this form, never stored.
+func NormalizeCompletionStatus(status string) string {
+	s := strings.ToUpper(status)
+	if s == "TEMP_ERROR" {
+		return CompletionStatusTempError
+	}
+	return s
+}
+
+// StatusIn reports whether status is one of expected, compared as
+// NormalizeCompletionStatus does: some API examples write "Success" where
+// the enum says SUCCESS, and TEMP_ERROR and TEMPERROR are one status.
 func StatusIn(status string, expected []string) bool {
+	s := NormalizeCompletionStatus(status)
 	for _, e := range expected {
-		if strings.EqualFold(status, e) {
+		if NormalizeCompletionStatus(e) == s {
 			return true
 		}
 	}
