@@ -336,10 +336,11 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 
+	logged := sync.OnceFunc(func() { t.record(rec, rw) })
 	if f := t.takeFault(r.URL.Path); f != nil {
 		rec.Fault = true
-		if done := t.serveFault(rw, r, f, &rec); done {
-			t.record(rec, rw)
+		if done := t.serveFault(rw, r, f, &rec, logged); done {
+			logged()
 			return
 		}
 		rec.Fault = false
@@ -351,7 +352,7 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t.serveAPI(rw, r, &rec, rt, body)
 		t.check(r, rt, body, rw)
 	}
-	t.record(rec, rw)
+	logged()
 }
 
 // check validates an API answer, and a launch's request, against the
@@ -408,8 +409,9 @@ func (t *Tenant) takeFault(path string) *Fault {
 
 // serveFault answers with f; it reports false when the normal answer
 // should follow (a slow answer, or an expired token on a request that had
-// none to expire).
-func (t *Tenant) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, rec *Request) bool {
+// none to expire). A reset calls logged before it: the client sees it at
+// once, and a test may count the requests as soon as it does.
+func (t *Tenant) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, rec *Request, logged func()) bool {
 	if f.Delay > 0 {
 		select {
 		case <-time.After(f.Delay):
@@ -421,6 +423,7 @@ func (t *Tenant) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 	case f.SlowOnly:
 		return false
 	case f.Reset:
+		logged()
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
