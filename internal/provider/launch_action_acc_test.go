@@ -84,6 +84,7 @@ func waitedFor(ft *faketenant.Tenant, reads int) resource.TestCheckFunc {
 // one aggregation each time, waited for; none when nothing changed; a task
 // that ends in ERROR fails the apply with its messages.
 func TestAccAction_triggeredByTerraformData(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"})
 	config := func(revision string) string {
@@ -181,6 +182,7 @@ func invokeCLI(t *testing.T, tf, dir string, env []string, addr string) (progres
 // while it waits, ends with its status, and fails with the task's own
 // messages when it failed.
 func TestAccAction_invokeFromCLI(t *testing.T) {
+	t.Parallel()
 	tf := actionsCLIPath(t)
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"}, faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{

@@ -35,6 +35,7 @@ func runningTask(progress, pct string) *sailpoint.TaskStatus {
 // The cadence: the start and the end at once; a changed progress once 5 s
 // have passed since the last message; the same progress again after 30 s.
 func TestActionProgress_cadence(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	var got []string
 	p := &actionProgress{send: func(m string) { got = append(got, m) }, now: clock.now, operation: "account aggregation of source \"s1\""}
@@ -130,6 +131,7 @@ func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, 
 // Invoke starts one task, shows its id, its progress and its status, and
 // passes when the task finished as expected.
 func TestActionInvoke_progress(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"})
 	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
@@ -160,6 +162,7 @@ func TestActionInvoke_progress(t *testing.T) {
 
 // A task that ends in ERROR fails the invocation with its own messages.
 func TestActionInvoke_failedTask(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{
 		{Type: "ERROR", Text: "Identity 2c91808a is locked by another process"},
@@ -188,6 +191,7 @@ func TestActionInvoke_failedTask(t *testing.T) {
 // Cancelling (Ctrl-C) stops the wait at once: Invoke returns, says it
 // stopped, and no poll follows.
 func TestActionInvoke_cancelStopsTheWait(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1000})
 	ctx, cancel := context.WithCancel(context.Background())

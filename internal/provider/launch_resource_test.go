@@ -54,6 +54,7 @@ func launchState(addr, attr string, v knownvalue.Check) statecheck.StateCheck {
 // The three resources: one POST each, a wait, the task in state; nothing
 // on a second apply; exactly one POST when a trigger changes.
 func TestAccLaunch_threeResourcesStartOnceAndWait(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	config := func(trigger string) string {
 		return providerConfig(ft) + fmt.Sprintf(`
@@ -139,6 +140,7 @@ resource "sailpoint_identity_processing" "test" {
 // A task that ends in ERROR fails the apply with its messages; its id stays
 // in state (tainted), so the next apply starts it again.
 func TestAccLaunch_failedTaskFailsTheApply(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{
 		{Type: "ERROR", Text: "Connector host ad-vm.acme.local:636 refused the connection"},
@@ -172,6 +174,7 @@ resource "sailpoint_account_aggregation" "test" {
 
 // ERROR can be expected: the apply then passes and shows the status.
 func TestAccLaunch_expectedErrorPasses(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 0, Status: "ERROR", Messages: []faketenant.Message{{Type: "ERROR", Text: "boom"}}})
 	resource.Test(t, resource.TestCase{
@@ -193,6 +196,7 @@ resource "sailpoint_entitlement_aggregation" "test" {
 
 // An unknown source is the tenant's 400, named, and nothing is kept.
 func TestAccLaunch_unknownSource(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -214,6 +218,7 @@ resource "sailpoint_account_aggregation" "test" {
 // Every API version: the launch goes to that version's path, and the task
 // is read there too.
 func TestAccLaunch_apiVersions(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ version, accounts, process string }{
 		{"v1", "/sources/v1/" + faketenant.HRFileSourceID + "/load-accounts", "/identities/v1/process"},
 		{"v2026", "/v2026/sources/" + faketenant.HRFileSourceID + "/load-accounts", "/v2026/identities/process"},
@@ -222,6 +227,7 @@ func TestAccLaunch_apiVersions(t *testing.T) {
 		{"beta", "/beta/sources/" + faketenant.HRFileSourceID + "/load-accounts", "/beta/identities/process"},
 	} {
 		t.Run(tc.version, func(t *testing.T) {
+			t.Parallel()
 			ft := newTenant(t)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -279,6 +285,7 @@ func containsAll(have []string, want ...string) bool {
 // The uploaded file: sent as is; a changed content (same path) is seen at
 // plan time and starts exactly one new aggregation.
 func TestAccLaunch_fileContentChangeReplaces(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	csv := filepath.Join(t.TempDir(), "accounts.csv")
 	write := func(s string) {
@@ -334,6 +341,7 @@ resource "sailpoint_account_aggregation" "test" {
 // A task the tenant no longer returns stays in state with a warning, and
 // nothing is started again.
 func TestAccLaunch_forgottenTaskKeepsState(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	config := providerConfig(ft) + `
 resource "sailpoint_identity_processing" "test" {
@@ -361,6 +369,7 @@ resource "sailpoint_identity_processing" "test" {
 
 // Timing out keeps the task id and says which limit ran out.
 func TestAccLaunch_timeoutKeepsTheTask(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1000})
 	config := providerConfig(ft) + fmt.Sprintf(`
@@ -391,8 +400,10 @@ resource "sailpoint_account_aggregation" "test" {
 // Two aggregations of one source never overlap: the launch waits until the
 // task still running for the source has finished.
 func TestAccLaunch_waitsForRunningTaskOfTheSource(t *testing.T) {
+	t.Parallel()
 	for _, version := range []string{"v1", "v2024"} {
 		t.Run(version, func(t *testing.T) {
+			t.Parallel()
 			ft := newTenant(t)
 			running := taskDoc(t, "earlier-run", map[string]any{
 				"completed": nil, "completionStatus": nil, "progress": "Aggregating accounts", "percentComplete": 40,
