@@ -99,7 +99,8 @@ func (t *TaskStatus) IsFinished() bool {
 
 // ValidateTaskID refuses ids that could not name a single task or would
 // change the request path: empty or blank, surrounding white space, '/', '?',
-// '#', '%', "..", and control characters.
+// '#', '%', "." and "..", control characters, and invisible format
+// characters (bidi overrides, zero-width characters).
 func ValidateTaskID(id string) error {
 	switch {
 	case id == "":
@@ -110,6 +111,9 @@ func ValidateTaskID(id string) error {
 		return fmt.Errorf("the task id %q has leading or trailing white space", id)
 	case strings.Contains(id, ".."):
 		return fmt.Errorf("the task id %q contains \"..\"", id)
+	case id == ".":
+		// /task-status/v1/. is the list, not a task.
+		return errors.New(`the task id "." names no task`)
 	}
 	for _, r := range id {
 		switch {
@@ -117,6 +121,10 @@ func ValidateTaskID(id string) error {
 			return fmt.Errorf("the task id %q contains %q, which no task id has", id, r)
 		case unicode.IsControl(r) || r == unicode.ReplacementChar:
 			return fmt.Errorf("the task id %q contains a control or invalid character", id)
+		case unicode.Is(unicode.Cf, r):
+			// Bidi overrides and zero-width characters make an id look
+			// like another one.
+			return fmt.Errorf("the task id %q contains the invisible character %U", id, r)
 		}
 	}
 	return nil
@@ -142,21 +150,32 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 		return nil, err
 	}
 	path := TaskStatusPath(c.apiVersion, id)
-	resp, body, err := c.get(ctx, path, nil)
+	resp, body, err := c.getIdempotent(ctx, path, nil)
 	if err != nil {
 		return nil, err
 	}
 	var ts TaskStatus
-	if err := decodeJSON(resp, path, body, &ts); err != nil {
+	if err := decodeJSON(resp, path, body, &ts, answer{what: "a TaskStatus", kind: '{', budget: newBudget()}); err != nil {
 		return nil, err
+	}
+	// An answer about another task (a cache or proxy mixing answers up)
+	// must not pass a gate meant for this one.
+	if !strings.EqualFold(ts.ID, id) {
+		return nil, decodeError(resp, path, body, "a TaskStatus", fmt.Errorf("%w: it is about task %q, not %q", ErrWrongTask, CleanText(ts.ID), id))
 	}
 	return &ts, nil
 }
+
+// ErrWrongTask marks an answer about another task than the one asked for.
+var ErrWrongTask = errors.New("the answer is about another task")
 
 // DecodeTaskStatus decodes one TaskStatus document with the decoding
 // GetTaskStatus uses, for fuzzing and benchmarks.
 func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	var ts TaskStatus
+	if err := checkJSON(data, answer{what: "a TaskStatus", kind: '{', budget: newBudget()}); err != nil {
+		return nil, err
+	}
 	if err := decodeDocument(data, &ts); err != nil {
 		return nil, err
 	}
@@ -208,12 +227,12 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 		if opts.Sorters != "" {
 			q.Set("sorters", opts.Sorters)
 		}
-		resp, body, err := c.get(ctx, path, q)
+		resp, body, err := c.getIdempotent(ctx, path, q)
 		if err != nil {
 			return nil, err
 		}
 		var page []TaskStatus
-		if err := decodeJSON(resp, path, body, &page); err != nil {
+		if err := decodeJSON(resp, path, body, &page, answer{what: "a list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
 			return nil, err
 		}
 		out = append(out, page...)
