@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -79,7 +80,7 @@ func (d *taskStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 			setvalidator.ValueStringsAre(stringvalidator.OneOfCaseInsensitive(sailpoint.CompletionStatuses...)),
 		},
 	}
-	attrs["timeouts"] = timeoutsAttribute(ctx)
+	attrs["timeouts"] = timeoutsAttribute(ctx, "How long the read may take, waiting included")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of one ISC task (an aggregation, an identity refresh, or another " +
 			"background task) by its id: `GET /task-status/v1/{id}`, or `/{version}/task-status/{id}` on the older API " +
@@ -127,9 +128,8 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	case errors.As(err, &waitErr):
 		resp.Diagnostics.Append(waitDiagnostic(waitErr, readTimeout))
 		return
-	case err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		resp.Diagnostics.AddError(fmt.Sprintf("Timed out reading task %q", id), fmt.Sprintf(
-			"The read did not finish within timeouts.read (%s): %s. Raise timeouts.read, or check the tenant's status.", readTimeout, err))
+	case readTimeoutDiagnostic(ctx, err, fmt.Sprintf("task %q", id), readTimeout) != nil:
+		resp.Diagnostics.Append(readTimeoutDiagnostic(ctx, err, fmt.Sprintf("task %q", id), readTimeout))
 		return
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
@@ -158,9 +158,9 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 
 // timeoutsAttribute is the library's timeouts attribute (timeouts = { read
 // = "30m" }) with descriptions for the docs.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
+func timeoutsAttribute(ctx context.Context, readScope string) schema.Attribute {
 	a, ok := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: "How long the read may take, waiting included, as a Go duration such as `\"30m\"` or `\"2h\"`. Defaults to `20m`.",
+		ReadDescription: readScope + ", as a Go duration such as `\"30m\"` or `\"2h\"`. Defaults to `20m`.",
 	}).(schema.SingleNestedAttribute)
 	if !ok {
 		return timeouts.Attributes(ctx)
@@ -171,6 +171,16 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 		a.Attributes["read"] = read
 	}
 	return a
+}
+
+// readTimeoutDiagnostic names timeouts.read when a read outlived it, and is
+// nil for any other failure.
+func readTimeoutDiagnostic(ctx context.Context, err error, what string, readTimeout time.Duration) diag.Diagnostic {
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() == nil {
+		return nil
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out reading %s", what), fmt.Sprintf(
+		"The read did not finish within timeouts.read (%s): %s. Raise timeouts.read, or check the tenant's status.", readTimeout, err))
 }
 
 // waiter polls with the user's cap and reports progress at Info, so
@@ -185,6 +195,12 @@ func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
 				"next_poll_in":     next.Round(time.Millisecond).String(),
 			})
 		},
+	}
+	w.OnError = func(ctx context.Context, poll int, err error, next time.Duration) {
+		tflog.Warn(ctx, fmt.Sprintf("Waiting for SailPoint task: a read failed, reading again in %s: %s", next.Round(time.Millisecond), err), map[string]any{
+			"poll":         poll,
+			"next_poll_in": next.Round(time.Millisecond).String(),
+		})
 	}
 	if d, diags := pollInterval.ValueGoDuration(); !pollInterval.IsNull() && !diags.HasError() {
 		w.MaxInterval = d
