@@ -50,7 +50,9 @@ const (
 	// The tenant allows 100 requests per 10 s per client and API version.
 	DefaultRequestsPerWindow = 100
 	DefaultRateWindow        = 10 * time.Second
-	DefaultMaxBodyBytes      = 64 << 20
+	// A full page of 250 tasks is about 1 MiB; a read of the largest body
+	// accepted peaks at about 200 MiB of memory (BenchmarkWorstAcceptedRead).
+	DefaultMaxBodyBytes = 16 << 20
 )
 
 // Config says how to reach a tenant. Set either ClientID and ClientSecret, or

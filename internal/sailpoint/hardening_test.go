@@ -118,7 +118,8 @@ func TestAnswersCheckedBeforeDecoding(t *testing.T) {
 		{"huge exponent", `{"id":"abc","percentComplete":1e10000000}`, true, "float64's range"},
 		{"long number", `{"id":"abc","percentComplete":` + strings.Repeat("1", 41) + `}`, true, "41 characters"},
 		{"deep nesting", `{"id":"abc","attributes":` + nested + `}`, true, "too deep"},
-		{"many values", `{"id":"abc","messages":[` + strings.TrimSuffix(strings.Repeat("{},", 100000), ",") + `]}`, true, "too many values"},
+		{"many elements", `{"id":"abc","messages":[` + strings.TrimSuffix(strings.Repeat("{},", 100000), ",") + `]}`, true, "too many elements"},
+		{"many values", `{"id":"abc","attributes":{` + manyKeys(30000) + `}}`, true, "too many values"},
 		{"null", `null`, false, "the answer is null, not a JSON object"},
 		{"array", `[]`, false, "not a JSON object"},
 		{"trailing ]", `{"id":"abc"}]`, false, "invalid character ']'"},
@@ -145,6 +146,14 @@ func TestAnswersCheckedBeforeDecoding(t *testing.T) {
 			}
 		})
 	}
+}
+
+func manyKeys(n int) string {
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf(`"k%d":%d`, i, i)
+	}
+	return strings.Join(keys, ",")
 }
 
 // Point 5 and 8: a list answer of null is refused, and called a list.

@@ -24,6 +24,10 @@ const (
 	// numbers, booleans, nulls) one answer may hold: a full page of 250
 	// tasks with 80 values each, or one task with about 6,000 messages.
 	MaxJSONValues = 25_000
+	// MaxArrayElements is the most elements of one array. Each message of a
+	// task costs about 60 KB and 150 µs downstream even when empty, so this
+	// bounds the costliest arrays; a page of the list (250) is far inside.
+	MaxArrayElements = 2_500
 	// MaxNumberLength is the longest number literal, in bytes; a number
 	// must also be within float64's range.
 	MaxNumberLength = 40
@@ -53,6 +57,7 @@ type jsonFrame struct {
 	object    bool
 	expectKey bool
 	keys      map[string]struct{}
+	elements  int // of an array
 }
 
 // checkJSON scans body as a stream of tokens, never building it: exactly
@@ -107,6 +112,11 @@ func checkJSON(body []byte, a answer) error {
 			stack = stack[:len(stack)-1]
 			valueDone(stack)
 			continue
+		}
+		if top != nil && !top.object {
+			if top.elements++; top.elements > MaxArrayElements {
+				return &LimitError{What: "an array of the answer has too many elements", Limit: fmt.Sprintf("%d elements", MaxArrayElements)}
+			}
 		}
 		if *a.budget--; *a.budget < 0 {
 			return &LimitError{What: "the answer holds too many values", Limit: fmt.Sprintf("%d values in one answer", MaxJSONValues)}
