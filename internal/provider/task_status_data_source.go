@@ -124,12 +124,13 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		ts, err = d.data.client.GetTaskStatus(ctx, id)
 	}
 	var waitErr *sailpoint.WaitError
+	timedOut := readTimeoutDiagnostic(ctx, err, fmt.Sprintf("task %q", id), readTimeout)
 	switch {
 	case errors.As(err, &waitErr):
 		resp.Diagnostics.Append(waitDiagnostic(waitErr, readTimeout))
 		return
-	case readTimeoutDiagnostic(ctx, err, fmt.Sprintf("task %q", id), readTimeout) != nil:
-		resp.Diagnostics.Append(readTimeoutDiagnostic(ctx, err, fmt.Sprintf("task %q", id), readTimeout))
+	case timedOut != nil:
+		resp.Diagnostics.Append(timedOut)
 		return
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))

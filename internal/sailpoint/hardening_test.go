@@ -384,7 +384,7 @@ func TestWaitOutlastsTransientErrors(t *testing.T) {
 			reads++
 			return nil, permanent
 		})
-		if err != permanent || reads != 1 {
+		if !errors.Is(err, permanent) || reads != 1 {
 			t.Errorf("%T %v: %d reads, got %v", permanent, permanent, reads, err)
 		}
 	}
@@ -396,7 +396,7 @@ func TestWaitOutlastsTransientErrors(t *testing.T) {
 		return nil, transient[0]
 	})
 	var we *sailpoint.WaitError
-	if !errors.As(err, &we) || we.LastErr != transient[0] || !strings.Contains(err.Error(), "connection reset") {
+	if !errors.As(err, &we) || !errors.Is(we.LastErr, transient[0]) || !strings.Contains(err.Error(), "connection reset") {
 		t.Fatalf("got %v", err)
 	}
 }
