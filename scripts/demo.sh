@@ -42,6 +42,26 @@ echo "==> terraform apply (examples/demo) with $("$terraform" version | head -1)
 # The warning about dev_overrides is expected here; leave it out.
 "$terraform" -chdir="$work/config" apply -auto-approve -input=false -no-color 2>&1 | drop_override_warning
 
+launches() { grep -c '^POST .*/load-accounts 202$' "$work/fake-tenant.log" || true; }
+[ "$(launches)" = 1 ] || { echo "the apply started $(launches) aggregations, want 1" >&2; exit 1; }
+echo
+echo "==> The fake tenant saw one launch: $(grep '^POST .*/load-accounts' "$work/fake-tenant.log")"
+
+echo
+echo "==> terraform plan with nothing changed: the aggregation is not started again"
+set +e
+"$terraform" -chdir="$work/config" plan -input=false -no-color -detailed-exitcode >"$work/replan.log" 2>&1
+replan=$?
+set -e
+if [ $replan -ne 0 ] || [ "$(launches)" != 1 ]; then
+  cat "$work/replan.log"; echo "a plan with nothing changed wants changes (exit $replan) or started a task" >&2; exit 1
+fi
+grep -E '^No changes' "$work/replan.log"
+echo
+echo "==> terraform plan -var run_id=2: a changed trigger replaces it, which starts one new aggregation"
+"$terraform" -chdir="$work/config" plan -input=false -no-color -var run_id=2 >"$work/trigger.log" 2>&1
+grep -E 'must be replaced|^Plan:' "$work/trigger.log" | drop_override_warning
+
 echo
 echo "==> A gate failing: expected_completion_statuses on the failed aggregation"
 if "$terraform" -chdir="$work/config" plan -input=false -no-color -var gate_the_failed_aggregation=true \
@@ -49,4 +69,4 @@ if "$terraform" -chdir="$work/config" plan -input=false -no-color -var gate_the_
   cat "$work/gate.log"; echo "the gate on a failed task passed" >&2; exit 1
 fi
 sed -n '/^Error: /,$p' "$work/gate.log"
-echo "==> Demo done: the gate on the failed task stopped the run, as it should."
+echo "==> Demo done: one aggregation started and gated, nothing restarted, and the gate on the failed task stopped the run."

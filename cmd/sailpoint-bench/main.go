@@ -5,7 +5,10 @@
 // 429s, the provider process's peak memory, and the overhead as a ratio.
 // A second table runs the plan against a tenant that enforces ISC's limit of
 // 100 requests per 10 s and compares the wall time with the floor that limit
-// sets, (ceil(N/100) - 1) x 10 s.
+// sets, (ceil(N/100) - 1) x 10 s. A third table applies M
+// sailpoint_account_aggregation resources, one source each, against that
+// rate-limited tenant: every aggregation is started and waited for in one
+// apply, and the table counts the requests by kind.
 package main
 
 import (
@@ -70,6 +73,28 @@ resource "terraform_data" "t" {
 }
 `
 
+// launchConfig starts one account aggregation per source and waits for
+// each; its own directory, so its state never meets the plan benchmark's.
+const launchConfig = `terraform {
+  required_providers {
+    sailpoint = {
+      source = "isc-community/sailpoint"
+    }
+  }
+}
+
+provider "sailpoint" {}
+
+variable "sources" {
+  type = list(string)
+}
+
+resource "sailpoint_account_aggregation" "a" {
+  count     = length(var.sources)
+  source_id = var.sources[count.index]
+}
+`
+
 type options struct {
 	terraform   string
 	providerDir string
@@ -81,6 +106,8 @@ func main() {
 	var o options
 	ns := flag.String("n", "10,100,1000", "numbers of task reads for the unlimited runs")
 	limited := flag.String("limited-n", "100,1000", "numbers of task reads against a tenant enforcing 100 requests per 10 s (empty: skip)")
+	launches := flag.Int("launches", 50, "account aggregations to start and wait for in one apply against a rate-limited tenant (0: skip)")
+	launchParallelism := flag.String("launch-parallelism", "10,50", "terraform -parallelism values for the launch apply")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
 	flag.StringVar(&o.providerDir, "provider-dir", "", "directory holding the built terraform-provider-sailpoint")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sailpoint-bench"), "scratch directory")
@@ -101,10 +128,24 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("terraform plan with no reads (the CLI's own cost): %s\n\n", baseline.wall.Round(time.Millisecond))
+	if ns := parseInts(*ns); len(ns) > 0 {
+		unlimitedRuns(o, baseline, ns)
+	}
+	if strings.TrimSpace(*limited) != "" {
+		limitedRuns(o, baseline, parseInts(*limited))
+	}
+	if *launches > 0 {
+		launchRuns(o, *launches, parseInts(*launchParallelism))
+	}
+}
+
+// unlimitedRuns plans n reads against a tenant with no rate limit, beside
+// the plain Go client's floor and the CLI's own cost for n objects.
+func unlimitedRuns(o options, baseline result, ns []int) {
 	fmt.Printf("Against a tenant with no rate limit (the provider's rate_limit set to %d, so its pacing stays out of the way):\n\n", unpaced)
 	fmt.Println("| N | plan wall | plan less CLI cost | floor: plain Go client | overhead ratio | the CLI with N terraform_data | provider CPU | token requests | GETs | retries | 429s | provider peak RSS |")
 	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	for _, n := range parseInts(*ns) {
+	for _, n := range ns {
 		ft := newTenant(n)
 		r, err := runPlan(o, ft, n, unpaced)
 		if err != nil {
@@ -123,15 +164,15 @@ func main() {
 			net.Round(time.Millisecond), floor.Round(time.Millisecond), float64(net)/float64(floor), builtin.wall.Round(time.Millisecond),
 			r.cpu, r.tokens, r.gets, r.gets-n, r.limited, float64(r.peakRSSKiB)/1024)
 	}
+}
 
-	if strings.TrimSpace(*limited) == "" {
-		return
-	}
+// limitedRuns plans n reads against a tenant enforcing ISC's rate limit.
+func limitedRuns(o options, baseline result, ns []int) {
 	fmt.Println("\nAgainst a tenant enforcing 100 requests per 10 s per client and API version (the provider's default rate_limit):")
 	fmt.Println()
 	fmt.Println("| N | plan wall | plan less CLI cost | limit's floor | ratio to floor | GETs | 429s | failures |")
 	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	for _, n := range parseInts(*limited) {
+	for _, n := range ns {
 		ft := newTenant(n)
 		ft.EnforceRateLimit(100, 10*time.Second)
 		r, err := runPlan(o, ft, n, 0)
@@ -167,8 +208,10 @@ func parseInts(s string) []int {
 }
 
 func prepare(o options) error {
-	if err := os.MkdirAll(filepath.Join(o.work, "config"), 0o755); err != nil {
-		return err
+	for _, dir := range []string{"config", "launch"} {
+		if err := os.MkdirAll(filepath.Join(o.work, dir), 0o755); err != nil {
+			return err
+		}
 	}
 	if err := os.WriteFile(filepath.Join(o.work, "config", "main.tf"), []byte(config), 0o644); err != nil {
 		return err
@@ -196,6 +239,8 @@ type result struct {
 	wall       time.Duration
 	tokens     int
 	gets       int
+	posts      int // launches
+	lists      int
 	limited    int
 	peakRSSKiB int64
 	cpu        time.Duration // the provider process's user + system time
@@ -214,6 +259,16 @@ func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int, extra ...string
 		args = append(args, "-var", fmt.Sprintf("rate_limit=%d", rateLimit))
 	}
 	args = append(args, extra...)
+	r, err := runTerraform(o, ft, args)
+	if err != nil {
+		return r, fmt.Errorf("terraform plan with %d reads: %w", n, err)
+	}
+	return r, nil
+}
+
+// runTerraform runs the CLI against the tenant, watching the provider
+// process, and counts what the tenant saw.
+func runTerraform(o options, ft *faketenant.Tenant, args []string) (result, error) {
 	cmd := exec.Command(o.terraform, args...)
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(o.work, "terraformrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
@@ -231,6 +286,8 @@ func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int, extra ...string
 		wall:       wall,
 		tokens:     ft.Count(faketenant.IsToken),
 		gets:       ft.Count(faketenant.IsTaskGet),
+		posts:      ft.Count(faketenant.IsLaunch),
+		lists:      ft.Count(isList),
 		limited:    ft.Limited(),
 		peakRSSKiB: seen.peakRSSKiB,
 		cpu:        seen.cpu,
@@ -240,9 +297,59 @@ func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int, extra ...string
 		if len(tail) > 2000 {
 			tail = tail[len(tail)-2000:]
 		}
-		return r, fmt.Errorf("terraform plan with %d reads: %w\n%s", n, err, tail)
+		return r, fmt.Errorf("%w\n%s", err, tail)
 	}
 	return r, nil
+}
+
+// isList matches the task lists a launch reads to see whether its source
+// is busy: the filtered list, or pending-tasks on v2024 and beta.
+func isList(r faketenant.Request) bool {
+	return r.Method == http.MethodGet && r.TaskID == "" && !faketenant.IsToken(r)
+}
+
+// launchRuns applies m account aggregations, each on a source of its own
+// (two of one source would wait for each other), against a tenant that
+// enforces 100 requests per 10 s, once per -parallelism value.
+func launchRuns(o options, m int, parallelisms []int) {
+	dir := filepath.Join(o.work, "launch")
+	sources := make([]string, m)
+	for i := range sources {
+		sources[i] = fmt.Sprintf("be0c%028x", i)
+	}
+	vars, _ := json.Marshal(map[string]any{"sources": sources})
+	for name, content := range map[string][]byte{"main.tf": []byte(launchConfig), "sources.auto.tfvars.json": vars} {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Printf("\n%d account aggregations, each on its own source, started and waited for in one terraform apply, against a tenant enforcing 100 requests per 10 s (each task runs for one read, then ends in SUCCESS):\n\n", m)
+	fmt.Println("| -parallelism | apply wall | limit's floor | POSTs | task GETs | lists | tokens | 429s | failures | provider CPU | provider peak RSS |")
+	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, p := range parallelisms {
+		_ = os.Remove(filepath.Join(dir, "terraform.tfstate"))
+		ft := newTenant(0)
+		for i, id := range sources {
+			ft.AddSource(id, fmt.Sprintf("Bench source %d", i))
+		}
+		ft.EnforceRateLimit(100, 10*time.Second)
+		r, err := runTerraform(o, ft, []string{"-chdir=" + dir, "apply", "-auto-approve", "-input=false", "-lock=false",
+			"-no-color", fmt.Sprintf("-parallelism=%d", p)})
+		failures := 0
+		if err != nil {
+			failures = 1
+			log.Printf("the apply of %d aggregations at -parallelism=%d failed: %v", m, p, err)
+		}
+		if r.posts != m {
+			failures++
+			log.Printf("%d launches for %d aggregations", r.posts, m)
+		}
+		apiRequests := r.posts + r.gets + r.lists
+		floor := time.Duration(math.Ceil(float64(apiRequests)/100)-1) * 10 * time.Second
+		ft.Close()
+		fmt.Printf("| %d | %s | %s | %d | %d | %d | %d | %d | %d | %s | %.1f MiB |\n", p, r.wall.Round(time.Millisecond), floor,
+			r.posts, r.gets, r.lists, r.tokens, r.limited, failures, r.cpu, float64(r.peakRSSKiB)/1024)
+	}
 }
 
 type usage struct {

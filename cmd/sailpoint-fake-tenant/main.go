@@ -23,6 +23,11 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	runningReads := flag.Int("launch-running-reads", faketenant.DefaultScript.RunningReads,
+		"reads that find a launched task still running before it ends")
+	launchStatus := flag.String("launch-status", faketenant.DefaultScript.Status,
+		"completion status a launched task ends with (SUCCESS, WARNING, ERROR, ...)")
+	logRequests := flag.Bool("log-requests", true, "print one line per request: method, path and status (never a header or body)")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -45,7 +50,17 @@ func main() {
 	// An identity refresh that is still running on its first two reads and
 	// finished on the third, for the demo's wait.
 	tenant.PutTaskSequence(RefreshTaskID, refreshRunning, refreshRunning, refreshDone)
-	srv := &http.Server{Handler: tenant, ReadHeaderTimeout: 10 * time.Second}
+	// Launched aggregations and identity processing run, then end, as the
+	// flags say.
+	tenant.ScriptLaunches(faketenant.Script{RunningReads: *runningReads, Status: *launchStatus})
+	for _, src := range faketenant.FixtureSources {
+		fmt.Printf("source %q: id %s\n", src.Name, src.ID)
+	}
+	var handler http.Handler = tenant
+	if *logRequests {
+		handler = logged(tenant)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -57,6 +72,26 @@ func main() {
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}
+}
+
+// logged prints each request's method, path and status, so a demo can
+// count what the provider sent (the launches, above all).
+func logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		fmt.Printf("%s %s %d\n", r.Method, r.URL.Path, sw.status)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
 }
 
 // RefreshTaskID is the demo's task that finishes while it is waited for.

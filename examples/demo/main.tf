@@ -30,6 +30,22 @@ data "sailpoint_task_status" "refresh" {
   poll_interval                = "2s"
 }
 
+# Start an account aggregation of the fake tenant's Active Directory source,
+# wait for it, and pass the gate only if it finishes well. A second apply
+# with nothing changed starts nothing; a new run_id starts a new one.
+variable "run_id" {
+  type    = string
+  default = "1"
+}
+
+resource "sailpoint_account_aggregation" "active_directory" {
+  source_id     = "c6dc37bf508149b28ce5b7d90ca4bbf9"
+  poll_interval = "2s"
+  triggers = {
+    run = var.run_id
+  }
+}
+
 # The same gate on the failed aggregation, switched on by the demo's second
 # run (-var gate_the_failed_aggregation=true) to show a gate failing.
 variable "gate_the_failed_aggregation" {
@@ -70,5 +86,14 @@ output "refresh_gate_passed" {
     task              = data.sailpoint_task_status.refresh.unique_name
     completion_status = data.sailpoint_task_status.refresh.completion_status
     identities        = data.sailpoint_task_status.refresh.attributes.identityCount
+  }
+}
+
+output "started_aggregation" {
+  value = {
+    task_id           = sailpoint_account_aggregation.active_directory.task_id
+    task              = sailpoint_account_aggregation.active_directory.task.unique_name
+    source            = sailpoint_account_aggregation.active_directory.task.target.name
+    completion_status = sailpoint_account_aggregation.active_directory.completion_status
   }
 }

@@ -9,10 +9,12 @@
 package faketenant
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -53,15 +55,19 @@ type Request struct {
 	Bearer  string
 	Version string // the API version, "" for the token endpoint
 	TaskID  string // for a single-task GET
-	Status  int
-	Fault   bool // answered by an injected fault
+	// Operation is the launch a POST asks for (OperationAccountAggregation,
+	// ...), "" for other requests; SourceID is its source.
+	Operation string
+	SourceID  string
+	Status    int
+	Fault     bool // answered by an injected fault
 }
 
 // Fault is an answer injected in place of the normal one.
 type Fault struct {
 	// Path limits the fault to requests whose path starts with it; ""
-	// matches every task-status request (not the token endpoint). Use
-	// TokenPath to fault the token endpoint.
+	// matches every API request, launches included (not the token
+	// endpoint). Use TokenPath to fault the token endpoint.
 	Path string
 	// Times is how many matching requests it answers; 0 means 1, <0 forever.
 	Times int
@@ -107,6 +113,10 @@ type Tenant struct {
 	window      time.Duration
 	recent      map[string][]time.Time
 
+	sources  map[string]string // id -> name
+	scripts  []Script          // for the next launches; the last one repeats
+	launches []Launch
+
 	server *httptest.Server
 }
 
@@ -114,6 +124,9 @@ type task struct {
 	docs   []json.RawMessage // successive answers; the last one repeats
 	reads  int
 	beyond bool // carries fields or enum values the spec does not list
+	// listed makes every list answer that shows the task count as a read,
+	// so a launched task runs its course for a caller that only lists.
+	listed bool
 }
 
 // FixtureNow is the fixed "now" of the fixtures: every fixture is younger
@@ -131,9 +144,13 @@ func New() *Tenant {
 		tasks:         map[string]*task{},
 		tokenClient:   map[string]string{},
 		recent:        map[string][]time.Time{},
+		sources:       map[string]string{},
 	}
 	for _, f := range Fixtures() {
 		t.putTask(f.ID, f.Beyond, f.JSON)
+	}
+	for _, src := range FixtureSources {
+		t.sources[src.ID] = src.Name
 	}
 	return t
 }
@@ -201,6 +218,16 @@ func (t *Tenant) PutBeyondSpecTask(id string, doc json.RawMessage) {
 	t.putTask(id, true, doc)
 }
 
+// PutRunningTaskSequence is PutTaskSequence for a task that also moves on
+// when a list or pending-tasks answer shows it, as a launched task does: a
+// task another run started, which a launch waits for.
+func (t *Tenant) PutRunningTaskSequence(id string, docs ...json.RawMessage) {
+	t.putTask(id, false, docs...)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tasks[id].listed = true
+}
+
 func (t *Tenant) putTask(id string, beyond bool, docs ...json.RawMessage) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -262,9 +289,11 @@ func (t *Tenant) Count(match func(Request) bool) int {
 	return n
 }
 
-// IsToken matches token requests, IsTaskGet single-task GETs.
+// IsToken matches token requests, IsTaskGet single-task GETs, IsLaunch
+// launch POSTs (whatever the answer, faults included).
 func IsToken(r Request) bool   { return r.Path == TokenPath }
 func IsTaskGet(r Request) bool { return r.TaskID != "" && r.Method == http.MethodGet }
+func IsLaunch(r Request) bool  { return r.Operation != "" && r.Method == http.MethodPost }
 
 // IssuedTokens lists every access token handed out, so a test can look for
 // them where they must not be.
@@ -278,6 +307,9 @@ func (t *Tenant) IssuedTokens() []string {
 	return out
 }
 
+// maxRequestBody bounds what the tenant reads of a request body.
+const maxRequestBody = 32 << 20
+
 // ServeHTTP answers one request.
 func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
@@ -286,11 +318,22 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Bearer = bearer
 	}
 	rw := &recorder{ResponseWriter: w}
-	if version, rest, ok := versionOf(r.URL.Path); ok {
-		rec.Version = version
-		if id, err := url.PathUnescape(strings.TrimPrefix(rest, "/")); err == nil && id != "" && !strings.Contains(id, "/") {
-			rec.TaskID = id
-		}
+	rt := parseRoute(r.URL)
+	rec.Version = rt.version
+	switch {
+	case rt.kind == kindTask:
+		rec.TaskID = rt.param
+	case rt.isLaunch():
+		rec.Operation = rt.operation()
+		rec.SourceID = rt.param
+	}
+	// The body is read whole before any answer, so a fault that resets the
+	// connection does it after the request was sent, and the spec check
+	// can read it again.
+	var body []byte
+	if r.URL.Path != TokenPath && r.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 
 	if f := t.takeFault(r.URL.Path); f != nil {
@@ -305,24 +348,34 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == TokenPath {
 		t.serveToken(rw, r)
 	} else {
-		t.serveAPI(rw, r, &rec)
-		t.check(r, rec, rw)
+		t.serveAPI(rw, r, &rec, rt, body)
+		t.check(r, rt, body, rw)
 	}
 	t.record(rec, rw)
 }
 
-// check validates an API answer against the spec, when asked to.
-func (t *Tenant) check(r *http.Request, rec Request, rw *recorder) {
+// check validates an API answer, and a launch's request, against the
+// spec, when asked to.
+func (t *Tenant) check(r *http.Request, rt route, body []byte, rw *recorder) {
 	t.mu.Lock()
 	v := t.validator
 	t.mu.Unlock()
-	if v == nil || rw.beyondSpec || rec.Version == "" || rw.status == http.StatusMethodNotAllowed {
+	if v == nil || rw.beyondSpec || rt.specPath == "" || rw.status == http.StatusMethodNotAllowed {
 		return
 	}
-	err := v.Validate(rec.Version, SpecPath(rec.Version, rec.TaskID != ""), r, rw.status, rw.Header(), rw.body.Bytes())
-	if err != nil {
+	var problems []string
+	if err := v.Validate(rt.version, rt.specPath, r, rw.status, rw.Header(), rw.body.Bytes()); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if rt.isLaunch() {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err := v.ValidateRequest(rt.version, rt.specPath, r, rt.pathParams()); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if len(problems) > 0 {
 		t.mu.Lock()
-		t.problems = append(t.problems, err.Error())
+		t.problems = append(t.problems, problems...)
 		t.mu.Unlock()
 	}
 }
@@ -445,22 +498,8 @@ func (t *Tenant) serveToken(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// versionOf splits a path into its API version and what follows the
-// task-status prefix ("" for the list, "/{id}" for one task).
-func versionOf(path string) (version, rest string, ok bool) {
-	for v, prefix := range Versions {
-		if path == prefix {
-			return v, "", true
-		}
-		if r, found := strings.CutPrefix(path, prefix+"/"); found {
-			return v, "/" + r, true
-		}
-	}
-	return "", "", false
-}
-
-func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request) {
-	if rec.Version == "" {
+func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request, rt route, body []byte) {
+	if rt.version == "" {
 		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
 		return
 	}
@@ -473,15 +512,22 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request) {
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": " Rate Limit Exceeded "})
 		return
 	}
-	if r.Method != http.MethodGet {
-		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only GET is served by this fake tenant."))
+	if want := rt.method(); r.Method != want {
+		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+want+" is served on this path by this fake tenant."))
 		return
 	}
-	if _, rest, _ := versionOf(r.URL.Path); rest == "" {
+	switch rt.kind {
+	case kindList:
 		t.serveList(w, r, rec.Version)
 		return
-	}
-	if rec.TaskID == "" {
+	case kindPending:
+		t.servePending(w, r)
+		return
+	case kindAccounts, kindEntitlements, kindProcess:
+		t.serveLaunch(w, r, rt, rec.Bearer, body)
+		return
+	case kindTask:
+	default:
 		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,14 +20,8 @@ const MaxLimit = 250
 // filters and sorters the spec documents.
 func (t *Tenant) serveList(w *recorder, r *http.Request, version string) {
 	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), MaxLimit, 0, MaxLimit)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "limit: "+err.Error()))
-		return
-	}
-	offset, err := intParam(q.Get("offset"), 0, 0, 1<<31-1)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "offset: "+err.Error()))
+	limit, offset, ok := pageParams(w, q)
+	if !ok {
 		return
 	}
 	filter, err := parseFilter(q.Get("filters"), version)
@@ -45,14 +40,15 @@ func (t *Tenant) serveList(w *recorder, r *http.Request, version string) {
 	beyond := false
 	for _, id := range t.order {
 		tk := t.tasks[id]
-		doc := tk.docs[min(tk.reads, len(tk.docs)-1)]
-		if t.expired(doc) {
+		doc := t.currentDoc(tk)
+		if doc == nil {
 			continue
 		}
 		var fields taskFields
 		if json.Unmarshal(doc, &fields) != nil || !filter(fields) {
 			continue
 		}
+		t.listed(tk)
 		matched = append(matched, listed{doc: doc, created: fields.createdTime()})
 		beyond = beyond || tk.beyond
 	}
@@ -160,7 +156,8 @@ func parseFilter(expr, version string) (func(taskFields) bool, error) {
 		if !ok || name == "launcher" && version != "v1" && version != "v2026" {
 			return nil, fmt.Errorf("filtering is not supported for the field %q", name)
 		}
-		if !slices.Contains(ops, op) {
+		// isnull came with v2025; beta and v2024 list completed tasks only.
+		if !slices.Contains(ops, op) || op == "isnull" && (version == "beta" || version == "v2024") {
 			return nil, fmt.Errorf("the operator %q is not supported for the field %q", op, name)
 		}
 		// The spec's own examples write statuses in other casing ("Success").
@@ -241,7 +238,23 @@ func parseSorters(s string) (*bool, error) {
 	return nil, fmt.Errorf("sorting is not supported for %q; the only sorter is created (or -created)", s)
 }
 
-func intParam(s string, def, lo, hi int) (int, error) {
+// pageParams reads limit and offset, answering 400 when one is invalid.
+func pageParams(w http.ResponseWriter, q url.Values) (limit, offset int, ok bool) {
+	limit, err := intParam(q.Get("limit"), MaxLimit, MaxLimit)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "limit: "+err.Error()))
+		return 0, 0, false
+	}
+	offset, err = intParam(q.Get("offset"), 0, 1<<31-1)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "offset: "+err.Error()))
+		return 0, 0, false
+	}
+	return limit, offset, true
+}
+
+// intParam reads a number in [0, hi], def when absent.
+func intParam(s string, def, hi int) (int, error) {
 	if s == "" {
 		return def, nil
 	}
@@ -249,8 +262,8 @@ func intParam(s string, def, lo, hi int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an integer", s)
 	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("%d is out of range [%d, %d]", n, lo, hi)
+	if n < 0 || n > hi {
+		return 0, fmt.Errorf("%d is out of range [0, %d]", n, hi)
 	}
 	return n, nil
 }

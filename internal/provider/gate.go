@@ -42,6 +42,20 @@ func expectationDiagnostic(id string, ts *sailpoint.TaskStatus, expected []strin
 
 // waitDiagnostic explains a wait that ran out of time or was cancelled.
 func waitDiagnostic(e *sailpoint.WaitError, timeout time.Duration) diag.Diagnostic {
+	last := lastReadText(e)
+	if errors.Is(e.Err, context.Canceled) {
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
+			"The wait was cancelled after %s and %d reads. %s", e.Waited.Round(time.Second), e.Polls, last))
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
+		"Waited %s (timeouts.read is %s) over %d reads, and the task has not finished. %s\n\n"+
+			"Raise timeouts.read if the task is just slow, or check the task in ISC if it is stuck.",
+		e.Waited.Round(time.Second), timeout, e.Polls, last))
+}
+
+// lastReadText says what the reads of a wait that ended found: the last
+// status and, when the last read failed, its error.
+func lastReadText(e *sailpoint.WaitError) string {
 	last := "No read completed before the time ran out."
 	if e.Last != nil {
 		// A status without completed is not finished (the tenant writes
@@ -52,14 +66,7 @@ func waitDiagnostic(e *sailpoint.WaitError, timeout time.Duration) diag.Diagnost
 	if e.LastErr != nil {
 		last += fmt.Sprintf(" The last read failed: %s.", e.LastErr)
 	}
-	if errors.Is(e.Err, context.Canceled) {
-		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
-			"The wait was cancelled after %s and %d reads. %s", e.Waited.Round(time.Second), e.Polls, last))
-	}
-	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
-		"Waited %s (timeouts.read is %s) over %d reads, and the task has not finished. %s\n\n"+
-			"Raise timeouts.read if the task is just slow, or check the task in ISC if it is stuck.",
-		e.Waited.Round(time.Second), timeout, e.Polls, last))
+	return last
 }
 
 func describeTask(id string, ts *sailpoint.TaskStatus) string {

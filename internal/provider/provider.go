@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,7 +37,10 @@ const (
 	EnvAPIVersion   = "SAIL_API_VERSION"
 )
 
-var _ provider.Provider = (*sailpointProvider)(nil)
+var (
+	_ provider.Provider            = (*sailpointProvider)(nil)
+	_ provider.ProviderWithActions = (*sailpointProvider)(nil)
+)
 
 type sailpointProvider struct {
 	version string
@@ -164,17 +168,23 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	baseURL, u1 := setting(cfg.BaseURL, EnvBaseURL)
-	clientID, u2 := setting(cfg.ClientID, EnvClientID)
-	clientSecret, u3 := setting(cfg.ClientSecret, EnvClientSecret)
-	accessToken, u4 := setting(cfg.AccessToken, EnvAccessToken)
-	apiVersion, u5 := setting(cfg.APIVersion, EnvAPIVersion)
+	anyUnknown := false
+	value := func(v types.String, env string) string {
+		s, unknown := setting(v, env)
+		anyUnknown = anyUnknown || unknown
+		return s
+	}
+	baseURL := value(cfg.BaseURL, EnvBaseURL)
+	clientID := value(cfg.ClientID, EnvClientID)
+	clientSecret := value(cfg.ClientSecret, EnvClientSecret)
+	accessToken := value(cfg.AccessToken, EnvAccessToken)
+	apiVersion := value(cfg.APIVersion, EnvAPIVersion)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty(clientSecret, accessToken)...)
 	ctx = tflog.MaskMessageStrings(ctx, nonEmpty(clientSecret, accessToken)...)
 
-	if u1 || u2 || u3 || u4 || u5 {
-		// Data sources that depend on this configuration are read once it is
-		// known; do not fail a plan over it.
+	if anyUnknown {
+		// Data sources and resources that depend on this configuration are
+		// read once it is known; do not fail a plan over it.
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
@@ -219,13 +229,19 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Invalid SailPoint provider configuration", err.Error())
 		return
 	}
+	auth := "client_credentials"
+	if accessToken != "" {
+		auth = "access_token"
+	}
 	tflog.Debug(ctx, "SailPoint provider configured", map[string]any{
 		"base_url":    baseURL,
 		"api_version": client.APIVersion(),
-		"auth":        map[bool]string{true: "access_token", false: "client_credentials"}[accessToken != ""],
+		"auth":        auth,
 	})
 	data := &providerData{client: client, secrets: nonEmpty(clientSecret, accessToken)}
 	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.ActionData = data
 }
 
 type configProblem struct{ attr, summary, detail string }
@@ -264,7 +280,23 @@ func configProblems(baseURL, clientID, clientSecret, accessToken, apiVersion str
 	return out
 }
 
-func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAccountAggregationResource,
+		NewEntitlementAggregationResource,
+		NewIdentityProcessingResource,
+	}
+}
+
+// Actions are listed only to Terraform 1.14 and newer; older CLIs and
+// OpenTofu do not ask for them.
+func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewAccountAggregationAction,
+		NewEntitlementAggregationAction,
+		NewIdentityProcessingAction,
+	}
+}
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
@@ -296,15 +328,22 @@ func configuredData(v any, diags *diag.Diagnostics) *providerData {
 }
 
 // requireClient reports whether the provider has a client, and explains
-// why not when it has none.
-func requireClient(data *providerData, diags *diag.Diagnostics) bool {
+// why not when it has none; kind is "data source", "resource" or "action".
+func requireClient(data *providerData, kind string, diags *diag.Diagnostics) bool {
 	if data != nil && data.client != nil {
 		return true
 	}
-	diags.AddError("SailPoint provider not configured",
-		"The provider's configuration (base_url, credentials or api_version) depends on values known only after apply, "+
-			"and Terraform reads this data source while planning. Add depends_on = [<the resource those values come from>] "+
-			"to the data source, so Terraform reads it during apply, or give the provider values known at plan time.")
+	if kind == "data source" {
+		diags.AddError("SailPoint provider not configured",
+			"The provider's configuration (base_url, credentials or api_version) depends on values known only after apply, "+
+				"and Terraform reads this data source while planning. Add depends_on = [<the resource those values come from>] "+
+				"to the data source, so Terraform reads it during apply, or give the provider values known at plan time.")
+		return false
+	}
+	diags.AddError("SailPoint provider not configured", fmt.Sprintf(
+		"The provider's configuration (base_url, credentials or api_version) was not known when Terraform called this %s, "+
+			"so nothing was started. Give the provider values known before the apply, or apply the resources they come from first "+
+			"(terraform apply -target=...).", kind))
 	return false
 }
 

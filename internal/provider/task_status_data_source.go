@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -33,12 +36,36 @@ type taskStatusDataSource struct {
 	data *providerData
 }
 
-type taskStatusDataSourceModel struct {
-	taskStatusModel
-	WaitForCompletion          types.Bool           `tfsdk:"wait_for_completion"`
-	PollInterval               timetypes.GoDuration `tfsdk:"poll_interval"`
-	ExpectedCompletionStatuses types.Set            `tfsdk:"expected_completion_statuses"`
-	Timeouts                   timeouts.Value       `tfsdk:"timeouts"`
+// taskStatusArguments are the data source's arguments; every other
+// attribute is a TaskStatus field (taskStatusAttributes).
+type taskStatusArguments struct {
+	ID                         types.String
+	WaitForCompletion          types.Bool
+	PollInterval               timetypes.GoDuration
+	ExpectedCompletionStatuses types.Set
+	Timeouts                   timeouts.Value
+}
+
+// targets maps the schema names of the arguments to where they are read.
+func (a *taskStatusArguments) targets() map[string]any {
+	return map[string]any{
+		"id":                           &a.ID,
+		"wait_for_completion":          &a.WaitForCompletion,
+		"poll_interval":                &a.PollInterval,
+		"expected_completion_statuses": &a.ExpectedCompletionStatuses,
+		"timeouts":                     &a.Timeouts,
+	}
+}
+
+// values maps the schema names of the arguments to their values.
+func (a *taskStatusArguments) values() map[string]attr.Value {
+	return map[string]attr.Value{
+		"id":                           a.ID,
+		"wait_for_completion":          a.WaitForCompletion,
+		"poll_interval":                a.PollInterval,
+		"expected_completion_statuses": a.ExpectedCompletionStatuses,
+		"timeouts":                     a.Timeouts,
+	}
 }
 
 // defaultReadTimeout bounds a read, waiting included, unless timeouts.read says otherwise.
@@ -94,12 +121,14 @@ func (d *taskStatusDataSource) Configure(_ context.Context, req datasource.Confi
 }
 
 func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg taskStatusDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var cfg taskStatusArguments
+	for name, target := range cfg.targets() {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), target)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !requireClient(d.data, &resp.Diagnostics) {
+	if !requireClient(d.data, "data source", &resp.Diagnostics) {
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)
@@ -145,16 +174,28 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		}
 	}
 
-	model, diags := newTaskStatusModel(ts)
+	task, diags := newTaskStatusValue(ts)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The tenant's id is the same task; keep the configured text so the
+	// One Set of the whole object: setting 18 attributes one by one would
+	// rewrite the state 18 times, which a task with 50,000 messages feels.
+	values := task.Attributes()
+	// The tenant's id is the same task; the configured text is kept so the
 	// state never disagrees with the configuration.
-	model.ID = cfg.ID
-	cfg.taskStatusModel = model
-	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+	maps.Copy(values, cfg.values())
+	stateType, ok := resp.State.Schema.Type().(types.ObjectType)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected schema type", "The data source's schema is not an object. This is a bug in the provider; please report it.")
+		return
+	}
+	state, diags := types.ObjectValue(stateType.AttrTypes, values)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 // timeoutsAttribute is the library's timeouts attribute (timeouts = { read
@@ -184,27 +225,34 @@ func readTimeoutDiagnostic(ctx context.Context, err error, what string, readTime
 		"The read did not finish within timeouts.read (%s): %s. Raise timeouts.read, or check the tenant's status.", readTimeout, err))
 }
 
+// logTransientReadError reports at Warn a read of a wait that failed for a
+// passing reason; the wait goes on.
+func logTransientReadError(ctx context.Context, poll int, err error, next time.Duration) {
+	tflog.Warn(ctx, fmt.Sprintf("Waiting for SailPoint task: a read failed, reading again in %s: %s", next.Round(time.Millisecond), err), map[string]any{
+		"poll":         poll,
+		"next_poll_in": next.Round(time.Millisecond).String(),
+	})
+}
+
 // waiter polls with the user's cap and reports progress at Info, so
 // TF_LOG=info shows a long wait moving.
 func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
 	w := sailpoint.Waiter{
-		OnPoll: func(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
-			tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?")), map[string]any{
-				"poll":             poll,
-				"progress":         ptrString(ts.Progress),
-				"percent_complete": numberOr(ts, ""),
-				"next_poll_in":     next.Round(time.Millisecond).String(),
-			})
-		},
+		OnPoll: logPoll,
 	}
-	w.OnError = func(ctx context.Context, poll int, err error, next time.Duration) {
-		tflog.Warn(ctx, fmt.Sprintf("Waiting for SailPoint task: a read failed, reading again in %s: %s", next.Round(time.Millisecond), err), map[string]any{
-			"poll":         poll,
-			"next_poll_in": next.Round(time.Millisecond).String(),
-		})
-	}
+	w.OnError = logTransientReadError
 	if d, diags := pollInterval.ValueGoDuration(); !pollInterval.IsNull() && !diags.HasError() {
 		w.MaxInterval = d
 	}
 	return w
+}
+
+// logPoll reports at Info a poll that found the task still running.
+func logPoll(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
+	tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?")), map[string]any{
+		"poll":             poll,
+		"progress":         ptrString(ts.Progress),
+		"percent_complete": numberOr(ts, ""),
+		"next_poll_in":     next.Round(time.Millisecond).String(),
+	})
 }

@@ -377,7 +377,7 @@ func TestAccTaskStatus_serverErrors(t *testing.T) {
 					ft.Inject(faketenant.Fault{Times: -1, Status: 200, Body: `{"id": "x", "completionStatus": `})
 				},
 				Config:      taskConfig(ft, faketenant.CompleteTaskID),
-				ExpectError: regexp.MustCompile(`(?s)Unreadable answer from SailPoint.*not a TaskStatus`),
+				ExpectError: regexp.MustCompile(`(?s)Unreadable answer from SailPoint.*not a valid TaskStatus`),
 			},
 		},
 	})

@@ -45,7 +45,7 @@ func BenchmarkDecodeAndMap(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, diags := newTaskStatusModel(ts); diags.HasError() {
+				if _, diags := newTaskStatusValue(ts); diags.HasError() {
 					b.Fatal(diags)
 				}
 			}

@@ -23,7 +23,7 @@ func FuzzTaskStatusModel(f *testing.F) {
 			return
 		}
 		ctx := context.Background()
-		if _, diags := newTaskStatusModel(ts); diags.HasError() {
+		if _, diags := newTaskStatusValue(ts); diags.HasError() {
 			t.Fatalf("%s: %v", body, diags)
 		}
 		if _, diags := taskStatusObject(ctx, ts); diags.HasError() {

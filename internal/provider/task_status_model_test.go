@@ -2,8 +2,6 @@ package provider
 
 import (
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 func TestTimeValue(t *testing.T) {
@@ -18,9 +16,10 @@ func TestTimeValue(t *testing.T) {
 		{"", "", false},
 		{"yesterday", "", true},
 	} {
-		var diags diag.Diagnostics
+		m := &taskMapper{taskID: "t1"}
 		in := tc.in
-		got := timeValue(&in, "created", "t1", &diags)
+		got := m.time(&in, "created")
+		diags := m.diags
 		if tc.want == "" && !got.IsNull() || tc.want != "" && got.ValueString() != tc.want {
 			t.Errorf("%q: got %v, want %q", tc.in, got, tc.want)
 		}
@@ -28,8 +27,7 @@ func TestTimeValue(t *testing.T) {
 			t.Errorf("%q: diagnostics %v", tc.in, diags)
 		}
 	}
-	var diags diag.Diagnostics
-	if !timeValue(nil, "completed", "t1", &diags).IsNull() {
+	if !(&taskMapper{taskID: "t1"}).time(nil, "completed").IsNull() {
 		t.Error("nil is not null")
 	}
 }

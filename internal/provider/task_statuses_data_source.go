@@ -97,7 +97,7 @@ func (d *taskStatusesDataSource) Configure(_ context.Context, req datasource.Con
 func (d *taskStatusesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg taskStatusesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireClient(d.data, "data source", &resp.Diagnostics) {
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)

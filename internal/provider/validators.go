@@ -73,3 +73,18 @@ func minDuration(least time.Duration, what string) stringCheck {
 		},
 	}
 }
+
+// idValidator refuses ids the client would refuse (the task id rules: they
+// become part of a request path).
+func idValidator(what string) stringCheck {
+	return stringCheck{
+		description: "must be a " + what + ": not blank, without '/', '?', '#', '%', '..' or control characters",
+		summary:     "Invalid " + what,
+		check: func(s string) string {
+			if err := sailpoint.ValidateTaskID(s); err != nil {
+				return fmt.Sprintf("%q is not a valid %s: %v.", s, what, err)
+			}
+			return ""
+		},
+	}
+}

@@ -283,12 +283,41 @@ func (c *Client) APIVersion() string { return c.apiVersion }
 var errRedirectRefused = errors.New("the token is only sent to the configured tenant")
 
 // checkRetry is go-retryablehttp's policy (connection errors, 429, 5xx but
-// 501), except that a refused redirect is final.
+// 501), except that a refused redirect is final and a launch follows
+// launchRetry.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if errors.Is(err, errRedirectRefused) {
 		return false, err
 	}
+	if launch, _ := ctx.Value(launchKey{}).(bool); launch {
+		return launchRetry(ctx, resp, err)
+	}
 	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+}
+
+// launchKey marks the context of a launch request.
+type launchKey struct{}
+
+// launchRetry resends a launch only when the tenant certainly did not act
+// on it: a 429 (refused before any work), or a connection that failed while
+// it was being opened, before a byte of the request was sent. A 5xx, a
+// timeout, or a connection lost after sending may have started the task,
+// and a second POST would start a second one.
+func launchRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		return notSent(err), nil
+	}
+	return resp.StatusCode == http.StatusTooManyRequests, nil
+}
+
+// notSent reports whether err happened while dialling (connection refused,
+// no route, DNS), so no part of the request reached the tenant.
+func notSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 // sameOriginRedirects refuses redirects to another scheme or host, so the
@@ -369,16 +398,41 @@ func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, er
 	return resp, err
 }
 
+// apiRequest is one call to the tenant's API.
+type apiRequest struct {
+	method      string
+	path        string // already escaped
+	query       url.Values
+	body        []byte // resent as is on a retry
+	contentType string
+	// experimental sends X-SailPoint-Experimental: true.
+	experimental bool
+	// launch marks a POST that starts a task: it is resent only when the
+	// tenant certainly did not act on it (see launchRetry).
+	launch bool
+}
+
 // get sends a GET to path (already escaped) with the bearer token and
 // returns the status, headers and body of a 2xx answer. Other answers become
 // an *APIError, a failed exchange a *TransportError.
 func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.Response, []byte, error) {
+	return c.send(ctx, apiRequest{method: http.MethodGet, path: path, query: query,
+		experimental: slices.Contains(experimentalVersions, c.apiVersion)})
+}
+
+// send makes one call with the bearer token, the client's pacing and the
+// retry policy the request asks for.
+func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte, error) {
+	method, path := r.method, r.path
 	target := c.baseURL + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
 	}
 	attempts := new(atomic.Int32)
 	callCtx := context.WithValue(ctx, attemptsKey{}, attempts)
+	if r.launch {
+		callCtx = context.WithValue(callCtx, launchKey{}, true)
+	}
 	start := time.Now()
 
 	for refreshed := false; ; refreshed = true {
@@ -386,13 +440,20 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.
 		if err != nil {
 			return nil, nil, err
 		}
-		req, err := retryablehttp.NewRequestWithContext(callCtx, http.MethodGet, target, nil)
+		var reqBody any
+		if r.body != nil {
+			reqBody = r.body
+		}
+		req, err := retryablehttp.NewRequestWithContext(callCtx, method, target, reqBody)
 		if err != nil {
 			return nil, nil, fmt.Errorf("building the request for %s: %w", path, err)
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Accept", "application/json")
-		if slices.Contains(experimentalVersions, c.apiVersion) {
+		if r.contentType != "" {
+			req.Header.Set("Content-Type", r.contentType)
+		}
+		if r.experimental {
 			req.Header.Set("X-SailPoint-Experimental", "true")
 		}
 
@@ -410,9 +471,9 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				doErr = ctxErr
 			}
-			return nil, nil, &TransportError{Method: http.MethodGet, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
+			return nil, nil, &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
 		}
-		body, err := c.readBody(resp, http.MethodGet, path, int(attempts.Load()), start)
+		body, err := c.readBody(resp, method, path, int(attempts.Load()), start)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -422,7 +483,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.
 			continue
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, nil, c.apiError(http.MethodGet, path, resp, body, int(attempts.Load()))
+			return nil, nil, c.apiError(method, path, resp, body, int(attempts.Load()))
 		}
 		return resp, body, nil
 	}
@@ -438,6 +499,14 @@ func (c *Client) readBody(resp *http.Response, method, path string, attempts int
 		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: c.maxBody}
 	}
 	return body, nil
+}
+
+// methodOf is the method of the request resp answers.
+func methodOf(resp *http.Response) string {
+	if resp.Request != nil {
+		return resp.Request.Method
+	}
+	return http.MethodGet
 }
 
 // decodeDocument decodes exactly one JSON document into out.

@@ -145,9 +145,10 @@ type DecodeError struct {
 	Path        string
 	StatusCode  int
 	ContentType string
-	// What the body should have been, such as "a TaskStatus".
-	What string
-	Err  error
+	// Document is the spec's name of the body expected ("" means
+	// TaskStatus), such as "list of TaskStatus" or "LoadAccountsTask".
+	Document string
+	Err      error
 	// Snippet is the start of the body, to help tell an HTML error page or a
 	// proxy's answer from a truncated response.
 	Snippet string
@@ -158,11 +159,11 @@ func (e *DecodeError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	what := e.What
-	if what == "" {
-		what = "the expected JSON document"
+	doc := e.Document
+	if doc == "" {
+		doc = "TaskStatus"
 	}
-	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not %s (%s): %v", e.Method, e.Path, e.StatusCode, what, ct, e.Err)
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not a valid %s (%s): %v", e.Method, e.Path, e.StatusCode, doc, ct, e.Err)
 	if e.Snippet != "" {
 		msg += fmt.Sprintf("; the body starts with %q", e.Snippet)
 	}

@@ -166,7 +166,7 @@ func TestListAnswerChecked(t *testing.T) {
 		c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
 		tasks, err := c.ListTaskStatuses(context.Background(), sailpoint.ListOptions{})
 		var de *sailpoint.DecodeError
-		if !errors.As(err, &de) || !strings.Contains(err.Error(), "not a list of TaskStatus") || strings.Contains(err.Error(), "TaskStatus JSON document") {
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), "not a valid list of TaskStatus") || strings.Contains(err.Error(), "TaskStatus JSON document") {
 			t.Errorf("%s: got %d tasks, %v", body, len(tasks), err)
 		}
 	}

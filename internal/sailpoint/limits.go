@@ -43,12 +43,12 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("%s, past this client's limit of %s", e.What, e.Limit)
 }
 
-// answer says what a 2xx body must be: what it is called in errors, the
-// JSON kind at its top, and its budget of values.
+// answer says what a 2xx body must be: the spec's name for it, the JSON
+// kind at its top, and its budget of values.
 type answer struct {
-	what   string     // such as "a TaskStatus"
-	kind   json.Delim // '{' or '['
-	budget *int       // values left
+	document string     // such as "TaskStatus" or "list of TaskStatus"
+	kind     json.Delim // '{' or '['
+	budget   *int       // values left
 }
 
 func newBudget() *int { n := MaxJSONValues; return &n }
@@ -196,17 +196,17 @@ func decodeJSON(resp *http.Response, path string, body []byte, out any, a answer
 	if err == nil {
 		return nil
 	}
-	return decodeError(resp, path, body, a.what, err)
+	return decodeError(resp, path, body, a.document, err)
 }
 
-func decodeError(resp *http.Response, path string, body []byte, what string, err error) *DecodeError {
+func decodeError(resp *http.Response, path string, body []byte, document string, err error) *DecodeError {
 	snippet := strings.ToValidUTF8(string(body[:min(len(body), 120)]), "")
 	return &DecodeError{
-		Method:      http.MethodGet,
+		Method:      methodOf(resp),
 		Path:        path,
 		StatusCode:  resp.StatusCode,
 		ContentType: CleanText(resp.Header.Get("Content-Type")),
-		What:        what,
+		Document:    document,
 		Err:         err,
 		Snippet:     snippet,
 	}

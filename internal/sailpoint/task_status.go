@@ -100,31 +100,35 @@ func (t *TaskStatus) IsFinished() bool {
 // ValidateTaskID refuses ids that could not name a single task or would
 // change the request path: empty or blank, surrounding white space, '/', '?',
 // '#', '%', "." and "..", control characters, and invisible format
-// characters (bidi overrides, zero-width characters).
-func ValidateTaskID(id string) error {
+// characters (bidi overrides, zero-width characters). Dashed UUIDs (the id
+// identity processing returns) pass.
+func ValidateTaskID(id string) error { return validatePathID("task id", id) }
+
+// validatePathID applies the rules of ValidateTaskID to an id of any kind.
+func validatePathID(kind, id string) error {
 	switch {
 	case id == "":
-		return errors.New("the task id is empty")
+		return fmt.Errorf("the %s is empty", kind)
 	case strings.TrimSpace(id) == "":
-		return errors.New("the task id is blank")
+		return fmt.Errorf("the %s is blank", kind)
 	case strings.TrimSpace(id) != id:
-		return fmt.Errorf("the task id %q has leading or trailing white space", id)
+		return fmt.Errorf("the %s %q has leading or trailing white space", kind, id)
 	case strings.Contains(id, ".."):
-		return fmt.Errorf("the task id %q contains \"..\"", id)
+		return fmt.Errorf("the %s %q contains \"..\"", kind, id)
 	case id == ".":
 		// /task-status/v1/. is the list, not a task.
-		return errors.New(`the task id "." names no task`)
+		return fmt.Errorf(`the %s "." names nothing`, kind)
 	}
 	for _, r := range id {
 		switch {
 		case r == '/' || r == '?' || r == '#' || r == '%':
-			return fmt.Errorf("the task id %q contains %q, which no task id has", id, r)
+			return fmt.Errorf("the %s %q contains %q, which no %s has", kind, id, r, kind)
 		case unicode.IsControl(r) || r == unicode.ReplacementChar:
-			return fmt.Errorf("the task id %q contains a control or invalid character", id)
+			return fmt.Errorf("the %s %q contains a control or invalid character", kind, id)
 		case unicode.Is(unicode.Cf, r):
 			// Bidi overrides and zero-width characters make an id look
 			// like another one.
-			return fmt.Errorf("the task id %q contains the invisible character %U", id, r)
+			return fmt.Errorf("the %s %q contains the invisible character %U", kind, id, r)
 		}
 	}
 	return nil
@@ -155,13 +159,13 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 		return nil, err
 	}
 	var ts TaskStatus
-	if err := decodeJSON(resp, path, body, &ts, answer{what: "a TaskStatus", kind: '{', budget: newBudget()}); err != nil {
+	if err := decodeJSON(resp, path, body, &ts, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
 		return nil, err
 	}
 	// An answer about another task (a cache or proxy mixing answers up)
 	// must not pass a gate meant for this one.
 	if !strings.EqualFold(ts.ID, id) {
-		return nil, decodeError(resp, path, body, "a TaskStatus", fmt.Errorf("%w: it is about task %q, not %q", ErrWrongTask, CleanText(ts.ID), id))
+		return nil, decodeError(resp, path, body, "TaskStatus", fmt.Errorf("%w: it is about task %q, not %q", ErrWrongTask, CleanText(ts.ID), id))
 	}
 	return &ts, nil
 }
@@ -173,7 +177,7 @@ var ErrWrongTask = errors.New("the answer is about another task")
 // GetTaskStatus uses, for fuzzing and benchmarks.
 func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	var ts TaskStatus
-	if err := checkJSON(data, answer{what: "a TaskStatus", kind: '{', budget: newBudget()}); err != nil {
+	if err := checkJSON(data, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
 		return nil, err
 	}
 	if err := decodeDocument(data, &ts); err != nil {
@@ -182,11 +186,24 @@ func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	return &ts, nil
 }
 
-// StatusIn reports whether status is one of expected, regardless of case:
-// some API examples write "Success" where the enum says SUCCESS.
+// NormalizeCompletionStatus is the form completion statuses are compared
+// in: upper case, with LoadAccountsTask's TEMP_ERROR spelled as TaskStatus
+// spells it (TEMPERROR). Values are compared in this form, never stored.
+func NormalizeCompletionStatus(status string) string {
+	s := strings.ToUpper(status)
+	if s == "TEMP_ERROR" {
+		return CompletionStatusTempError
+	}
+	return s
+}
+
+// StatusIn reports whether status is one of expected, compared as
+// NormalizeCompletionStatus does: some API examples write "Success" where
+// the enum says SUCCESS, and TEMP_ERROR and TEMPERROR are one status.
 func StatusIn(status string, expected []string) bool {
+	s := NormalizeCompletionStatus(status)
 	for _, e := range expected {
-		if strings.EqualFold(status, e) {
+		if NormalizeCompletionStatus(e) == s {
 			return true
 		}
 	}
@@ -232,7 +249,7 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 			return nil, err
 		}
 		var page []TaskStatus
-		if err := decodeJSON(resp, path, body, &page, answer{what: "a list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
+		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
 			return nil, err
 		}
 		out = append(out, page...)

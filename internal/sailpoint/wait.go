@@ -157,3 +157,7 @@ func (c *Client) WaitForTaskStatus(ctx context.Context, id string, w Waiter) (*T
 	}
 	return w.Wait(ctx, id, func(ctx context.Context) (*TaskStatus, error) { return c.GetTaskStatus(ctx, id) })
 }
+
+// Pause is how long to pause after the n-th check (n from 0) of any
+// condition polled the way Wait polls a task: backed off, with jitter.
+func (w Waiter) Pause(n int) time.Duration { return w.pause(n) }

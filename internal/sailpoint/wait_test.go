@@ -198,9 +198,19 @@ func TestStatusIn(t *testing.T) {
 		{"ERROR", []string{"SUCCESS", "WARNING"}, false},
 		{"", []string{"SUCCESS"}, false},
 		{"PARTIAL_SUCCESS", []string{"SUCCESS"}, false},
+		// LoadAccountsTask spells it TEMP_ERROR, TaskStatus TEMPERROR.
+		{"TEMP_ERROR", []string{"TEMPERROR"}, true},
+		{"TEMPERROR", []string{"SUCCESS", "TEMP_ERROR"}, true},
+		{"temp_error", []string{"TEMPERROR"}, true},
+		{"TEMP_ERROR", []string{"ERROR"}, false},
 	} {
 		if got := sailpoint.StatusIn(tc.status, tc.expected); got != tc.want {
 			t.Errorf("StatusIn(%q, %v) = %v", tc.status, tc.expected, got)
+		}
+	}
+	for in, want := range map[string]string{"TEMP_ERROR": "TEMPERROR", "TEMPERROR": "TEMPERROR", "Success": "SUCCESS", "PARTIAL_SUCCESS": "PARTIAL_SUCCESS", "": ""} {
+		if got := sailpoint.NormalizeCompletionStatus(in); got != want {
+			t.Errorf("NormalizeCompletionStatus(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,0 +1,403 @@
+package faketenant
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Source is a source the tenant can aggregate.
+type Source struct{ ID, Name string }
+
+// Fixture source ids. The first one is the target of the complete
+// aggregation fixture.
+const (
+	ActiveDirectorySourceID = "c6dc37bf508149b28ce5b7d90ca4bbf9"
+	WorkdaySourceID         = "2c9180835d2e5168015d32f890ca1581"
+	// A delimited-file source, aggregated from an uploaded CSV.
+	HRFileSourceID = "2c9180887a1b2c3d4e5f60718293a4b5"
+)
+
+// FixtureSources are the sources a new tenant knows.
+var FixtureSources = []Source{
+	{ActiveDirectorySourceID, "Active Directory"},
+	{WorkdaySourceID, "Workday"},
+	{HRFileSourceID, "HR Delimited File"},
+}
+
+// AddSource makes a source known, so launches on it are accepted.
+func (t *Tenant) AddSource(id, name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sources[id] = name
+}
+
+// Script says how a launched task runs and ends.
+type Script struct {
+	// RunningReads is how many reads find the task running before it
+	// ends. A read is a GET of the task, or a list or pending-tasks answer
+	// that shows it.
+	RunningReads int
+	// Status is the completion status at the end; "" means SUCCESS. A value
+	// TaskStatus does not list (TEMP_ERROR, PARTIAL_SUCCESS) is sent as is
+	// and the task's answers are not checked against the spec.
+	Status   string
+	Messages []Message // the ended task's messages
+}
+
+// Message is one message of a scripted task.
+type Message struct {
+	Type string // INFO, WARN or ERROR; "" means INFO
+	Text string
+}
+
+// DefaultScript runs a launched task for one read, then ends in SUCCESS.
+var DefaultScript = Script{RunningReads: 1, Status: "SUCCESS"}
+
+// ScriptLaunches sets how the next launched tasks run: each launch takes
+// the next script, the last one repeating. No scripts restore DefaultScript.
+func (t *Tenant) ScriptLaunches(scripts ...Script) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.scripts = slices.Clone(scripts)
+}
+
+// Launch is one launch the tenant accepted.
+type Launch struct {
+	Operation   string // OperationAccountAggregation, ...
+	Version     string
+	SourceID    string   // "" for identity processing
+	IdentityIDs []string // identity processing only
+	// File is the uploaded CSV, nil when the request had no file part.
+	File *UploadedFile
+	// DisableOptimization is the field as sent, nil when absent.
+	DisableOptimization *string
+	ContentType         string // the request's, as sent
+	Experimental        string // the X-SailPoint-Experimental header, as sent
+	TaskID              string
+}
+
+// UploadedFile is a file part of a multipart launch.
+type UploadedFile struct {
+	Name        string // the part's filename
+	ContentType string
+	Content     []byte
+}
+
+// Launches returns the launches accepted so far, in order.
+func (t *Tenant) Launches() []Launch {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.launches)
+}
+
+// LaunchCount counts the accepted launches of an operation ("" for all).
+func (t *Tenant) LaunchCount(operation string) int {
+	n := 0
+	for _, l := range t.Launches() {
+		if operation == "" || l.Operation == operation {
+			n++
+		}
+	}
+	return n
+}
+
+func badRequest(w http.ResponseWriter, text string) {
+	writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", text))
+}
+
+// serveLaunch answers the three launch operations.
+func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer string, body []byte) {
+	l := Launch{
+		Operation:    rt.operation(),
+		Version:      rt.version,
+		ContentType:  r.Header.Get("Content-Type"),
+		Experimental: r.Header.Get("X-SailPoint-Experimental"),
+	}
+	var problem string
+	if rt.kind == kindProcess {
+		problem = parseProcess(&l, body)
+	} else {
+		l.SourceID = rt.param
+		problem = parseAggregation(&l, rt, body)
+	}
+	if problem != "" {
+		badRequest(w, problem)
+		return
+	}
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	sourceName, known := t.sources[l.SourceID]
+	if rt.kind != kindProcess && !known {
+		// The spec lists 400, not 404, for the aggregations (404 is
+		// documented for identity processing only), so an unknown source
+		// is a bad request, as ErrorResponseDto.
+		badRequest(w, fmt.Sprintf("The source %q does not exist in this tenant; check source_id.", l.SourceID))
+		return
+	}
+	script := DefaultScript
+	if len(t.scripts) > 0 {
+		script = t.scripts[0]
+		if len(t.scripts) > 1 {
+			t.scripts = t.scripts[1:]
+		}
+	}
+	now := t.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	run := launchedRun{launcher: t.tokenClient[bearer], now: now, script: script}
+	var answer any
+	switch rt.kind {
+	case kindAccounts:
+		l.TaskID = hexID()
+		optimized := "enabled"
+		if l.DisableOptimization != nil && *l.DisableOptimization == "true" {
+			optimized = "disabled"
+		}
+		run.uniqueName, run.description = "Cloud Account Aggregation", "Aggregate from the specified application"
+		run.target = map[string]any{"id": l.SourceID, "type": "APPLICATION", "name": sourceName + " [source]"}
+		run.attributes = map[string]any{"appId": l.SourceID, "optimizedAggregation": optimized}
+		answer = map[string]any{"success": true, "task": map[string]any{
+			"id": l.TaskID, "type": "QUARTZ", "name": run.uniqueName, "description": run.description,
+			"launcher": run.launcher, "created": now, "launched": nil, "completed": nil, "completionStatus": nil,
+			"parentName": nil, "messages": []any{}, "progress": "Initializing...",
+			"attributes": map[string]any{"appId": l.SourceID, "optimizedAggregation": optimized}, "returns": []any{},
+		}}
+	case kindEntitlements:
+		l.TaskID = hexID()
+		run.uniqueName, run.description = "Cloud Group Aggregation", "Aggregate from the specified application"
+		run.target = map[string]any{"id": l.SourceID, "type": "APPLICATION", "name": sourceName + " [source]"}
+		run.attributes = map[string]any{"appId": l.SourceID}
+		answer = map[string]any{"id": l.TaskID, "type": "QUARTZ", "uniqueName": run.uniqueName,
+			"description": run.description, "launcher": run.launcher, "created": now, "returns": []any{}}
+	case kindProcess:
+		// The spec's example of this id is a dashed UUID, unlike the
+		// aggregations' 32 hex digits.
+		l.TaskID = uuid()
+		run.uniqueName, run.description = "Identity Processing", "Process the given identities"
+		run.attributes = map[string]any{"identityCount": len(l.IdentityIDs)}
+		// name is "always null" in the text but a non-nullable string in
+		// the schema, so it is left out.
+		answer = map[string]any{"type": "TASK_RESULT", "id": l.TaskID}
+	}
+	docs, beyond := run.docs(l.TaskID)
+	if _, ok := t.tasks[l.TaskID]; !ok {
+		t.order = append(t.order, l.TaskID)
+	}
+	t.tasks[l.TaskID] = &task{docs: docs, beyond: beyond, listed: true}
+	t.launches = append(t.launches, l)
+	writeJSON(w, http.StatusAccepted, answer)
+}
+
+// parseProcess reads identity processing's JSON body into l.
+func parseProcess(l *Launch, body []byte) string {
+	if l.Version != "beta" && l.Experimental != "true" {
+		return "This API is experimental: send the header X-SailPoint-Experimental: true."
+	}
+	if mt, _, _ := mime.ParseMediaType(l.ContentType); mt != "application/json" {
+		return fmt.Sprintf("The content type %q is not supported; send application/json.", l.ContentType)
+	}
+	var req struct {
+		IdentityIDs []string `json:"identityIds"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return "The body is not a ProcessIdentitiesRequest: " + err.Error()
+	}
+	if n := len(req.IdentityIDs); n < 1 || n > 250 {
+		return fmt.Sprintf("identityIds must hold 1 to 250 ids, not %d.", n)
+	}
+	l.IdentityIDs = req.IdentityIDs
+	return ""
+}
+
+// parseAggregation reads an aggregation's optional body: multipart/form-data
+// with file and (account aggregation) disableOptimization, or on beta's
+// account aggregation a urlencoded disableOptimization.
+func parseAggregation(l *Launch, rt route, body []byte) string {
+	if l.ContentType == "" && len(body) == 0 {
+		return ""
+	}
+	mt, params, err := mime.ParseMediaType(l.ContentType)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("The content type %q is not valid.", l.ContentType)
+	case mt == "application/x-www-form-urlencoded" && rt.kind == kindAccounts && rt.version == "beta":
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return "The form is not valid: " + err.Error()
+		}
+		if form.Has("disableOptimization") {
+			v := form.Get("disableOptimization")
+			l.DisableOptimization = &v
+		}
+	case mt == "multipart/form-data":
+		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+		for {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return "The multipart body is not valid: " + err.Error()
+			}
+			content, err := io.ReadAll(part)
+			if err != nil {
+				return "The multipart body is not valid: " + err.Error()
+			}
+			switch part.FormName() {
+			case "file":
+				l.File = &UploadedFile{Name: part.FileName(), ContentType: part.Header.Get("Content-Type"), Content: content}
+			case "disableOptimization":
+				if rt.kind == kindAccounts {
+					v := string(content)
+					l.DisableOptimization = &v
+				}
+			}
+		}
+	default:
+		return fmt.Sprintf("The content type %q is not supported; send multipart/form-data.", mt)
+	}
+	if d := l.DisableOptimization; d != nil && *d != "true" && *d != "false" {
+		return fmt.Sprintf("disableOptimization must be \"true\" or \"false\", not %q.", *d)
+	}
+	return ""
+}
+
+// launchedRun builds the TaskStatus answers of a launched task.
+type launchedRun struct {
+	uniqueName, description string
+	launcher, now           string
+	target                  any // nil for identity processing
+	attributes              map[string]any
+	script                  Script
+}
+
+// docs are the task's successive answers: running for the script's reads,
+// then ended. beyond is true when the script asks for values TaskStatus
+// does not list.
+func (run launchedRun) docs(id string) ([]json.RawMessage, bool) {
+	status := run.script.Status
+	if status == "" {
+		status = "SUCCESS"
+	}
+	beyond := !slices.Contains([]string{"SUCCESS", "WARNING", "ERROR", "TERMINATED", "TEMPERROR"}, status)
+	messages := []any{}
+	for _, m := range run.script.Messages {
+		typ := m.Type
+		if typ == "" {
+			typ = "INFO"
+		}
+		beyond = beyond || !slices.Contains([]string{"INFO", "WARN", "ERROR"}, typ)
+		messages = append(messages, map[string]any{
+			"type":          typ,
+			"localizedText": map[string]any{"locale": "en-US", "message": m.Text},
+			"key":           "fake.task.message",
+			"parameters":    nil,
+		})
+	}
+	doc := func(running bool) json.RawMessage {
+		d := map[string]any{
+			"id": id, "type": "QUARTZ", "uniqueName": run.uniqueName, "description": run.description,
+			"parentName": nil, "launcher": run.launcher, "target": run.target,
+			"created": run.now, "modified": run.now, "launched": run.now,
+			"completed": nil, "completionStatus": nil, "messages": []any{}, "returns": []any{},
+			"attributes": run.attributes, "progress": "Running", "percentComplete": 50,
+		}
+		if !running {
+			d["completed"], d["completionStatus"], d["messages"] = run.now, status, messages
+			d["progress"], d["percentComplete"] = "Completed", 100
+		}
+		out, err := json.Marshal(d)
+		if err != nil {
+			panic(err) // only maps of plain values
+		}
+		return out
+	}
+	var docs []json.RawMessage
+	for range max(run.script.RunningReads, 0) {
+		docs = append(docs, doc(true))
+	}
+	return append(docs, doc(false)), beyond
+}
+
+func hexID() string {
+	buf := make([]byte, 16)
+	_, _ = rand.Read(buf)
+	return hex.EncodeToString(buf)
+}
+
+func uuid() string {
+	buf := make([]byte, 16)
+	_, _ = rand.Read(buf)
+	buf[6] = buf[6]&0x0f | 0x40
+	buf[8] = buf[8]&0x3f | 0x80
+	h := hex.EncodeToString(buf)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// servePending answers the deprecated GET /task-status/pending-tasks of
+// beta, v2024 and v2025: the tasks not finished, paged, 204 when none.
+func (t *Tenant) servePending(w *recorder, r *http.Request) {
+	q := r.URL.Query()
+	limit, offset, ok := pageParams(w, q)
+	if !ok {
+		return
+	}
+	var pending []json.RawMessage
+	beyond := false
+	t.mu.Lock()
+	for _, id := range t.order {
+		tk := t.tasks[id]
+		doc := t.currentDoc(tk)
+		var f taskFields
+		if doc == nil || json.Unmarshal(doc, &f) != nil || f.CompletionStatus != nil {
+			continue
+		}
+		t.listed(tk)
+		pending = append(pending, doc)
+		beyond = beyond || tk.beyond
+	}
+	t.mu.Unlock()
+	if q.Get("count") == "true" {
+		w.Header().Set("X-Total-Count", fmt.Sprint(len(pending)))
+	}
+	page := pending[min(offset, len(pending)):min(offset+limit, len(pending))]
+	if len(page) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.beyondSpec = beyond
+	writeJSON(w, http.StatusOK, page)
+}
+
+// currentDoc is a task's answer in a list, nil when it has aged out.
+// t.mu must be held.
+func (t *Tenant) currentDoc(tk *task) json.RawMessage {
+	doc := tk.docs[min(tk.reads, len(tk.docs)-1)]
+	if t.expired(doc) {
+		return nil
+	}
+	return doc
+}
+
+// listed counts a list answer that shows a launched task as one of its
+// reads. t.mu must be held.
+func (t *Tenant) listed(tk *task) {
+	if tk.listed {
+		tk.reads++
+	}
+}
+
+// IsPendingGet matches reads of the pending-tasks list.
+func IsPendingGet(r Request) bool {
+	return r.Method == http.MethodGet && r.Version != "" && strings.HasSuffix(r.Path, "/pending-tasks")
+}

@@ -1,0 +1,331 @@
+package sailpoint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Operation names, as messages call the launches.
+const (
+	OperationAccountAggregation     = "account aggregation"
+	OperationEntitlementAggregation = "entitlement aggregation"
+	OperationIdentityProcessing     = "identity processing"
+)
+
+// MaxIdentityIDs is the most identities one identity-processing call takes.
+const MaxIdentityIDs = 250
+
+// LaunchFile is a CSV sent with an aggregation (delimited-file sources).
+type LaunchFile struct {
+	Name    string // file name of the multipart part (base name of the user's path)
+	Content []byte
+}
+
+// AccountAggregation says which source to aggregate and how.
+type AccountAggregation struct {
+	SourceID            string
+	DisableOptimization *bool       // nil: not sent; else sent as the string "true"/"false"
+	File                *LaunchFile // nil: no file part
+}
+
+// EntitlementAggregation says which source's entitlements to aggregate.
+type EntitlementAggregation struct {
+	SourceID string
+	File     *LaunchFile
+}
+
+// Launch is what the tenant answered to a launch: the id of the task it started.
+type Launch struct {
+	TaskID string
+	// Operation names the launch for messages: "account aggregation",
+	// "entitlement aggregation", "identity processing".
+	Operation string
+	// Method and Path are the request, e.g. POST /v2026/sources/{id}/load-accounts
+	// (escaped path, no host or query).
+	Method, Path string
+}
+
+// ValidateSourceID refuses source ids that would change the request path,
+// by the rules of ValidateTaskID.
+func ValidateSourceID(id string) error { return validatePathID("source id", id) }
+
+// ValidateIdentityIDs checks an identity-processing list: 1 to
+// MaxIdentityIDs ids, each one non-empty and path-safe, none twice.
+func ValidateIdentityIDs(ids []string) error {
+	switch {
+	case len(ids) == 0:
+		return errors.New("no identity ids: identity processing takes 1 to 250")
+	case len(ids) > MaxIdentityIDs:
+		return fmt.Errorf("%d identity ids: identity processing takes at most %d per call", len(ids), MaxIdentityIDs)
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if err := validatePathID("identity id", id); err != nil {
+			return err
+		}
+		if seen[id] {
+			return fmt.Errorf("the identity id %q is listed twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// sourcePath is a source's launch path: /sources/v1/{id}/{action} on v1,
+// /{version}/sources/{id}/{action} on the others.
+func sourcePath(version, sourceID, action string) string {
+	if version == APIVersionV1 || version == "" {
+		return "/sources/v1/" + url.PathEscape(sourceID) + "/" + action
+	}
+	return "/" + version + "/sources/" + url.PathEscape(sourceID) + "/" + action
+}
+
+func identityProcessingPath(version string) string {
+	if version == APIVersionV1 || version == "" {
+		return "/identities/v1/process"
+	}
+	return "/" + version + "/identities/process"
+}
+
+// StartAccountAggregation starts an account aggregation of a source
+// (POST .../sources/{id}/load-accounts). The POST is not resent once it
+// may have reached the tenant; see MayHaveStarted.
+func (c *Client) StartAccountAggregation(ctx context.Context, a AccountAggregation) (*Launch, error) {
+	if err := ValidateSourceID(a.SourceID); err != nil {
+		return nil, err
+	}
+	var fields []formField
+	if a.File != nil {
+		fields = append(fields, fileField(a.File))
+	}
+	if a.DisableOptimization != nil {
+		fields = append(fields, formField{name: "disableOptimization", value: []byte(strconv.FormatBool(*a.DisableOptimization))})
+	}
+	var answer struct {
+		Task *struct {
+			ID string `json:"id"`
+		} `json:"task"`
+	}
+	l := &Launch{Operation: OperationAccountAggregation, Method: http.MethodPost, Path: sourcePath(c.apiVersion, a.SourceID, "load-accounts")}
+	err := c.launchMultipart(ctx, l, fields, "LoadAccountsTask", &answer)
+	if err != nil {
+		return nil, err
+	}
+	if answer.Task != nil {
+		l.TaskID = answer.Task.ID
+	}
+	return checkTaskID(l, "task.id")
+}
+
+// StartEntitlementAggregation starts an entitlement aggregation of a source
+// (POST .../sources/{sourceId}/load-entitlements). The spec documents it for
+// user tokens (a personal access token) only.
+func (c *Client) StartEntitlementAggregation(ctx context.Context, e EntitlementAggregation) (*Launch, error) {
+	if err := ValidateSourceID(e.SourceID); err != nil {
+		return nil, err
+	}
+	var fields []formField
+	if e.File != nil {
+		fields = append(fields, fileField(e.File))
+	}
+	var answer struct {
+		ID string `json:"id"`
+	}
+	l := &Launch{Operation: OperationEntitlementAggregation, Method: http.MethodPost, Path: sourcePath(c.apiVersion, e.SourceID, "load-entitlements")}
+	if err := c.launchMultipart(ctx, l, fields, "LoadEntitlementTask", &answer); err != nil {
+		return nil, err
+	}
+	l.TaskID = answer.ID
+	return checkTaskID(l, "id")
+}
+
+// StartIdentityProcessing processes up to 250 identities
+// (POST .../identities/process). Its task id may be a dashed UUID.
+func (c *Client) StartIdentityProcessing(ctx context.Context, identityIDs []string) (*Launch, error) {
+	if err := ValidateIdentityIDs(identityIDs); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(struct {
+		IdentityIDs []string `json:"identityIds"`
+	}{identityIDs})
+	if err != nil {
+		return nil, err
+	}
+	l := &Launch{Operation: OperationIdentityProcessing, Method: http.MethodPost, Path: identityProcessingPath(c.apiVersion)}
+	var answer struct {
+		ID string `json:"id"`
+	}
+	// The spec requires the experimental header on every version but beta.
+	err = c.launch(ctx, l, apiRequest{body: body, contentType: "application/json", experimental: c.apiVersion != APIVersionBeta},
+		"TaskResultResponse", &answer)
+	if err != nil {
+		return nil, err
+	}
+	l.TaskID = answer.ID
+	return checkTaskID(l, "id")
+}
+
+type formField struct {
+	name, fileName string // fileName "" means a plain field
+	value          []byte
+}
+
+func fileField(f *LaunchFile) formField {
+	return formField{name: "file", fileName: f.Name, value: f.Content}
+}
+
+// launchMultipart sends fields as multipart/form-data; no fields make an
+// empty multipart body, which the spec allows (the body is optional).
+func (c *Client) launchMultipart(ctx context.Context, l *Launch, fields []formField, document string, out any) error {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		h := textproto.MIMEHeader{}
+		if f.fileName != "" {
+			h.Set("Content-Disposition", multipart.FileContentDisposition(f.name, f.fileName))
+			h.Set("Content-Type", "text/csv")
+		} else {
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, f.name))
+		}
+		part, err := mw.CreatePart(h)
+		if err != nil {
+			return err
+		}
+		if _, err := part.Write(f.value); err != nil {
+			return err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	return c.launch(ctx, l, apiRequest{body: buf.Bytes(), contentType: mw.FormDataContentType()}, document, out)
+}
+
+// launch sends the POST of l with the launch retry rule and decodes the
+// answer into out.
+func (c *Client) launch(ctx context.Context, l *Launch, r apiRequest, document string, out any) error {
+	r.method, r.path, r.launch = l.Method, l.Path, true
+	resp, body, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(resp, l.Path, body, out, answer{document: document, kind: '{', budget: newBudget()})
+}
+
+// MissingTaskIDError means the tenant accepted a launch but its answer
+// names no usable task: the task has probably started, and cannot be
+// followed.
+type MissingTaskIDError struct {
+	Launch
+	Field string // where the spec puts the id: "task.id" or "id"
+	Err   error  // why the id is not usable; nil when there is none
+}
+
+func (e *MissingTaskIDError) Error() string {
+	what := "no task id in " + e.Field
+	if e.Err != nil {
+		what = fmt.Sprintf("an unusable task id in %s: %v", e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s %s: the tenant accepted the %s but its answer has %s; the task has probably started, so check the tenant's tasks before starting it again",
+		e.Method, e.Path, e.Operation, what)
+}
+
+func (e *MissingTaskIDError) Unwrap() error { return e.Err }
+
+// checkTaskID returns l when its task id can be read back, else an error.
+func checkTaskID(l *Launch, field string) (*Launch, error) {
+	if l.TaskID == "" {
+		return nil, &MissingTaskIDError{Launch: *l, Field: field}
+	}
+	if err := ValidateTaskID(l.TaskID); err != nil {
+		return nil, &MissingTaskIDError{Launch: *l, Field: field, Err: err}
+	}
+	return l, nil
+}
+
+// MayHaveStarted reports whether a failed launch may still have started a
+// task: the tenant answered 2xx with a body that could not be used, or 5xx,
+// or the request was lost after it was sent (a timeout, a reset). Starting
+// the launch again could then run the task twice.
+func MayHaveStarted(err error) bool {
+	var (
+		apiErr  *APIError
+		trErr   *TransportError
+		decErr  *DecodeError
+		idErr   *MissingTaskIDError
+		sizeErr *BodyTooLargeError
+	)
+	switch {
+	case errors.As(err, &idErr), errors.As(err, &decErr), errors.As(err, &sizeErr):
+		return true
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode >= 500
+	case errors.As(err, &trErr):
+		// No attempt: stopped while waiting to send (pacing, Ctrl-C).
+		return trErr.Attempts > 0 && !notSent(trErr.Err)
+	}
+	return false
+}
+
+// RunningTasksForSource lists the tasks of a source that have not finished,
+// so a caller can avoid starting a second aggregation of a source while one
+// still runs.
+//
+// v1, v2026 and v2025 filter the task list with
+// `sourceId eq "<id>" and completionStatus isnull`. The list of v2024 and
+// beta holds completed tasks only and knows no isnull, so there the
+// deprecated GET /{version}/task-status/pending-tasks is read (all pages)
+// and the tasks whose target.id is the source are kept.
+func (c *Client) RunningTasksForSource(ctx context.Context, sourceID string) ([]TaskStatus, error) {
+	if err := ValidateSourceID(sourceID); err != nil {
+		return nil, err
+	}
+	if c.apiVersion != APIVersionV2024 && c.apiVersion != APIVersionBeta {
+		quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(sourceID)
+		return c.ListTaskStatuses(ctx, ListOptions{
+			Filters: `sourceId eq "` + quoted + `" and completionStatus isnull`,
+			Limit:   maxRunningTasks,
+		})
+	}
+	path := "/" + c.apiVersion + "/task-status/pending-tasks"
+	out := []TaskStatus{}
+	for offset := 0; offset < maxRunningTasks; {
+		q := url.Values{}
+		q.Set("limit", strconv.Itoa(MaxPageSize))
+		q.Set("offset", strconv.Itoa(offset))
+		resp, body, err := c.getIdempotent(ctx, path, q)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(body)) == 0 {
+			break
+		}
+		var page []TaskStatus
+		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
+			return nil, err
+		}
+		for _, ts := range page {
+			if ts.Target != nil && ts.Target.ID != nil && *ts.Target.ID == sourceID && !ts.IsFinished() {
+				out = append(out, ts)
+			}
+		}
+		if len(page) < MaxPageSize {
+			break
+		}
+		offset += len(page)
+	}
+	return out, nil
+}
+
+// maxRunningTasks bounds the pages read for one source's running tasks, so
+// a tenant that keeps sending full pages cannot keep the caller forever.
+const maxRunningTasks = 10 * MaxPageSize

@@ -1,0 +1,539 @@
+package sailpoint_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
+)
+
+func specTenant(t *testing.T) *faketenant.Tenant {
+	t.Helper()
+	spec, err := faketenant.LoadSpec(faketenant.SpecDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft := faketenant.New().ValidateWith(spec).Start()
+	t.Cleanup(func() {
+		ft.Close()
+		if p := ft.Problems(); len(p) > 0 {
+			t.Errorf("outside the spec:\n%s", strings.Join(p, "\n"))
+		}
+	})
+	return ft
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+var dashedUUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// Each version's paths and headers, the parts as sent, and the task id
+// read from where each answer puts it; the fake checks every request and
+// answer against the spec.
+func TestLaunchesEveryVersion(t *testing.T) {
+	ft := specTenant(t)
+	src := faketenant.HRFileSourceID
+	for _, v := range sailpoint.APIVersions {
+		prefix, procPath := "/"+v+"/sources/", "/"+v+"/identities/process"
+		if v == sailpoint.APIVersionV1 {
+			prefix, procPath = "/sources/v1/", "/identities/v1/process"
+		}
+		c := tenantClient(t, ft, v)
+		ctx := context.Background()
+		ft.ResetLog()
+		before := len(ft.Launches())
+
+		acc, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{
+			SourceID: src, DisableOptimization: boolPtr(false),
+			File: &sailpoint.LaunchFile{Name: "people.csv", Content: []byte("id,name\n1,Ada\n")},
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		ent, err := c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{
+			SourceID: src, File: &sailpoint.LaunchFile{Name: "groups.csv", Content: []byte("group\nadmins\n")},
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		proc, err := c.StartIdentityProcessing(ctx, []string{"id-1", "id-2"})
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+
+		want := []sailpoint.Launch{
+			{Operation: "account aggregation", Method: "POST", Path: prefix + src + "/load-accounts"},
+			{Operation: "entitlement aggregation", Method: "POST", Path: prefix + src + "/load-entitlements"},
+			{Operation: "identity processing", Method: "POST", Path: procPath},
+		}
+		recorded := ft.Launches()[before:]
+		for i, got := range []*sailpoint.Launch{acc, ent, proc} {
+			want[i].TaskID = recorded[i].TaskID
+			if *got != want[i] {
+				t.Errorf("%s: launch %+v, want %+v", v, *got, want[i])
+			}
+		}
+		if !dashedUUID.MatchString(proc.TaskID) || len(acc.TaskID) != 32 || len(ent.TaskID) != 32 {
+			t.Errorf("%s: ids %q %q %q", v, acc.TaskID, ent.TaskID, proc.TaskID)
+		}
+		a, e := recorded[0], recorded[1]
+		if a.File == nil || a.File.Name != "people.csv" || string(a.File.Content) != "id,name\n1,Ada\n" || a.File.ContentType != "text/csv" ||
+			a.DisableOptimization == nil || *a.DisableOptimization != "false" {
+			t.Errorf("%s: account aggregation sent as %+v", v, a)
+		}
+		if e.File == nil || e.File.Name != "groups.csv" || string(e.File.Content) != "group\nadmins\n" || e.DisableOptimization != nil {
+			t.Errorf("%s: entitlement aggregation sent as %+v", v, e)
+		}
+		if strings.Join(recorded[2].IdentityIDs, ",") != "id-1,id-2" {
+			t.Errorf("%s: identity ids sent as %v", v, recorded[2].IdentityIDs)
+		}
+		for _, r := range ft.Requests() {
+			if !faketenant.IsLaunch(r) {
+				continue
+			}
+			got := r.Header.Get("X-SailPoint-Experimental")
+			wantHeader := ""
+			if r.Operation == faketenant.OperationIdentityProcessing && v != sailpoint.APIVersionBeta {
+				wantHeader = "true"
+			}
+			if got != wantHeader {
+				t.Errorf("%s %s: X-SailPoint-Experimental %q, want %q", v, r.Operation, got, wantHeader)
+			}
+		}
+		// The identity-processing id, a dashed UUID, reads back.
+		ts, err := c.GetTaskStatus(ctx, proc.TaskID)
+		if err != nil || ts.ID != proc.TaskID {
+			t.Errorf("%s: reading %s: %v", v, proc.TaskID, err)
+		}
+	}
+}
+
+// No file and no flag: an empty multipart body, which the spec allows.
+func TestAggregationWithoutBody(t *testing.T) {
+	ft := specTenant(t)
+	c := tenantClient(t, ft, "v2026")
+	if _, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID}); err != nil {
+		t.Fatal(err)
+	}
+	l := ft.Launches()[0]
+	if mt, _, _ := mime.ParseMediaType(l.ContentType); mt != "multipart/form-data" || l.File != nil || l.DisableOptimization != nil {
+		t.Errorf("sent %+v", l)
+	}
+}
+
+// The parts exactly as they go over the wire.
+func TestMultipartPartsAsSent(t *testing.T) {
+	type part struct{ name, file, contentType, body string }
+	var parts []part
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			t.Errorf("not multipart: %v", err)
+			return
+		}
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			b, _ := io.ReadAll(p)
+			parts = append(parts, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(b)})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprint(w, `{"success":true,"task":{"id":"abc"}}`)
+	})
+	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
+	_, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{
+		SourceID: "src", DisableOptimization: boolPtr(true),
+		File: &sailpoint.LaunchFile{Name: `we"ird.csv`, Content: []byte("a,b\r\n1,2\r\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []part{{"file", `we"ird.csv`, "text/csv", "a,b\r\n1,2\r\n"}, {"disableOptimization", "", "", "true"}}
+	if fmt.Sprint(parts) != fmt.Sprint(want) {
+		t.Errorf("parts %q, want %q", parts, want)
+	}
+}
+
+// The id is read from task.id for account aggregation and from id for the
+// others; an answer without a usable one is an error saying the task has
+// probably started.
+func TestLaunchTaskIDs(t *testing.T) {
+	for _, tc := range []struct {
+		op, body, wantID, wantErr string
+	}{
+		{"accounts", `{"success":true,"task":{"id":"2c918084"}}`, "2c918084", ""},
+		{"accounts", `{"success":true,"id":"2c918084","task":{}}`, "", "no task id in task.id"},
+		{"accounts", `{"success":true}`, "", "no task id in task.id"},
+		{"entitlements", `{"id":"2c918085","task":{"id":"other"}}`, "2c918085", ""},
+		{"entitlements", `{}`, "", "no task id in id"},
+		{"process", `{"type":"TASK_RESULT","id":"78733556-9ea3-4f59-bf69-e5cd92b011b4","name":null}`, "78733556-9ea3-4f59-bf69-e5cd92b011b4", ""},
+		{"process", `{"type":"TASK_RESULT"}`, "", "no task id in id"},
+		{"process", `{"id":"../oauth/token"}`, "", "unusable task id"},
+		{"process", `{"id":`, "", "not a valid TaskResultResponse"},
+	} {
+		srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusAccepted)
+			fmt.Fprint(w, tc.body)
+		})
+		c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
+		l, err := launchOp(c, tc.op)
+		if tc.wantErr == "" {
+			if err != nil || l.TaskID != tc.wantID {
+				t.Errorf("%s %s: %+v %v", tc.op, tc.body, l, err)
+			}
+			continue
+		}
+		if err == nil || l != nil || !strings.Contains(err.Error(), tc.wantErr) || !sailpoint.MayHaveStarted(err) {
+			t.Errorf("%s %s: %+v %v", tc.op, tc.body, l, err)
+		}
+	}
+}
+
+func launchOp(c *sailpoint.Client, op string) (*sailpoint.Launch, error) {
+	ctx := context.Background()
+	switch op {
+	case "accounts":
+		return c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: "src"})
+	case "entitlements":
+		return c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{SourceID: "src"})
+	}
+	return c.StartIdentityProcessing(ctx, []string{"id-1"})
+}
+
+// Every error status the spec lists for the launches becomes an APIError
+// naming POST, the tenant's message and trackingId; only 429 is resent.
+func TestLaunchErrorStatuses(t *testing.T) {
+	dto := `{"detailCode":"%s","trackingId":"b21b1f7ce4da4d639f2c62a57171b427","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"%s"}]}`
+	for _, tc := range []struct {
+		status       int
+		body, text   string
+		wantTracking bool
+		wantPosts    int
+	}{
+		{400, fmt.Sprintf(dto, "400.1 Bad Request Content", "The source does not exist."), "The source does not exist.", true, 1},
+		{401, `{"error":"JWT validation failed: JWT is expired"}`, "JWT validation failed: JWT is expired", false, 1},
+		{403, fmt.Sprintf(dto, "403 Forbidden", "The server understood the request but refuses to authorize it."), "refuses to authorize", true, 1},
+		{404, fmt.Sprintf(dto, "404 Not found", "The server did not find a current representation for the target resource."), "did not find", true, 1},
+		{429, `{"message":" Rate Limit Exceeded "}`, "Rate Limit Exceeded", false, 3},
+		{500, fmt.Sprintf(dto, "500.0 Internal Fault", "An internal fault occurred."), "An internal fault occurred.", true, 1},
+	} {
+		for _, op := range []string{"accounts", "entitlements", "process"} {
+			var posts atomic.Int32
+			srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+				posts.Add(1)
+				if r.Method != http.MethodPost {
+					t.Errorf("method %s", r.Method)
+				}
+				if tc.status == 429 {
+					w.Header().Set("Retry-After", "0")
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				fmt.Fprint(w, tc.body)
+			})
+			c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", RetryMax: 2})
+			_, err := launchOp(c, op)
+			var apiErr *sailpoint.APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("%d %s: got %T %v", tc.status, op, err, err)
+			}
+			if apiErr.Method != "POST" || apiErr.StatusCode != tc.status || !strings.Contains(apiErr.Message(), tc.text) ||
+				(apiErr.TrackingID != "") != tc.wantTracking || !strings.HasPrefix(apiErr.Path, "/sources/v1/src/") && !strings.HasPrefix(apiErr.Path, "/identities/v1/") {
+				t.Errorf("%d %s: %+v", tc.status, op, apiErr)
+			}
+			if int(posts.Load()) != tc.wantPosts || apiErr.Attempts != tc.wantPosts {
+				t.Errorf("%d %s: %d POSTs, %d attempts; want %d", tc.status, op, posts.Load(), apiErr.Attempts, tc.wantPosts)
+			}
+			if sailpoint.MayHaveStarted(err) != (tc.status == 500) {
+				t.Errorf("%d %s: MayHaveStarted %v", tc.status, op, sailpoint.MayHaveStarted(err))
+			}
+		}
+	}
+}
+
+func isPost(r faketenant.Request) bool { return r.Method == http.MethodPost && !faketenant.IsToken(r) }
+
+// A launch is resent only when the tenant certainly did not act on it.
+func TestLaunchRetryRules(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		fault     faketenant.Fault
+		wantPosts int
+		wantOK    bool
+	}{
+		{"429 then 202", faketenant.Fault{Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`}, 2, true},
+		{"500", faketenant.Fault{Status: 500, Body: `{"detailCode":"500.0 Internal Fault","trackingId":"t","messages":[]}`}, 1, false},
+		{"502", faketenant.Fault{Status: 502}, 1, false},
+		{"503 with Retry-After", faketenant.Fault{Status: 503, Header: map[string]string{"Retry-After": "0"}}, 1, false},
+		{"reset after send", faketenant.Fault{Reset: true}, 1, false},
+		{"timeout", faketenant.Fault{SlowOnly: true, Delay: 5 * time.Second}, 1, false},
+		{"401 then a fresh token", faketenant.Fault{ExpireToken: true}, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ft := startTenant(t)
+			c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+				APIVersion: "v2025", RetryMax: 3, RequestTimeout: 500 * time.Millisecond})
+			if _, err := c.Token(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ft.Inject(tc.fault)
+			l, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID})
+			// The tenant logs a request when it has answered it; an abandoned
+			// one is logged when the tenant notices the client went away.
+			for deadline := time.Now().Add(10 * time.Second); ft.Count(isPost) < tc.wantPosts && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if n := ft.Count(isPost); n != tc.wantPosts {
+				t.Errorf("%d POSTs, want %d", n, tc.wantPosts)
+			}
+			if tc.wantOK {
+				if err != nil || l.TaskID == "" || ft.LaunchCount("") != 1 {
+					t.Fatalf("%+v %v", l, err)
+				}
+				return
+			}
+			if err == nil || !sailpoint.MayHaveStarted(err) {
+				t.Fatalf("got %v; MayHaveStarted must be true", err)
+			}
+			var te *sailpoint.TransportError
+			var ae *sailpoint.APIError
+			switch {
+			case errors.As(err, &te):
+				if te.Method != "POST" || te.Attempts != 1 {
+					t.Errorf("%s after %d attempts: %v", te.Method, te.Attempts, err)
+				}
+			case errors.As(err, &ae):
+				if ae.Method != "POST" || ae.Attempts != 1 {
+					t.Errorf("%s after %d attempts: %v", ae.Method, ae.Attempts, err)
+				}
+			default:
+				t.Errorf("got %T %v", err, err)
+			}
+		})
+	}
+}
+
+// A connection refused never reached the tenant: the launch is retried.
+func TestLaunchConnectionRefusedIsRetried(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	c := newClient(t, sailpoint.Config{BaseURL: url, AccessToken: "static", RetryMax: 2})
+	_, err := c.StartIdentityProcessing(context.Background(), []string{"a"})
+	var te *sailpoint.TransportError
+	if !errors.As(err, &te) || te.Attempts != 3 || te.Method != "POST" || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("got %v", err)
+	}
+	if sailpoint.MayHaveStarted(err) {
+		t.Error("a launch that never connected may have started")
+	}
+}
+
+// A launch stopped while it waits for its turn under the pacing was never
+// sent, so it cannot have started anything.
+func TestLaunchStoppedBeforeSending(t *testing.T) {
+	ft := startTenant(t)
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), AccessToken: "static", RequestsPerWindow: 1, RateWindow: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID) // takes the one slot
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.StartIdentityProcessing(ctx, []string{"a"})
+	var te *sailpoint.TransportError
+	if !errors.As(err, &te) || te.Attempts != 0 || sailpoint.MayHaveStarted(err) {
+		t.Fatalf("got %v (MayHaveStarted %v)", err, sailpoint.MayHaveStarted(err))
+	}
+	if n := ft.Count(isPost); n != 0 {
+		t.Errorf("%d POSTs", n)
+	}
+}
+
+// Sixty concurrent launches under a tenant limit of 20 a second: every
+// 429 is waited out, and each launch reaches the tenant exactly once.
+func TestConcurrentLaunchesUnderRateLimit(t *testing.T) {
+	ft := startTenant(t)
+	ft.EnforceRateLimit(20, time.Second)
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+		RequestsPerWindow: -1, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 2 * time.Second, RetryMax: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 60)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.StartEntitlementAggregation(context.Background(), sailpoint.EntitlementAggregation{SourceID: faketenant.WorkdaySourceID})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("launch %d: %v", i, err)
+		}
+	}
+	if n := ft.LaunchCount(""); n != 60 {
+		t.Errorf("%d launches accepted, want 60", n)
+	}
+	got, limited := ft.Count(isPost), ft.Limited()
+	t.Logf("60 launches: %d POSTs, %d answered 429", got, limited)
+	if got != 60+limited {
+		t.Errorf("%d POSTs with %d answered 429: a launch was resent after it was accepted", got, limited)
+	}
+}
+
+// Running tasks of a source: the list with isnull on v1, v2026 and
+// v2025; pending-tasks on v2024 and beta, where the list has no isnull.
+func TestRunningTasksForSource(t *testing.T) {
+	ft := specTenant(t)
+	ft.AddSource("src-a", "A")
+	ft.AddSource("src-b", "B")
+	for _, v := range sailpoint.APIVersions {
+		c := tenantClient(t, ft, v)
+		ctx := context.Background()
+		ft.ScriptLaunches(faketenant.Script{RunningReads: 2})
+		mine, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: "src-a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: "src-b"}); err != nil {
+			t.Fatal(err)
+		}
+		ft.ResetLog()
+		for read, want := range []int{1, 1, 0} {
+			running, err := c.RunningTasksForSource(ctx, "src-a")
+			if err != nil {
+				t.Fatalf("%s: %v", v, err)
+			}
+			if len(running) != want || want == 1 && running[0].ID != mine.TaskID || running == nil {
+				t.Errorf("%s read %d: %d running, want %d", v, read, len(running), want)
+			}
+		}
+		for _, r := range ft.Requests() {
+			if faketenant.IsToken(r) {
+				continue
+			}
+			pending := v == sailpoint.APIVersionV2024 || v == sailpoint.APIVersionBeta
+			if pending != faketenant.IsPendingGet(r) ||
+				!pending && r.Query.Get("filters") != `sourceId eq "src-a" and completionStatus isnull` {
+				t.Errorf("%s: asked %s %v", v, r.Path, r.Query)
+			}
+		}
+		// Let src-b's task finish before the next version.
+		for range 3 {
+			_, _ = c.RunningTasksForSource(ctx, "src-b")
+		}
+	}
+}
+
+// pending-tasks is read page by page; a 204 or an empty page ends it.
+func TestRunningTasksPendingPages(t *testing.T) {
+	ft := startTenant(t)
+	for i := range 260 {
+		ft.PutTask([]byte(fmt.Sprintf(`{"id":"run-%03d","created":"2026-11-28T10:00:00Z","completionStatus":null,"target":{"id":"src-%d"}}`, i, i%2)))
+	}
+	c := tenantClient(t, ft, "v2024")
+	running, err := c.RunningTasksForSource(context.Background(), "src-1")
+	if err != nil || len(running) != 130 {
+		t.Fatalf("%d running, %v", len(running), err)
+	}
+	var pages []string
+	for _, r := range ft.Requests() {
+		if faketenant.IsPendingGet(r) {
+			pages = append(pages, r.Query.Get("limit")+"@"+r.Query.Get("offset"))
+		}
+	}
+	// 261 pending tasks with the queued fixture: a full page, then a short one.
+	if strings.Join(pages, " ") != "250@0 250@250" {
+		t.Errorf("pages %v", pages)
+	}
+
+	for _, body := range []string{"", "[]"} {
+		srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if body == "" {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, body)
+		})
+		c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", APIVersion: "beta"})
+		running, err := c.RunningTasksForSource(context.Background(), "src")
+		if err != nil || running == nil || len(running) != 0 {
+			t.Errorf("body %q: %v %v", body, running, err)
+		}
+	}
+}
+
+func TestValidateLaunchArguments(t *testing.T) {
+	for _, bad := range []string{"", " ", "a/b", "..", "a?b"} {
+		if err := sailpoint.ValidateSourceID(bad); err == nil || !strings.Contains(err.Error(), "source id") {
+			t.Errorf("source id %q: %v", bad, err)
+		}
+	}
+	if err := sailpoint.ValidateTaskID("78733556-9ea3-4f59-bf69-e5cd92b011b4"); err != nil {
+		t.Errorf("a dashed UUID task id was refused: %v", err)
+	}
+	many := make([]string, sailpoint.MaxIdentityIDs+1)
+	for i := range many {
+		many[i] = fmt.Sprint("id-", i)
+	}
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{nil, "no identity ids"},
+		{many, "251 identity ids"},
+		{[]string{"a", ""}, "identity id is empty"},
+		{[]string{"a", "b/c"}, "identity id"},
+		{[]string{"a", "b", "a"}, "twice"},
+	} {
+		if err := sailpoint.ValidateIdentityIDs(tc.ids); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%d ids: %v, want %q", len(tc.ids), err, tc.want)
+		}
+	}
+	if err := sailpoint.ValidateIdentityIDs(many[:250]); err != nil {
+		t.Errorf("250 ids: %v", err)
+	}
+	// Refused arguments make no request.
+	ft := startTenant(t)
+	c := tenantClient(t, ft, "v1")
+	if _, err := c.StartIdentityProcessing(context.Background(), many); err == nil {
+		t.Error("251 ids were sent")
+	}
+	if _, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: "../x"}); err == nil {
+		t.Error("a bad source id was sent")
+	}
+	if n := len(ft.Requests()); n != 0 {
+		t.Errorf("%d requests for refused arguments", n)
+	}
+}
+
+// The fake's unknown source answer reaches the caller with its message.
+func TestLaunchUnknownSource(t *testing.T) {
+	ft := specTenant(t)
+	_, err := tenantClient(t, ft, "v2026").StartEntitlementAggregation(context.Background(), sailpoint.EntitlementAggregation{SourceID: "no-such-source"})
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.TrackingID == "" || !strings.Contains(apiErr.Message(), `"no-such-source"`) || sailpoint.MayHaveStarted(err) {
+		t.Fatalf("got %v", err)
+	}
+}
