@@ -400,3 +400,26 @@ func TestWaitOutlastsTransientErrors(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Point 1 on a launch: the bound applies to a POST too; it is not resent.
+func TestLaunchRetryAfterPastTheBound(t *testing.T) {
+	var posts atomic.Int32
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"message":"Rate Limit Exceeded"}`)
+	})
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", RequestsPerWindow: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = c.StartIdentityProcessing(ctx, []string{"2c9180835d2e5168015d32f890ca1581"})
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.Method != http.MethodPost || apiErr.RetryAfterRefused == nil || posts.Load() != 1 {
+		t.Fatalf("%d POSTs, got %v", posts.Load(), err)
+	}
+}
