@@ -23,21 +23,10 @@ import (
 func TestRetryAfterPastTheBoundGivesUpAtOnce(t *testing.T) {
 	for _, ra := range []string{"3600", "9223372036854775807", "99999999999999999999999"} {
 		t.Run(ra, func(t *testing.T) {
-			var gets atomic.Int32
-			srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
-				gets.Add(1)
-				w.Header().Set("Retry-After", ra)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusTooManyRequests)
-				fmt.Fprint(w, `{"message":"Rate Limit Exceeded"}`)
-			})
-			c, err := sailpoint.New(sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", RequestsPerWindow: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, gets := rateLimitedTenant(t, ra)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			_, err = c.GetTaskStatus(ctx, "abc")
+			_, err := c.GetTaskStatus(ctx, "abc")
 			var apiErr *sailpoint.APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.RetryAfterRefused == nil {
 				t.Fatalf("got %T %v", err, err)
@@ -53,6 +42,24 @@ func TestRetryAfterPastTheBoundGivesUpAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rateLimitedTenant answers every API call 429 with retryAfter, and counts
+// them; its client keeps the default bounds and does not pace itself.
+func rateLimitedTenant(t *testing.T, retryAfter string) (*sailpoint.Client, *atomic.Int32) {
+	var calls atomic.Int32
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"message":"Rate Limit Exceeded"}`)
+	})
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", RequestsPerWindow: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &calls
 }
 
 // Point 1 on the token endpoint: same rule, and the token lock is not held
@@ -403,21 +410,10 @@ func TestWaitOutlastsTransientErrors(t *testing.T) {
 
 // Point 1 on a launch: the bound applies to a POST too; it is not resent.
 func TestLaunchRetryAfterPastTheBound(t *testing.T) {
-	var posts atomic.Int32
-	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
-		posts.Add(1)
-		w.Header().Set("Retry-After", "3600")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusTooManyRequests)
-		fmt.Fprint(w, `{"message":"Rate Limit Exceeded"}`)
-	})
-	c, err := sailpoint.New(sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", RequestsPerWindow: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, posts := rateLimitedTenant(t, "3600")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	_, err = c.StartIdentityProcessing(ctx, []string{"2c9180835d2e5168015d32f890ca1581"})
+	_, err := c.StartIdentityProcessing(ctx, []string{"2c9180835d2e5168015d32f890ca1581"})
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.Method != http.MethodPost || apiErr.RetryAfterRefused == nil || posts.Load() != 1 {
 		t.Fatalf("%d POSTs, got %v", posts.Load(), err)
