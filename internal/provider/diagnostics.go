@@ -25,6 +25,8 @@ func apiErrorDiagnostic(err error, what string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
+// explain words err for a user. The method and verb come from the error,
+// so a launch (POST) is not called a read.
 func explain(err error, what string) (summary, detail string) {
 	var (
 		apiErr    *sailpoint.APIError
@@ -32,10 +34,12 @@ func explain(err error, what string) (summary, detail string) {
 		transErr  *sailpoint.TransportError
 		decodeErr *sailpoint.DecodeError
 		bigErr    *sailpoint.BodyTooLargeError
+		limitErr  *sailpoint.LimitError
 	)
+	doing := verb(methodOf(err))
 	switch {
 	case errors.Is(err, context.Canceled):
-		return "Read cancelled", fmt.Sprintf("Reading %s was cancelled before it finished.", what)
+		return "Request cancelled", fmt.Sprintf("%s %s was cancelled before it finished.", doing, what)
 	case errors.As(err, &apiErr):
 		return explainAPIError(apiErr, what)
 	case errors.As(err, &tokenErr):
@@ -43,16 +47,56 @@ func explain(err error, what string) (summary, detail string) {
 	case errors.As(err, &transErr):
 		var netErr net.Error
 		if errors.Is(transErr, context.DeadlineExceeded) || errors.As(transErr, &netErr) && netErr.Timeout() {
-			return "SailPoint request timed out", fmt.Sprintf("Reading %s: %s.\n\nThe tenant did not answer within request_timeout, "+
-				"on any attempt. Try again; if it persists, check the tenant's status and the network path to it, or raise request_timeout.", what, transErr)
+			return "SailPoint request timed out", fmt.Sprintf("%s %s: %s.\n\nThe tenant did not answer in full within request_timeout, "+
+				"on any attempt. Try again; if it persists, check the tenant's status and the network path to it, or raise request_timeout.", doing, what, transErr)
 		}
-		return "Could not reach SailPoint", fmt.Sprintf("Reading %s: %s.\n\nCheck base_url, DNS and any proxy between Terraform and the tenant, then try again.", what, transErr)
+		return "Could not reach SailPoint", fmt.Sprintf("%s %s: %s.\n\nCheck base_url, DNS and any proxy between Terraform and the tenant, then try again.", doing, what, transErr)
+	case errors.As(err, &limitErr):
+		return "Answer from SailPoint too large", fmt.Sprintf("%s %s: %s.\n\nThe provider bounds what it accepts (nesting, "+
+			"number of values, size of numbers) so that no answer can exhaust memory or time. A list can be narrowed with "+
+			"filters or a lower limit; otherwise report it, with the trackingId of the request if you have one.", doing, what, err)
+	case errors.Is(err, sailpoint.ErrWrongTask):
+		return "SailPoint answered about another task", fmt.Sprintf("%s %s: %s.\n\nA proxy or cache between Terraform and the tenant "+
+			"may be mixing up answers. The answer was not used. Try again; if it persists, check that path.", doing, what, err)
 	case errors.As(err, &decodeErr):
-		return "Unreadable answer from SailPoint", fmt.Sprintf("Reading %s: %s.\n\nA proxy or gateway may have answered instead of the tenant, or the answer was cut short. Try again; run with TF_LOG=debug to see each exchange.", what, decodeErr)
+		return "Unreadable answer from SailPoint", fmt.Sprintf("%s %s: %s.\n\nA proxy or gateway may have answered instead of the tenant, or the answer was cut short. Try again; run with TF_LOG=debug to see each exchange.", doing, what, decodeErr)
 	case errors.As(err, &bigErr):
-		return "Answer from SailPoint too large", fmt.Sprintf("Reading %s: %s.", what, bigErr)
+		return "Answer from SailPoint too large", fmt.Sprintf("%s %s: %s.", doing, what, bigErr)
 	}
-	return "Reading from SailPoint failed", fmt.Sprintf("Reading %s: %s.", what, err)
+	return "Request to SailPoint failed", fmt.Sprintf("%s %s: %s.", doing, what, err)
+}
+
+// methodOf is the HTTP method of the request err is about.
+func methodOf(err error) string {
+	var (
+		apiErr    *sailpoint.APIError
+		transErr  *sailpoint.TransportError
+		decodeErr *sailpoint.DecodeError
+		bigErr    *sailpoint.BodyTooLargeError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr.Method
+	case errors.As(err, &transErr):
+		return transErr.Method
+	case errors.As(err, &decodeErr):
+		return decodeErr.Method
+	case errors.As(err, &bigErr):
+		return bigErr.Method
+	}
+	return http.MethodGet
+}
+
+// verb says what a request of method does: reading for GET, launching
+// for POST (a launch starts a task).
+func verb(method string) string {
+	switch method {
+	case http.MethodPost:
+		return "Launching"
+	case http.MethodGet, "":
+		return "Reading"
+	}
+	return "Sending " + method + " for"
 }
 
 func tenantSaid(e *sailpoint.APIError) string {
@@ -73,48 +117,67 @@ func tenantSaid(e *sailpoint.APIError) string {
 }
 
 func explainAPIError(e *sailpoint.APIError, what string) (string, string) {
-	exchange := fmt.Sprintf("GET %s answered HTTP %d %s", e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	exchange := fmt.Sprintf("%s %s answered HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Attempts > 1 {
 		exchange += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
+	doing := verb(e.Method)
 	said := tenantSaid(e)
+	if r := e.RetryAfterRefused; r != nil {
+		return "SailPoint asked to wait too long", fmt.Sprintf("%s %s: %s.%s\n\n"+
+			"The tenant asked to wait %s before trying again (Retry-After %q), longer than the provider waits for one "+
+			"request (%s), so it gave up at once rather than hold the run. Try again later.", doing, what, exchange, said, r.AskedText(), e.RetryAfter, r.Limit)
+	}
 	if e.StatusCode >= 500 {
-		return "SailPoint API error", fmt.Sprintf("Reading %s: %s.%s\n\n"+
-			"The tenant failed to answer, and retrying did not help. Try again later; if it persists, give the trackingId to SailPoint support.", what, exchange, said)
+		return "SailPoint API error", fmt.Sprintf("%s %s: %s.%s\n\n"+
+			"The tenant failed to answer, and retrying did not help. Try again later; if it persists, give the trackingId to SailPoint support.", doing, what, exchange, said)
 	}
 	switch e.StatusCode {
 	case http.StatusNotFound:
 		return "Task status not found", fmt.Sprintf("The tenant has no %s: %s.%s\n\n"+
 			"ISC does not return tasks older than 90 days. Check the id, and that it belongs to the tenant in base_url.", what, exchange, said)
 	case http.StatusUnauthorized:
-		return "SailPoint refused the credentials", fmt.Sprintf("Reading %s: %s.%s\n\n"+
+		return "SailPoint refused the credentials", fmt.Sprintf("%s %s: %s.%s\n\n"+
 			"The access token was refused, and a fresh one did not help. Check that the client id and secret (or the access "+
-			"token) are current and belong to the tenant in base_url.", what, exchange, said)
+			"token) are current and belong to the tenant in base_url.", doing, what, exchange, said)
 	case http.StatusForbidden:
-		return "Not allowed to read task statuses", fmt.Sprintf("Reading %s: %s.%s\n\n"+
+		return "Not allowed to read task statuses", fmt.Sprintf("%s %s: %s.%s\n\n"+
 			"The credentials lack what reading a task status needs: an API client needs the scope idn:task-management:read, "+
-			"and a personal access token's user needs one of the user levels %s.", what, exchange, said, readTaskUserLevels)
+			"and a personal access token's user needs one of the user levels %s.", doing, what, exchange, said, readTaskUserLevels)
 	case http.StatusTooManyRequests:
-		return "SailPoint rate limit exceeded", fmt.Sprintf("Reading %s: %s.%s\n\n"+
-			"The tenant allows 100 requests per 10 seconds per client and API version, and kept refusing after the "+
-			"provider waited as its Retry-After asked. Run fewer reads at once (terraform -parallelism) or use another API client for other jobs.", what, exchange, said)
+		return "SailPoint rate limit exceeded", fmt.Sprintf("%s %s: %s.%s\n\n"+
+			"%s, and the tenant kept refusing after the provider waited as its Retry-After asked. Run fewer reads at once "+
+			"(terraform -parallelism), lower rate_limit if this API client is shared with other jobs, or use another API client for them.",
+			doing, what, exchange, said, pacing(e))
 	case http.StatusBadRequest:
-		return "SailPoint refused the request", fmt.Sprintf("Reading %s: %s.%s", what, exchange, said)
+		return "SailPoint refused the request", fmt.Sprintf("%s %s: %s.%s", doing, what, exchange, said)
 	}
-	return "Unexpected answer from SailPoint", fmt.Sprintf("Reading %s: %s.%s", what, exchange, said)
+	return "Unexpected answer from SailPoint", fmt.Sprintf("%s %s: %s.%s", doing, what, exchange, said)
+}
+
+// pacing says how the provider paced its requests when the tenant answered 429.
+func pacing(e *sailpoint.APIError) string {
+	if e.RequestsPerWindow <= 0 {
+		return "The provider did not pace its requests"
+	}
+	return fmt.Sprintf("The provider kept to %d requests per %s (rate_limit)", e.RequestsPerWindow, e.RateWindow)
 }
 
 func explainTokenError(e *sailpoint.TokenError) (string, string) {
+	if r := e.RetryAfterRefused; r != nil {
+		return "SailPoint asked to wait too long", fmt.Sprintf("%s.\n\nThe token endpoint asked to wait %s before trying again, "+
+			"longer than the provider waits for one request (%s), so it gave up at once. Try again later.", e, r.AskedText(), r.Limit)
+	}
 	switch e.StatusCode {
 	case 0:
 		if errors.Is(e, context.Canceled) {
-			return "Read cancelled", "Requesting an access token was cancelled."
+			return "Request cancelled", "Requesting an access token was cancelled."
 		}
 		return "Could not get a SailPoint access token", fmt.Sprintf("%s.\n\nCheck base_url and the network path to the tenant's %s endpoint.", e, sailpoint.TokenPath)
 	case http.StatusUnauthorized, http.StatusBadRequest:
 		return "SailPoint refused the client credentials", fmt.Sprintf("%s.\n\n"+
 			"Check client_id and client_secret (or %s and %s): the pair must be a current API client or personal access "+
-			"token of the tenant in base_url.", e, EnvClientID, EnvClientSecret)
+			"token of the tenant in base_url. The provider asks for a token once per run with them, and not again.", e, EnvClientID, EnvClientSecret)
 	}
 	return "Could not get a SailPoint access token", fmt.Sprintf("%s.\n\nThe token endpoint failed; try again later.", e)
 }

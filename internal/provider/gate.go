@@ -30,7 +30,8 @@ func expectationDiagnostic(id string, ts *sailpoint.TaskStatus, expected []strin
 	if sailpoint.StatusIn(status, expected) {
 		return nil
 	}
-	detail := fmt.Sprintf("%s finished with completion_status %s at %s, not %s.", name, status, *ts.Completed, oneOf(expected, want))
+	status = sailpoint.CleanText(status)
+	detail := fmt.Sprintf("%s finished with completion_status %s at %s, not %s.", name, status, sailpoint.CleanText(*ts.Completed), oneOf(expected, want))
 	if msgs := problemMessages(ts); len(msgs) > 0 {
 		detail += "\n\nThe task's messages:\n" + strings.Join(msgs, "\n")
 	} else {
@@ -41,10 +42,7 @@ func expectationDiagnostic(id string, ts *sailpoint.TaskStatus, expected []strin
 
 // waitDiagnostic explains a wait that ran out of time or was cancelled.
 func waitDiagnostic(e *sailpoint.WaitError, timeout time.Duration) diag.Diagnostic {
-	last := "No read completed before the time ran out."
-	if e.Last != nil {
-		last = fmt.Sprintf("The last read found it still running: %s.", progressText(e.Last))
-	}
+	last := lastReadText(e)
 	if errors.Is(e.Err, context.Canceled) {
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
 			"The wait was cancelled after %s and %d reads. %s", e.Waited.Round(time.Second), e.Polls, last))
@@ -55,14 +53,32 @@ func waitDiagnostic(e *sailpoint.WaitError, timeout time.Duration) diag.Diagnost
 		e.Waited.Round(time.Second), timeout, e.Polls, last))
 }
 
+// lastReadText says what the reads of a wait that ended found: the last
+// status and, when the last read failed, its error.
+func lastReadText(e *sailpoint.WaitError) string {
+	last := "No read completed before the time ran out."
+	if e.Last != nil {
+		// A status without completed is not finished (the tenant writes
+		// completed last); say so rather than just "still running".
+		last = fmt.Sprintf("The last read found it not finished: completion_status %s, completed %s; %s.",
+			orNull(e.Last.CompletionStatus), orNull(e.Last.Completed), progressText(e.Last))
+	}
+	if e.LastErr != nil {
+		last += fmt.Sprintf(" The last read failed: %s.", e.LastErr)
+	}
+	return last
+}
+
 func describeTask(id string, ts *sailpoint.TaskStatus) string {
 	s := fmt.Sprintf("Task %q", id)
 	var about []string
-	if ts.UniqueName != nil && *ts.UniqueName != "" {
-		about = append(about, *ts.UniqueName)
+	if name := sailpoint.CleanText(ptrString(ts.UniqueName)); name != "" {
+		about = append(about, name)
 	}
-	if ts.Target != nil && ts.Target.Name != nil && *ts.Target.Name != "" {
-		about = append(about, "target "+*ts.Target.Name)
+	if ts.Target != nil {
+		if target := sailpoint.CleanText(ptrString(ts.Target.Name)); target != "" {
+			about = append(about, "target "+target)
+		}
 	}
 	if len(about) > 0 {
 		s += " (" + strings.Join(about, ", ") + ")"
@@ -78,14 +94,15 @@ func problemMessages(ts *sailpoint.TaskStatus) []string {
 		if !strings.EqualFold(typ, "ERROR") && !strings.EqualFold(typ, "WARN") {
 			continue
 		}
+		// The tenant's text goes to a terminal: no escape sequences.
 		text := ""
 		if m.LocalizedText != nil {
-			text = ptrString(m.LocalizedText.Message)
+			text = sailpoint.CleanText(ptrString(m.LocalizedText.Message))
 		}
 		if text == "" {
-			text = "(no text; key " + ptrOr(m.Key, "none") + ")"
+			text = "(no text; key " + sailpoint.CleanText(ptrOr(m.Key, "none")) + ")"
 		}
-		out = append(out, fmt.Sprintf("  %s: %s", typ, text))
+		out = append(out, fmt.Sprintf("  %s: %s", sailpoint.CleanText(typ), text))
 	}
 	return out
 }

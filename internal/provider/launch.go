@@ -137,6 +137,7 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 			}
 			req.progress.running(ctx, ts, poll, next)
 		},
+		OnError: logTransientReadError,
 	}
 	ts, err := w.Wait(ctx, launch.TaskID, get)
 	var waitErr *sailpoint.WaitError
@@ -205,10 +206,7 @@ func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launch
 // launchWaitDiagnostic explains a wait for a started task that ran out of
 // time or was stopped.
 func launchWaitDiagnostic(e *sailpoint.WaitError, req launchRequest, elapsed time.Duration) diag.Diagnostic {
-	last := "No read completed before the time ran out."
-	if e.Last != nil {
-		last = fmt.Sprintf("The last read found it still running: %s.", progressText(e.Last))
-	}
+	last := lastReadText(e)
 	if errors.Is(e.Err, context.Canceled) {
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
 			"The %s started task %q; the wait was stopped after %s and %d reads. %s\n\n"+

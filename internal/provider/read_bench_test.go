@@ -36,9 +36,22 @@ func dynamicValue(b *testing.B, typ tftypes.Type, set map[string]tftypes.Value) 
 // asks for it over the protocol, against the fake tenant: the provider's
 // own cost per read in a plan.
 func BenchmarkReadDataSource(b *testing.B) {
-	ctx := context.Background()
 	ft := faketenant.New().Start()
 	defer ft.Close()
+	server, req := readServer(b, ft, faketenant.CompleteTaskID)
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := server.ReadDataSource(context.Background(), req)
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatal(err, resp.Diagnostics)
+		}
+	}
+}
+
+// readServer is a configured provider server for ft and the request that
+// reads task id with sailpoint_task_status.
+func readServer(b *testing.B, ft *faketenant.Tenant, id string) (tfprotov6.ProviderServer, *tfprotov6.ReadDataSourceRequest) {
+	ctx := context.Background()
 	server := providerserver.NewProtocol6(New("bench")())()
 
 	var pSchema provider.SchemaResponse
@@ -63,15 +76,8 @@ func BenchmarkReadDataSource(b *testing.B) {
 	if err != nil || len(cfg.Diagnostics) > 0 {
 		b.Fatal(err, cfg.Diagnostics)
 	}
-	req := &tfprotov6.ReadDataSourceRequest{
+	return server, &tfprotov6.ReadDataSourceRequest{
 		TypeName: "sailpoint_task_status",
-		Config:   dynamicValue(b, dType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, faketenant.CompleteTaskID)}),
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := server.ReadDataSource(ctx, req)
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatal(err, resp.Diagnostics)
-		}
+		Config:   dynamicValue(b, dType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}),
 	}
 }

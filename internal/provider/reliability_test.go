@@ -58,8 +58,9 @@ func TestAccReliability_serverErrors(t *testing.T) {
 					ft.ClearFaults()
 					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":" Rate Limit Exceeded "}`})
 				},
-				Config:      taskConfig(ft, faketenant.CompleteTaskID, "max_retries = 1"),
-				ExpectError: errorWith("SailPoint rate limit exceeded", "HTTP 429", "Rate Limit Exceeded", "100 requests per 10 seconds"),
+				// The text names the pacing actually configured.
+				Config:      taskConfig(ft, faketenant.CompleteTaskID, "max_retries = 1", "rate_limit = 7"),
+				ExpectError: errorWith("SailPoint rate limit exceeded", "GET /task-status/v1/", "HTTP 429", "Rate Limit Exceeded", "kept to 7 requests per 10s (rate_limit)"),
 			},
 			{
 				PreConfig: func() {

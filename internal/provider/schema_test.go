@@ -83,7 +83,7 @@ func TestTaskStatusesSchema(t *testing.T) {
 	var resp datasource.SchemaResponse
 	NewTaskStatusesDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
 	got := attributeNames(t, "", resp.Schema.Attributes)
-	if want := []string{"filters", "limit", "sorters", "task_statuses"}; !slices.Equal(got, want) {
+	if want := []string{"filters", "limit", "sorters", "task_statuses", "timeouts", "timeouts.read"}; !slices.Equal(got, want) {
 		t.Errorf("attributes %v, want %v", got, want)
 	}
 }

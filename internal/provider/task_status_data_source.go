@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -106,7 +107,7 @@ func (d *taskStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 			setvalidator.ValueStringsAre(stringvalidator.OneOfCaseInsensitive(sailpoint.CompletionStatuses...)),
 		},
 	}
-	attrs["timeouts"] = timeoutsAttribute(ctx)
+	attrs["timeouts"] = timeoutsAttribute(ctx, "How long the read may take, waiting included")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of one ISC task (an aggregation, an identity refresh, or another " +
 			"background task) by its id: `GET /task-status/v1/{id}`, or `/{version}/task-status/{id}` on the older API " +
@@ -152,13 +153,13 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		ts, err = d.data.client.GetTaskStatus(ctx, id)
 	}
 	var waitErr *sailpoint.WaitError
+	timedOut := readTimeoutDiagnostic(ctx, err, fmt.Sprintf("task %q", id), readTimeout)
 	switch {
 	case errors.As(err, &waitErr):
 		resp.Diagnostics.Append(waitDiagnostic(waitErr, readTimeout))
 		return
-	case err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		resp.Diagnostics.AddError(fmt.Sprintf("Timed out reading task %q", id), fmt.Sprintf(
-			"The read did not finish within timeouts.read (%s): %s. Raise timeouts.read, or check the tenant's status.", readTimeout, err))
+	case timedOut != nil:
+		resp.Diagnostics.Append(timedOut)
 		return
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
@@ -199,9 +200,9 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 
 // timeoutsAttribute is the library's timeouts attribute (timeouts = { read
 // = "30m" }) with descriptions for the docs.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
+func timeoutsAttribute(ctx context.Context, readScope string) schema.Attribute {
 	a, ok := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: "How long the read may take, waiting included, as a Go duration such as `\"30m\"` or `\"2h\"`. Defaults to `20m`.",
+		ReadDescription: readScope + ", as a Go duration such as `\"30m\"` or `\"2h\"`. Defaults to `20m`.",
 	}).(schema.SingleNestedAttribute)
 	if !ok {
 		return timeouts.Attributes(ctx)
@@ -214,12 +215,32 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	return a
 }
 
+// readTimeoutDiagnostic names timeouts.read when a read outlived it, and is
+// nil for any other failure.
+func readTimeoutDiagnostic(ctx context.Context, err error, what string, readTimeout time.Duration) diag.Diagnostic {
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() == nil {
+		return nil
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out reading %s", what), fmt.Sprintf(
+		"The read did not finish within timeouts.read (%s): %s. Raise timeouts.read, or check the tenant's status.", readTimeout, err))
+}
+
+// logTransientReadError reports at Warn a read of a wait that failed for a
+// passing reason; the wait goes on.
+func logTransientReadError(ctx context.Context, poll int, err error, next time.Duration) {
+	tflog.Warn(ctx, fmt.Sprintf("Waiting for SailPoint task: a read failed, reading again in %s: %s", next.Round(time.Millisecond), err), map[string]any{
+		"poll":         poll,
+		"next_poll_in": next.Round(time.Millisecond).String(),
+	})
+}
+
 // waiter polls with the user's cap and reports progress at Info, so
 // TF_LOG=info shows a long wait moving.
 func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
 	w := sailpoint.Waiter{
 		OnPoll: logPoll,
 	}
+	w.OnError = logTransientReadError
 	if d, diags := pollInterval.ValueGoDuration(); !pollInterval.IsNull() && !diags.HasError() {
 		w.MaxInterval = d
 	}

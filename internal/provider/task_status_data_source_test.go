@@ -386,7 +386,7 @@ func TestAccTaskStatus_serverErrors(t *testing.T) {
 					ft.Inject(faketenant.Fault{Times: -1, Status: 200, Body: `{"id": "x", "completionStatus": `})
 				},
 				Config:      taskConfig(ft, faketenant.CompleteTaskID),
-				ExpectError: regexp.MustCompile(`(?s)Unreadable answer from SailPoint.*not a valid TaskStatus JSON`),
+				ExpectError: regexp.MustCompile(`(?s)Unreadable answer from SailPoint.*not a valid TaskStatus`),
 			},
 		},
 	})

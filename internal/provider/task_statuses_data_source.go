@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -32,10 +33,11 @@ type taskStatusesDataSource struct {
 }
 
 type taskStatusesDataSourceModel struct {
-	Filters      types.String  `tfsdk:"filters"`
-	Sorters      types.String  `tfsdk:"sorters"`
-	Limit        types.Int64   `tfsdk:"limit"`
-	TaskStatuses types.Dynamic `tfsdk:"task_statuses"`
+	Filters      types.String   `tfsdk:"filters"`
+	Sorters      types.String   `tfsdk:"sorters"`
+	Limit        types.Int64    `tfsdk:"limit"`
+	TaskStatuses types.Dynamic  `tfsdk:"task_statuses"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
 // maxListLimit bounds limit: 40 pages, far more than a plan should hold.
@@ -45,7 +47,7 @@ func (d *taskStatusesDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_task_statuses"
 }
 
-func (d *taskStatusesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *taskStatusesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists ISC task statuses, filtered and sorted by the tenant: `GET /task-status/v1`, or " +
 			"`/{version}/task-status` on the older API versions. Use it to ask whether any aggregation of a source " +
@@ -83,6 +85,7 @@ func (d *taskStatusesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					"`task_definition_summary`). Use it as a list: `length(...)`, `[for t in ... : t.id]`, " +
 					"`...[0].attributes.identityCount`.",
 			},
+			"timeouts": timeoutsAttribute(ctx, "How long the read may take, all its pages, retries and waits included"),
 		},
 	}
 }
@@ -98,6 +101,13 @@ func (d *taskStatusesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)
+	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
 	opts := sailpoint.ListOptions{
 		Filters: cfg.Filters.ValueString(),
 		Sorters: cfg.Sorters.ValueString(),
@@ -105,7 +115,11 @@ func (d *taskStatusesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	tasks, err := d.data.client.ListTaskStatuses(ctx, opts)
 	if err != nil {
-		resp.Diagnostics.Append(listErrorDiagnostic(err, opts))
+		if d := readTimeoutDiagnostic(ctx, err, "the task list", readTimeout); d != nil {
+			resp.Diagnostics.Append(d)
+		} else {
+			resp.Diagnostics.Append(listErrorDiagnostic(err, opts))
+		}
 		return
 	}
 	tflog.Debug(ctx, "Listed SailPoint task statuses", map[string]any{"count": len(tasks), "filters": opts.Filters})
@@ -136,6 +150,12 @@ func listErrorDiagnostic(err error, opts sailpoint.ListOptions) diag.Diagnostic 
 	}
 	summary, detail := explain(err, what)
 	var apiErr *sailpoint.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		// The list itself always exists: a 404 means the path is wrong.
+		summary = "SailPoint has no task list at this path"
+		detail = fmt.Sprintf("Reading %s: %s %s answered HTTP 404 Not Found.%s\n\nCheck base_url (the tenant's API URL, "+
+			"such as https://acme.api.identitynow.com) and api_version.", what, apiErr.Method, apiErr.Path, tenantSaid(apiErr))
+	}
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
 		summary = "SailPoint refused the task list query"
 		detail += "\n\nCheck filters and sorters: the API filters on id, sourceId, type and completionStatus " +

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -40,17 +39,30 @@ type clientCredentials struct {
 	cfg  clientcredentials.Config
 	http *http.Client
 	now  func() time.Time
+	// maxRetryAfter is the longest Retry-After the token client honours.
+	maxRetryAfter time.Duration
 
 	lock    chan struct{} // a mutex that a waiting caller can give up on
-	mu      sync.Mutex    // guards tok and fetched
+	mu      sync.Mutex    // guards the fields below
 	tok     *oauth2.Token
 	fetched time.Time
+	// failure is the last failed fetch, shared with every caller for
+	// failureTTL, so concurrent reads during an outage do not each run a
+	// full retry cycle in turn. refused is a refusal of the credentials:
+	// kept for the client's life, so bad credentials cost one token
+	// request per run, not one per read (lockouts, alerts).
+	failure  *TokenError
+	failedAt time.Time
+	refused  *TokenError
 }
+
+// failureTTL is how long a failed token fetch is the answer for everyone.
+const failureTTL = 5 * time.Second
 
 // TokenPath is where the tenant issues tokens, relative to the base URL.
 const TokenPath = "/oauth/token"
 
-func newClientCredentials(baseURL, clientID, clientSecret string, hc *http.Client) *clientCredentials {
+func newClientCredentials(baseURL, clientID, clientSecret string, hc *http.Client, maxRetryAfter time.Duration) *clientCredentials {
 	return &clientCredentials{
 		cfg: clientcredentials.Config{
 			ClientID:     clientID,
@@ -60,9 +72,10 @@ func newClientCredentials(baseURL, clientID, clientSecret string, hc *http.Clien
 			// auto-detection would first try HTTP Basic and so ask twice.
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
-		http: hc,
-		now:  time.Now,
-		lock: make(chan struct{}, 1),
+		http:          hc,
+		now:           time.Now,
+		maxRetryAfter: maxRetryAfter,
+		lock:          make(chan struct{}, 1),
 	}
 }
 
@@ -88,9 +101,39 @@ func (c *clientCredentials) cached() (string, bool) {
 	return "", false
 }
 
+// settled is the answer without a fetch: after refused credentials, their
+// refusal; shortly after a failed renewal, the token still valid if there
+// is one, else the same failure. ok is false when a fetch is due.
+func (c *clientCredentials) settled() (tok string, err error, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refused != nil {
+		return "", c.refused, true
+	}
+	if c.failure == nil || c.now().Sub(c.failedAt) >= failureTTL {
+		return "", nil, false
+	}
+	if t, valid := c.stillValid(); valid {
+		return t, nil, true
+	}
+	return "", c.failure, true
+}
+
+// stillValid is the cached token when it has not expired yet, inside the
+// refresh margin or not. c.mu must be held.
+func (c *clientCredentials) stillValid() (string, bool) {
+	if c.tok == nil || c.tok.AccessToken == "" || !c.tok.Expiry.IsZero() && !c.now().Before(c.tok.Expiry) {
+		return "", false
+	}
+	return c.tok.AccessToken, true
+}
+
 func (c *clientCredentials) Token(ctx context.Context) (string, error) {
 	if tok, ok := c.cached(); ok {
 		return tok, nil
+	}
+	if tok, err, ok := c.settled(); ok {
+		return tok, err
 	}
 	select {
 	case c.lock <- struct{}{}:
@@ -98,18 +141,40 @@ func (c *clientCredentials) Token(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 	defer func() { <-c.lock }()
-	// Another caller may have fetched one while this one waited.
+	// Another caller may have fetched one, or failed to, while this one waited.
 	if tok, ok := c.cached(); ok {
 		return tok, nil
 	}
+	if tok, err, ok := c.settled(); ok {
+		return tok, err
+	}
 	fetched := c.now()
 	tok, err := c.cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.http))
-	if err != nil {
-		return "", tokenError(ctx, err)
-	}
 	c.mu.Lock()
-	c.tok, c.fetched = tok, fetched
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if err != nil {
+		te := c.tokenError(ctx, err)
+		if ctx.Err() != nil {
+			return "", te // this caller gave up; that says nothing of the endpoint
+		}
+		c.failure, c.failedAt = te, c.now()
+		if te.credentialsRefused() {
+			c.refused = te
+		}
+		// A renewal inside the refresh margin failed: the old token still
+		// works until it expires.
+		if t, valid := c.stillValid(); valid && !te.credentialsRefused() {
+			return t, nil
+		}
+		return "", te
+	}
+	// expires_in <= 0 says nothing usable about the token's life: use it
+	// until the tenant refuses it (a 401 fetches a fresh one), rather than
+	// fetch a token before every request.
+	if !tok.Expiry.IsZero() && !tok.Expiry.After(fetched) {
+		tok.Expiry = time.Time{}
+	}
+	c.tok, c.fetched, c.failure = tok, fetched, nil
 	return tok.AccessToken, nil
 }
 
@@ -122,9 +187,16 @@ func (c *clientCredentials) Invalidate(refused string) bool {
 	return true
 }
 
+// credentialsRefused reports whether the endpoint refused the client id
+// and secret themselves, which no retry within a run can change.
+func (e *TokenError) credentialsRefused() bool {
+	return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusBadRequest
+}
+
 // tokenError turns what the oauth2 package returns into a TokenError that
-// holds no secret: the endpoint's raw body is left out on purpose.
-func tokenError(ctx context.Context, err error) error {
+// holds no secret: the endpoint's raw body is left out on purpose, and its
+// description is cleaned and has the secret masked.
+func (c *clientCredentials) tokenError(ctx context.Context, err error) *TokenError {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return &TokenError{Err: ctxErr}
 	}
@@ -133,8 +205,12 @@ func tokenError(ctx context.Context, err error) error {
 		te := &TokenError{StatusCode: re.Response.StatusCode, Code: re.ErrorCode, Detail: re.ErrorDescription}
 		if te.Code == "" && te.Detail == "" {
 			er := DecodeErrorBody(re.Body)
-			te.Detail = strings.TrimSpace(er.Error + " " + er.Message)
+			te.Detail = er.Error + " " + er.Message
 		}
+		te.Code = CleanText(maskSecret(te.Code, c.cfg.ClientSecret))
+		te.Detail = CleanText(maskSecret(te.Detail, c.cfg.ClientSecret))
+		te.RetryAfter = CleanText(re.Response.Header.Get("Retry-After"))
+		te.RetryAfterRefused = retryAfterRefusal(re.Response, c.maxRetryAfter)
 		return te
 	}
 	return &TokenError{Err: err}

@@ -50,7 +50,9 @@ const (
 	// The tenant allows 100 requests per 10 s per client and API version.
 	DefaultRequestsPerWindow = 100
 	DefaultRateWindow        = 10 * time.Second
-	DefaultMaxBodyBytes      = 64 << 20
+	// A full page of 250 tasks is about 1 MiB; a read of the largest body
+	// accepted peaks at about 200 MiB of memory (BenchmarkWorstAcceptedRead).
+	DefaultMaxBodyBytes = 16 << 20
 )
 
 // Config says how to reach a tenant. Set either ClientID and ClientSecret, or
@@ -93,20 +95,34 @@ type Client struct {
 	http       *retryablehttp.Client
 	tokens     TokenSource
 	maxBody    int64
+	// What errors report: the longest Retry-After honoured, and the pacing.
+	maxRetryAfter     time.Duration
+	requestsPerWindow int
+	rateWindow        time.Duration
+	retryMax          int
+	retryWaitMin      time.Duration
+	retryWaitMax      time.Duration
 }
 
 // ValidateBaseURL accepts https URLs, and plain http only for loopback hosts
 // (so a local fake tenant works and a typo never sends a secret in clear).
 func ValidateBaseURL(raw string) error {
+	shown := redactUserinfo(raw) // never echo credentials put in the URL
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL: %w", raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the raw URL
+		}
+		return fmt.Errorf("%q is not a URL: %w", shown, err)
 	}
 	if u.Host == "" {
-		return fmt.Errorf("%q has no host; expected a URL such as https://acme.api.identitynow.com", raw)
+		return fmt.Errorf("%q has no host; expected a URL such as https://acme.api.identitynow.com", shown)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("%q must not carry credentials, a query or a fragment", raw)
+	// A bare "?" or "#" parses as no query or fragment, yet the token URL
+	// built from it would end up at the host's root.
+	if u.User != nil || strings.ContainsAny(raw, "?#") {
+		return fmt.Errorf("%q must not carry credentials, a query or a fragment", shown)
 	}
 	switch u.Scheme {
 	case "https":
@@ -115,10 +131,30 @@ func ValidateBaseURL(raw string) error {
 		if IsLoopbackHost(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses plain http; use https (plain http is allowed only for loopback hosts such as 127.0.0.1 and localhost)", raw)
+		return fmt.Errorf("%q uses plain http; use https (plain http is allowed only for loopback hosts such as 127.0.0.1 and localhost)", shown)
 	default:
-		return fmt.Errorf("%q has scheme %q; use https", raw, u.Scheme)
+		return fmt.Errorf("%q has scheme %q; use https", shown, u.Scheme)
 	}
+}
+
+// redactUserinfo replaces what comes before an '@' in a URL's authority.
+func redactUserinfo(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		if at := strings.LastIndex(raw, "@"); at >= 0 {
+			return "***@" + raw[at+1:]
+		}
+		return raw
+	}
+	rest := raw[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return raw[:i+3] + "***@" + rest[at+1:]
+	}
+	return raw
 }
 
 // IsLoopbackHost reports whether host is localhost or in 127.0.0.0/8 or ::1.
@@ -176,11 +212,18 @@ func New(cfg Config) (*Client, error) {
 		apiVersion: version,
 		http:       api,
 		maxBody:    cfg.MaxBodyBytes,
+
+		maxRetryAfter:     cfg.RetryWaitMax,
+		requestsPerWindow: cfg.RequestsPerWindow,
+		rateWindow:        cfg.RateWindow,
+		retryMax:          cfg.RetryMax,
+		retryWaitMin:      cfg.RetryWaitMin,
+		retryWaitMax:      cfg.RetryWaitMax,
 	}
 	if cfg.AccessToken != "" {
 		c.tokens = staticToken(cfg.AccessToken)
 	} else {
-		c.tokens = newClientCredentials(baseURL, cfg.ClientID, cfg.ClientSecret, token.StandardClient())
+		c.tokens = newClientCredentials(baseURL, cfg.ClientID, cfg.ClientSecret, token.StandardClient(), cfg.RetryWaitMax)
 	}
 	return c, nil
 }
@@ -200,7 +243,7 @@ func retryingClient(cfg Config, template *http.Client, transport http.RoundTripp
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax
 	rc.Backoff = backoff
-	rc.CheckRetry = checkRetry
+	rc.CheckRetry = giveUpOnLongRetryAfter(cfg.RetryWaitMax, checkRetry)
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	return rc
 }
@@ -218,6 +261,7 @@ func setDefaults(cfg *Config) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = DefaultRetryWaitMax
 	}
+	cfg.RetryWaitMin = min(cfg.RetryWaitMin, cfg.RetryWaitMax)
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
@@ -292,10 +336,12 @@ func sameOriginRedirects(req *http.Request, via []*http.Request) error {
 // backoff honours the tenant's Retry-After (seconds or an HTTP date) on 429
 // and 503, and otherwise backs off exponentially with full jitter, so many
 // concurrent reads that hit a 5xx do not come back in lockstep.
+// A Retry-After past maxWait never gets here (giveUpOnLongRetryAfter), and
+// one that cannot be read falls back to the exponential backoff.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.Header.Get("Retry-After") != "" &&
-		(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+	minWait = min(minWait, maxWait) // else the jitter range below is negative
+	if d, ok := retryAfter(resp, time.Now()); ok {
+		return min(d, maxWait)
 	}
 	ceiling := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
 	return minWait/2 + rand.N(ceiling-minWait/2+1)
@@ -427,7 +473,7 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			}
 			return nil, nil, &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
 		}
-		body, err := c.readBody(resp, path)
+		body, err := c.readBody(resp, method, path, int(attempts.Load()), start)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -437,20 +483,20 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			continue
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, nil, newAPIError(method, path, resp.StatusCode, resp.Header, body, int(attempts.Load()))
+			return nil, nil, c.apiError(method, path, resp, body, int(attempts.Load()))
 		}
 		return resp, body, nil
 	}
 }
 
-func (c *Client) readBody(resp *http.Response, path string) ([]byte, error) {
+func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time) ([]byte, error) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return nil, &TransportError{Method: methodOf(resp), Path: path, Attempts: 1, Err: fmt.Errorf("reading the response body: %w", err)}
+		return nil, &TransportError{Method: method, Path: path, Attempts: attempts, Elapsed: time.Since(start), Err: fmt.Errorf("%w: %w", errReadingBody, err)}
 	}
 	if int64(len(body)) > c.maxBody {
-		return nil, &BodyTooLargeError{Method: methodOf(resp), Path: path, Limit: c.maxBody}
+		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: c.maxBody}
 	}
 	return body, nil
 }
@@ -473,27 +519,6 @@ func decodeDocument(body []byte, out any) error {
 		return errors.New("unexpected data after the JSON document")
 	}
 	return nil
-}
-
-// decodeJSON decodes a 2xx body into out. Unknown fields are ignored, so a
-// tenant newer than this client does not break it.
-func decodeJSON(resp *http.Response, path string, body []byte, out any) error {
-	err := decodeDocument(body, out)
-	if err == nil {
-		return nil
-	}
-	snippet := string(body)
-	if len(snippet) > 120 {
-		snippet = snippet[:120]
-	}
-	return &DecodeError{
-		Method:      methodOf(resp),
-		Path:        path,
-		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
-		Err:         err,
-		Snippet:     snippet,
-	}
 }
 
 // Token returns the bearer token the client sends, fetching one if needed.

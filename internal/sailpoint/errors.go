@@ -27,6 +27,13 @@ type APIError struct {
 	RetryAfter string
 	// Attempts is how many times the request was sent before giving up.
 	Attempts int
+	// RetryAfterRefused is set when the tenant asked for a longer wait than
+	// the client honours, so it gave up at once.
+	RetryAfterRefused *RetryAfterRefusal
+	// RequestsPerWindow and RateWindow are the pacing the client kept to
+	// (RequestsPerWindow <= 0: none), for explaining a 429.
+	RequestsPerWindow int
+	RateWindow        time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -43,6 +50,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if r := e.RetryAfterRefused; r != nil {
+		fmt.Fprintf(&b, "; it asked to wait %s (Retry-After %q), longer than the %s this client waits", r.AskedText(), e.RetryAfter, r.Limit)
 	}
 	return b.String()
 }
@@ -85,16 +95,16 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 		Method:     method,
 		Path:       path,
 		StatusCode: status,
-		DetailCode: er.DetailCode,
-		TrackingID: er.TrackingID,
+		DetailCode: CleanText(er.DetailCode),
+		TrackingID: CleanText(er.TrackingID),
 		Attempts:   attempts,
 	}
 	if header != nil {
-		e.RetryAfter = header.Get("Retry-After")
+		e.RetryAfter = CleanText(header.Get("Retry-After"))
 	}
 	seen := map[string]bool{}
 	add := func(s string) {
-		s = strings.TrimSpace(s)
+		s = CleanText(s)
 		if s != "" && !seen[s] {
 			seen[s] = true
 			e.Messages = append(e.Messages, s)
@@ -108,6 +118,15 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 	}
 	add(er.Error)
 	add(er.Message)
+	return e
+}
+
+// apiError is newAPIError with what the client knows besides the answer:
+// a refused Retry-After and its own pacing.
+func (c *Client) apiError(method, path string, resp *http.Response, body []byte, attempts int) *APIError {
+	e := newAPIError(method, path, resp.StatusCode, resp.Header, body, attempts)
+	e.RetryAfterRefused = retryAfterRefusal(resp, c.maxRetryAfter)
+	e.RequestsPerWindow, e.RateWindow = c.requestsPerWindow, c.rateWindow
 	return e
 }
 
@@ -126,7 +145,8 @@ type DecodeError struct {
 	Path        string
 	StatusCode  int
 	ContentType string
-	// Document is the spec's name of the body expected ("" means TaskStatus).
+	// Document is the spec's name of the body expected ("" means
+	// TaskStatus), such as "list of TaskStatus" or "LoadAccountsTask".
 	Document string
 	Err      error
 	// Snippet is the start of the body, to help tell an HTML error page or a
@@ -143,7 +163,7 @@ func (e *DecodeError) Error() string {
 	if doc == "" {
 		doc = "TaskStatus"
 	}
-	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not a valid %s JSON document (%s): %v", e.Method, e.Path, e.StatusCode, doc, ct, e.Err)
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not a valid %s (%s): %v", e.Method, e.Path, e.StatusCode, doc, ct, e.Err)
 	if e.Snippet != "" {
 		msg += fmt.Sprintf("; the body starts with %q", e.Snippet)
 	}
@@ -184,8 +204,13 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type TokenError struct {
 	StatusCode int    // 0 when no HTTP answer arrived
 	Code       string // the OAuth error code, such as invalid_client
-	Detail     string // the endpoint's description or error text
-	Err        error
+	Detail     string // the endpoint's description or error text, cleaned, the secret masked
+	// RetryAfter is the endpoint's Retry-After on a 429 or 503, as sent;
+	// RetryAfterRefused is set when it asked for a longer wait than the
+	// client honours.
+	RetryAfter        string
+	RetryAfterRefused *RetryAfterRefusal
+	Err               error
 }
 
 func (e *TokenError) Error() string {
@@ -198,6 +223,9 @@ func (e *TokenError) Error() string {
 	}
 	if e.Detail != "" {
 		msg += ": " + e.Detail
+	}
+	if r := e.RetryAfterRefused; r != nil {
+		msg += fmt.Sprintf("; it asked to wait %s (Retry-After %q), longer than the %s this client waits", r.AskedText(), e.RetryAfter, r.Limit)
 	}
 	return msg
 }

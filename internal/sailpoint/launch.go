@@ -218,14 +218,7 @@ func (c *Client) launch(ctx context.Context, l *Launch, r apiRequest, document s
 	if err != nil {
 		return err
 	}
-	if err := decodeJSON(resp, l.Path, body, out); err != nil {
-		var de *DecodeError
-		if errors.As(err, &de) {
-			de.Document = document
-		}
-		return err
-	}
-	return nil
+	return decodeJSON(resp, l.Path, body, out, answer{document: document, kind: '{', budget: newBudget()})
 }
 
 // MissingTaskIDError means the tenant accepted a launch but its answer
@@ -309,7 +302,7 @@ func (c *Client) RunningTasksForSource(ctx context.Context, sourceID string) ([]
 		q := url.Values{}
 		q.Set("limit", strconv.Itoa(MaxPageSize))
 		q.Set("offset", strconv.Itoa(offset))
-		resp, body, err := c.get(ctx, path, q)
+		resp, body, err := c.getIdempotent(ctx, path, q)
 		if err != nil {
 			return nil, err
 		}
@@ -317,7 +310,7 @@ func (c *Client) RunningTasksForSource(ctx context.Context, sourceID string) ([]
 			break
 		}
 		var page []TaskStatus
-		if err := decodeJSON(resp, path, body, &page); err != nil {
+		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
 			return nil, err
 		}
 		for _, ts := range page {

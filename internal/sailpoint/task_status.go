@@ -3,6 +3,7 @@ package sailpoint
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -98,8 +99,9 @@ func (t *TaskStatus) IsFinished() bool {
 
 // ValidateTaskID refuses ids that could not name a single task or would
 // change the request path: empty or blank, surrounding white space, '/', '?',
-// '#', '%', "..", and control characters. Dashed UUIDs (the id identity
-// processing returns) pass.
+// '#', '%', "." and "..", control characters, and invisible format
+// characters (bidi overrides, zero-width characters). Dashed UUIDs (the id
+// identity processing returns) pass.
 func ValidateTaskID(id string) error { return validatePathID("task id", id) }
 
 // validatePathID applies the rules of ValidateTaskID to an id of any kind.
@@ -113,6 +115,9 @@ func validatePathID(kind, id string) error {
 		return fmt.Errorf("the %s %q has leading or trailing white space", kind, id)
 	case strings.Contains(id, ".."):
 		return fmt.Errorf("the %s %q contains \"..\"", kind, id)
+	case id == ".":
+		// /task-status/v1/. is the list, not a task.
+		return fmt.Errorf(`the %s "." names nothing`, kind)
 	}
 	for _, r := range id {
 		switch {
@@ -120,6 +125,10 @@ func validatePathID(kind, id string) error {
 			return fmt.Errorf("the %s %q contains %q, which no %s has", kind, id, r, kind)
 		case unicode.IsControl(r) || r == unicode.ReplacementChar:
 			return fmt.Errorf("the %s %q contains a control or invalid character", kind, id)
+		case unicode.Is(unicode.Cf, r):
+			// Bidi overrides and zero-width characters make an id look
+			// like another one.
+			return fmt.Errorf("the %s %q contains the invisible character %U", kind, id, r)
 		}
 	}
 	return nil
@@ -145,21 +154,32 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 		return nil, err
 	}
 	path := TaskStatusPath(c.apiVersion, id)
-	resp, body, err := c.get(ctx, path, nil)
+	resp, body, err := c.getIdempotent(ctx, path, nil)
 	if err != nil {
 		return nil, err
 	}
 	var ts TaskStatus
-	if err := decodeJSON(resp, path, body, &ts); err != nil {
+	if err := decodeJSON(resp, path, body, &ts, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
 		return nil, err
+	}
+	// An answer about another task (a cache or proxy mixing answers up)
+	// must not pass a gate meant for this one.
+	if !strings.EqualFold(ts.ID, id) {
+		return nil, decodeError(resp, path, body, "TaskStatus", fmt.Errorf("%w: it is about task %q, not %q", ErrWrongTask, CleanText(ts.ID), id))
 	}
 	return &ts, nil
 }
+
+// ErrWrongTask marks an answer about another task than the one asked for.
+var ErrWrongTask = errors.New("the answer is about another task")
 
 // DecodeTaskStatus decodes one TaskStatus document with the decoding
 // GetTaskStatus uses, for fuzzing and benchmarks.
 func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
 	var ts TaskStatus
+	if err := checkJSON(data, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
+		return nil, err
+	}
 	if err := decodeDocument(data, &ts); err != nil {
 		return nil, err
 	}
@@ -224,12 +244,12 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 		if opts.Sorters != "" {
 			q.Set("sorters", opts.Sorters)
 		}
-		resp, body, err := c.get(ctx, path, q)
+		resp, body, err := c.getIdempotent(ctx, path, q)
 		if err != nil {
 			return nil, err
 		}
 		var page []TaskStatus
-		if err := decodeJSON(resp, path, body, &page); err != nil {
+		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
 			return nil, err
 		}
 		out = append(out, page...)

@@ -23,6 +23,9 @@ type Waiter struct {
 	// OnPoll is told of every read that found the task still running, and
 	// how long the waiter pauses before the next.
 	OnPoll func(ctx context.Context, poll int, ts *TaskStatus, next time.Duration)
+	// OnError is told of every read that failed transiently (IsTransient),
+	// and how long the waiter pauses before reading again.
+	OnError func(ctx context.Context, poll int, err error, next time.Duration)
 }
 
 // Defaults for a zero Waiter.
@@ -39,6 +42,8 @@ type WaitError struct {
 	Polls  int
 	Waited time.Duration
 	Err    error // context.DeadlineExceeded or context.Canceled
+	// LastErr is the transient error of the last read, when it failed.
+	LastErr error
 }
 
 func (e *WaitError) Error() string {
@@ -46,7 +51,11 @@ func (e *WaitError) Error() string {
 	if errors.Is(e.Err, context.DeadlineExceeded) {
 		verb = "timed out"
 	}
-	return fmt.Sprintf("waiting for task %q %s after %s and %d reads", e.TaskID, verb, e.Waited.Round(time.Second), e.Polls)
+	msg := fmt.Sprintf("waiting for task %q %s after %s and %d reads", e.TaskID, verb, e.Waited.Round(time.Second), e.Polls)
+	if e.LastErr != nil {
+		msg += fmt.Sprintf("; the last read failed: %v", e.LastErr)
+	}
+	return msg
 }
 
 func (e *WaitError) Unwrap() error { return e.Err }
@@ -94,9 +103,11 @@ func (w Waiter) pause(n int) time.Duration {
 }
 
 // Wait reads the task with get until it has finished (completed and
-// completionStatus both set), then returns it. An error from get ends the
-// wait and is returned as is, unless the context ended: then the result is
-// a *WaitError holding the last status read.
+// completionStatus both set), then returns it. A transient error
+// (IsTransient) is told to OnError and the wait goes on, pausing at least
+// as long as the tenant asked; a permanent one ends the wait and is
+// returned as is. When the context ends, the result is a *WaitError
+// holding the last status read and the last error.
 func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Context) (*TaskStatus, error)) (*TaskStatus, error) {
 	after := time.After
 	if w.After != nil {
@@ -104,25 +115,34 @@ func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Contex
 	}
 	start := time.Now()
 	var last *TaskStatus
+	var lastErr error
 	for poll := 0; ; poll++ {
 		ts, err := get(ctx)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll, Waited: time.Since(start), Err: ctxErr}
-		}
-		if err != nil {
-			return nil, err
-		}
-		last = ts
-		if ts.IsFinished() {
-			return ts, nil
+			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll, Waited: time.Since(start), Err: ctxErr, LastErr: lastErr}
 		}
 		next := w.pause(poll)
-		if w.OnPoll != nil {
-			w.OnPoll(ctx, poll+1, ts, next)
+		if err != nil {
+			if !IsTransient(err) {
+				return nil, err
+			}
+			lastErr = err
+			next = max(next, askedWait(err))
+			if w.OnError != nil {
+				w.OnError(ctx, poll+1, err, next)
+			}
+		} else {
+			last, lastErr = ts, nil
+			if ts.IsFinished() {
+				return ts, nil
+			}
+			if w.OnPoll != nil {
+				w.OnPoll(ctx, poll+1, ts, next)
+			}
 		}
 		select {
 		case <-ctx.Done():
-			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll + 1, Waited: time.Since(start), Err: ctx.Err()}
+			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll + 1, Waited: time.Since(start), Err: ctx.Err(), LastErr: lastErr}
 		case <-after(next):
 		}
 	}
