@@ -49,7 +49,7 @@ func main() {
 	tenant := faketenant.New()
 	// An identity refresh that is still running on its first two reads and
 	// finished on the third, for the demo's wait.
-	tenant.PutTaskSequence(RefreshTaskID, refreshRunning, refreshRunning, refreshDone)
+	tenant.PutTaskSequence(refreshTaskID, refreshRunning, refreshRunning, refreshDone)
 	// Launched aggregations and identity processing run, then end, as the
 	// flags say.
 	tenant.ScriptLaunches(faketenant.Script{RunningReads: *runningReads, Status: *launchStatus})
@@ -94,15 +94,15 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
-// RefreshTaskID is the demo's task that finishes while it is waited for.
-const RefreshTaskID = "2c9180867b6d2f51017b6f3a1b2c0d60"
+// refreshTaskID is the demo's task that finishes while it is waited for.
+const refreshTaskID = "2c9180867b6d2f51017b6f3a1b2c0d60"
 
 var (
-	refreshRunning = []byte(`{"id":"` + RefreshTaskID + `","type":"QUARTZ","uniqueName":"Identity Refresh","description":"Refresh identities",
+	refreshRunning = []byte(`{"id":"` + refreshTaskID + `","type":"QUARTZ","uniqueName":"Identity Refresh","description":"Refresh identities",
 "parentName":null,"launcher":"pipeline","target":null,"created":"2026-11-28T11:58:00Z","modified":"2026-11-28T11:59:00Z",
 "launched":"2026-11-28T11:58:01Z","completed":null,"completionStatus":null,"messages":[],"returns":[],
 "attributes":{"identityCount":0},"progress":"Refreshing identities","percentComplete":60}`)
-	refreshDone = []byte(`{"id":"` + RefreshTaskID + `","type":"QUARTZ","uniqueName":"Identity Refresh","description":"Refresh identities",
+	refreshDone = []byte(`{"id":"` + refreshTaskID + `","type":"QUARTZ","uniqueName":"Identity Refresh","description":"Refresh identities",
 "parentName":null,"launcher":"pipeline","target":null,"created":"2026-11-28T11:58:00Z","modified":"2026-11-28T12:00:05Z",
 "launched":"2026-11-28T11:58:01Z","completed":"2026-11-28T12:00:05Z","completionStatus":"SUCCESS","messages":[],"returns":[],
 "attributes":{"identityCount":4210},"progress":"Completed","percentComplete":100}`)

@@ -65,13 +65,17 @@ func BenchmarkWorstAcceptedRead(b *testing.B) {
 	for _, name := range []string{"emptyMessages", "mixed", "deepAttributes", "wideAttributes", "largestBody"} {
 		b.Run(name, func(b *testing.B) {
 			body := worstBody(name)
-			if _, err := sailpoint.DecodeTaskStatus([]byte(body)); err != nil {
-				b.Fatalf("the bounds refuse it, so it is not the worst accepted: %v", err)
-			}
 			ft := faketenant.New().Start()
 			defer ft.Close()
 			ft.Inject(faketenant.Fault{Status: 200, Body: body, Times: -1})
 			server, req := readServer(b, ft, "worst")
+			resp, err := server.ReadDataSource(context.Background(), req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(resp.Diagnostics) > 0 {
+				b.Fatalf("the bounds refuse it, so it is not the worst accepted: %v", resp.Diagnostics)
+			}
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {

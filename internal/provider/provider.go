@@ -218,11 +218,8 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		clientCfg.RequestTimeout = d
 	}
 	if !cfg.MaxRetries.IsNull() {
-		// The client reads 0 as "the default"; negative means none.
 		clientCfg.RetryMax = int(cfg.MaxRetries.ValueInt64())
-		if clientCfg.RetryMax == 0 {
-			clientCfg.RetryMax = -1
-		}
+		clientCfg.NoRetries = clientCfg.RetryMax == 0
 	}
 	client, err := sailpoint.New(clientCfg)
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -132,15 +134,13 @@ func TestAccProvider_accessToken(t *testing.T) {
 
 func fetchToken(t *testing.T, ft *faketenant.Tenant) string {
 	t.Helper()
-	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	cc := clientcredentials.Config{ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+		TokenURL: ft.URL() + sailpoint.TokenPath, AuthStyle: oauth2.AuthStyleInParams}
+	tok, err := cc.Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := c.Token(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return tok.AccessToken
 }
 
 // Configuration mistakes are caught with a message that names the fix,

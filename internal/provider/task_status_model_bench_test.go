@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
-	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // taskWithMessages is the complete fixture carrying n messages.
@@ -41,7 +40,7 @@ func BenchmarkDecodeAndMap(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				ts, err := sailpoint.DecodeTaskStatus(body)
+				ts, err := decodeTaskStatus(body)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -11,8 +11,8 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// TokenSource hands out the bearer token for API calls.
-type TokenSource interface {
+// tokenSource hands out the bearer token for API calls.
+type tokenSource interface {
 	// Token returns a valid access token, fetching one if needed.
 	Token(ctx context.Context) (string, error)
 	// Invalidate drops a token the tenant refused (a 401), so the next Token
@@ -204,7 +204,7 @@ func (c *clientCredentials) tokenError(ctx context.Context, err error) *TokenErr
 	if errors.As(err, &re) && re.Response != nil {
 		te := &TokenError{StatusCode: re.Response.StatusCode, Code: re.ErrorCode, Detail: re.ErrorDescription}
 		if te.Code == "" && te.Detail == "" {
-			er := DecodeErrorBody(re.Body)
+			er := decodeErrorBody(re.Body)
 			te.Detail = er.Error + " " + er.Message
 		}
 		te.Code = CleanText(maskSecret(te.Code, c.cfg.ClientSecret))

@@ -41,7 +41,8 @@ var APIVersions = []string{APIVersionV1, APIVersionV2026, APIVersionV2025, APIVe
 // the header is harmless once an API is public, so it is always sent for them.
 var experimentalVersions = []string{APIVersionV2024, APIVersionV2025, APIVersionV2026}
 
-// Defaults for Config fields left zero.
+// Defaults for Config fields left zero. Zero never means "none": that is
+// said by NoRetries and NoPacing.
 const (
 	DefaultRetryMax       = 5
 	DefaultRetryWaitMin   = time.Second
@@ -69,15 +70,20 @@ type Config struct {
 	// Its Transport is wrapped, never replaced.
 	HTTPClient *http.Client
 
-	RetryMax       int           // retries after the first attempt
+	RetryMax int // retries after the first attempt
+	// NoRetries sends every request once, whatever RetryMax says.
+	NoRetries      bool
 	RetryWaitMin   time.Duration // first backoff
 	RetryWaitMax   time.Duration // longest backoff, and the longest Retry-After honoured without giving up
 	RequestTimeout time.Duration // per attempt
 	// RequestsPerWindow is the tenant's limit per RateWindow; the client
-	// paces itself to stay under it. 0 means 100; negative disables pacing.
+	// paces itself to stay under it.
 	RequestsPerWindow int
-	RateWindow        time.Duration // 0 means 10 s
-	MaxBodyBytes      int64
+	RateWindow        time.Duration
+	// NoPacing sends API calls as fast as they come, leaving the tenant's
+	// limit to its 429s and their Retry-After.
+	NoPacing     bool
+	MaxBodyBytes int64
 
 	Logger Logger
 }
@@ -93,7 +99,7 @@ type Client struct {
 	baseURL    string
 	apiVersion string
 	http       *retryablehttp.Client
-	tokens     TokenSource
+	tokens     tokenSource
 	maxBody    int64
 	// What errors report: the longest Retry-After honoured, and the pacing.
 	maxRetryAfter     time.Duration
@@ -193,7 +199,7 @@ func New(cfg Config) (*Client, error) {
 		hc = cleanhttp.DefaultPooledClient()
 	}
 	var limiter *windowLimiter
-	if cfg.RequestsPerWindow > 0 {
+	if !cfg.NoPacing {
 		limiter = newWindowLimiter(cfg.RequestsPerWindow, cfg.RateWindow)
 	}
 	base := hc.Transport
@@ -249,11 +255,11 @@ func retryingClient(cfg Config, template *http.Client, transport http.RoundTripp
 }
 
 func setDefaults(cfg *Config) {
-	if cfg.RetryMax == 0 {
-		cfg.RetryMax = DefaultRetryMax
-	}
-	if cfg.RetryMax < 0 {
+	switch {
+	case cfg.NoRetries:
 		cfg.RetryMax = 0
+	case cfg.RetryMax <= 0:
+		cfg.RetryMax = DefaultRetryMax
 	}
 	if cfg.RetryWaitMin <= 0 {
 		cfg.RetryWaitMin = DefaultRetryWaitMin
@@ -265,7 +271,10 @@ func setDefaults(cfg *Config) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	if cfg.RequestsPerWindow == 0 {
+	switch {
+	case cfg.NoPacing:
+		cfg.RequestsPerWindow = 0
+	case cfg.RequestsPerWindow <= 0:
 		cfg.RequestsPerWindow = DefaultRequestsPerWindow
 	}
 	if cfg.RateWindow <= 0 {
@@ -520,6 +529,3 @@ func decodeDocument(body []byte, out any) error {
 	}
 	return nil
 }
-
-// Token returns the bearer token the client sends, fetching one if needed.
-func (c *Client) Token(ctx context.Context) (string, error) { return c.tokens.Token(ctx) }

@@ -23,7 +23,7 @@ import (
 func fast(cfg sailpoint.Config) sailpoint.Config {
 	cfg.RetryWaitMin = time.Millisecond
 	cfg.RetryWaitMax = 5 * time.Millisecond
-	cfg.RequestsPerWindow = -1
+	cfg.NoPacing = true
 	return cfg
 }
 
@@ -317,7 +317,7 @@ func TestCancelStopsWaiting(t *testing.T) {
 	ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "3600"}, Body: `{"message":"Rate Limit Exceeded"}`})
 	// A client that honours an hour's Retry-After, to be stopped mid-wait.
 	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
-		RetryWaitMax: 2 * time.Hour, RequestsPerWindow: -1})
+		RetryWaitMax: 2 * time.Hour, NoPacing: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +521,7 @@ func TestPacingUnderTheTenantsLimit(t *testing.T) {
 			ft.EnforceRateLimit(20, time.Second)
 			c, err := sailpoint.New(sailpoint.Config{
 				BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
-				RequestsPerWindow: tc.perWindow, RateWindow: time.Second,
+				RequestsPerWindow: tc.perWindow, NoPacing: tc.perWindow < 0, RateWindow: time.Second,
 				RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 2 * time.Second, RetryMax: 8,
 			})
 			if err != nil {
@@ -585,7 +585,7 @@ func TestTokenRenewedDuringLongWait(t *testing.T) {
 	done := []byte(`{"id":"long","created":"2026-11-28T10:00:00Z","completed":"2026-11-28T10:05:00Z","completionStatus":"SUCCESS"}`)
 	ft.PutTaskSequence("long", running, running, running, running, running, done)
 	c := tenantClient(t, ft, "v1")
-	w := sailpoint.Waiter{MinInterval: 500 * time.Millisecond, MaxInterval: 1500 * time.Millisecond, Jitter: -1}
+	w := sailpoint.Waiter{MinInterval: 500 * time.Millisecond, MaxInterval: 1500 * time.Millisecond, NoJitter: true}
 	if _, err := c.WaitForTaskStatus(context.Background(), "long", w); err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ type APIError struct {
 	// the client honours, so it gave up at once.
 	RetryAfterRefused *RetryAfterRefusal
 	// RequestsPerWindow and RateWindow are the pacing the client kept to
-	// (RequestsPerWindow <= 0: none), for explaining a 429.
+	// (RequestsPerWindow 0: none), for explaining a 429.
 	RequestsPerWindow int
 	RateWindow        time.Duration
 }
@@ -78,10 +78,10 @@ type ErrorMessageDto struct {
 	Text         string  `json:"text"`
 }
 
-// DecodeErrorBody fills what it can from an error body. Bodies that are not
+// decodeErrorBody fills what it can from an error body. Bodies that are not
 // JSON, or JSON of another shape, leave the fields empty: the status alone
 // still makes a useful error.
-func DecodeErrorBody(body []byte) ErrorResponse {
+func decodeErrorBody(body []byte) ErrorResponse {
 	var er ErrorResponse
 	if err := json.Unmarshal(body, &er); err != nil {
 		return ErrorResponse{}
@@ -90,7 +90,7 @@ func DecodeErrorBody(body []byte) ErrorResponse {
 }
 
 func newAPIError(method, path string, status int, header http.Header, body []byte, attempts int) *APIError {
-	er := DecodeErrorBody(body)
+	er := decodeErrorBody(body)
 	e := &APIError{
 		Method:     method,
 		Path:       path,

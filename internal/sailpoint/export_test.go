@@ -1,9 +1,48 @@
 package sailpoint
 
-// Backoff exposes backoff to the external tests.
-var Backoff = backoff
+import (
+	"context"
+	"time"
+)
+
+// Unexported parts of the client, for the external tests.
+var (
+	Backoff                   = backoff
+	DecodeErrorBody           = decodeErrorBody
+	IsTransient               = isTransient
+	NormalizeCompletionStatus = normalizeCompletionStatus
+	TaskStatusListPath        = taskStatusListPath
+	TaskStatusPath            = taskStatusPath
+	ValidateIdentityIDs       = validateIdentityIDs
+)
 
 // NewAPIErrorForTest exposes newAPIError to the fuzz tests.
 func NewAPIErrorForTest(method, path string, status int, body []byte) *APIError {
 	return newAPIError(method, path, status, nil, body, 1)
+}
+
+// DecodeTaskStatus decodes one TaskStatus document as GetTaskStatus does
+// (bounds first, then the document), for fuzzing.
+func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
+	var ts TaskStatus
+	if err := checkJSON(data, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
+		return nil, err
+	}
+	if err := decodeDocument(data, &ts); err != nil {
+		return nil, err
+	}
+	return &ts, nil
+}
+
+// Token returns the bearer token the client sends, fetching one if needed.
+func (c *Client) Token(ctx context.Context) (string, error) { return c.tokens.Token(ctx) }
+
+// Interval is the pause after the n-th read before jitter.
+func (w Waiter) Interval(n int) time.Duration { return w.interval(n) }
+
+// WithFakeClock returns w waiting on after and drawing its jitter from
+// rand; nil keeps the real one.
+func (w Waiter) WithFakeClock(after func(time.Duration) <-chan time.Time, rand func() float64) Waiter {
+	w.after, w.rand = after, rand
+	return w
 }

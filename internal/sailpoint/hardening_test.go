@@ -55,7 +55,7 @@ func rateLimitedTenant(t *testing.T, retryAfter string) (*sailpoint.Client, *ato
 		w.WriteHeader(http.StatusTooManyRequests)
 		fmt.Fprint(w, `{"message":"Rate Limit Exceeded"}`)
 	})
-	c, err := sailpoint.New(sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", RequestsPerWindow: -1})
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", NoPacing: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func rateLimitedTenant(t *testing.T, retryAfter string) (*sailpoint.Client, *ato
 func TestTokenEndpointRetryAfterPastTheBound(t *testing.T) {
 	ft := startTenant(t)
 	ft.Inject(faketenant.Fault{Path: faketenant.TokenPath, Status: 429, Header: map[string]string{"Retry-After": "3600"}, Times: -1})
-	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RequestsPerWindow: -1})
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, NoPacing: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func TestWaitOutlastsTransientErrors(t *testing.T) {
 	reads := 0
 	clock := &instant{}
 	var reported []error
-	w := sailpoint.Waiter{After: clock.after, Jitter: -1, OnError: func(_ context.Context, _ int, err error, _ time.Duration) { reported = append(reported, err) }}
+	w := sailpoint.Waiter{NoJitter: true, OnError: func(_ context.Context, _ int, err error, _ time.Duration) { reported = append(reported, err) }}.WithFakeClock(clock.after, nil)
 	ts, err := w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
 		reads++
 		if reads <= len(transient) {

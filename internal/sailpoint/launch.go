@@ -58,9 +58,9 @@ type Launch struct {
 // by the rules of ValidateTaskID.
 func ValidateSourceID(id string) error { return validatePathID("source id", id) }
 
-// ValidateIdentityIDs checks an identity-processing list: 1 to
+// validateIdentityIDs checks an identity-processing list: 1 to
 // MaxIdentityIDs ids, each one non-empty and path-safe, none twice.
-func ValidateIdentityIDs(ids []string) error {
+func validateIdentityIDs(ids []string) error {
 	switch {
 	case len(ids) == 0:
 		return errors.New("no identity ids: identity processing takes 1 to 250")
@@ -151,7 +151,7 @@ func (c *Client) StartEntitlementAggregation(ctx context.Context, e EntitlementA
 // StartIdentityProcessing processes up to 250 identities
 // (POST .../identities/process). Its task id may be a dashed UUID.
 func (c *Client) StartIdentityProcessing(ctx context.Context, identityIDs []string) (*Launch, error) {
-	if err := ValidateIdentityIDs(identityIDs); err != nil {
+	if err := validateIdentityIDs(identityIDs); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(struct {
@@ -221,16 +221,16 @@ func (c *Client) launch(ctx context.Context, l *Launch, r apiRequest, document s
 	return decodeJSON(resp, l.Path, body, out, answer{document: document, kind: '{', budget: newBudget()})
 }
 
-// MissingTaskIDError means the tenant accepted a launch but its answer
+// missingTaskIDError means the tenant accepted a launch but its answer
 // names no usable task: the task has probably started, and cannot be
 // followed.
-type MissingTaskIDError struct {
+type missingTaskIDError struct {
 	Launch
 	Field string // where the spec puts the id: "task.id" or "id"
 	Err   error  // why the id is not usable; nil when there is none
 }
 
-func (e *MissingTaskIDError) Error() string {
+func (e *missingTaskIDError) Error() string {
 	what := "no task id in " + e.Field
 	if e.Err != nil {
 		what = fmt.Sprintf("an unusable task id in %s: %v", e.Field, e.Err)
@@ -239,15 +239,15 @@ func (e *MissingTaskIDError) Error() string {
 		e.Method, e.Path, e.Operation, what)
 }
 
-func (e *MissingTaskIDError) Unwrap() error { return e.Err }
+func (e *missingTaskIDError) Unwrap() error { return e.Err }
 
 // checkTaskID returns l when its task id can be read back, else an error.
 func checkTaskID(l *Launch, field string) (*Launch, error) {
 	if l.TaskID == "" {
-		return nil, &MissingTaskIDError{Launch: *l, Field: field}
+		return nil, &missingTaskIDError{Launch: *l, Field: field}
 	}
 	if err := ValidateTaskID(l.TaskID); err != nil {
-		return nil, &MissingTaskIDError{Launch: *l, Field: field, Err: err}
+		return nil, &missingTaskIDError{Launch: *l, Field: field, Err: err}
 	}
 	return l, nil
 }
@@ -261,7 +261,7 @@ func MayHaveStarted(err error) bool {
 		apiErr  *APIError
 		trErr   *TransportError
 		decErr  *DecodeError
-		idErr   *MissingTaskIDError
+		idErr   *missingTaskIDError
 		sizeErr *BodyTooLargeError
 	)
 	switch {

@@ -372,7 +372,7 @@ func TestConcurrentLaunchesUnderRateLimit(t *testing.T) {
 	ft := startTenant(t)
 	ft.EnforceRateLimit(20, time.Second)
 	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
-		RequestsPerWindow: -1, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 2 * time.Second, RetryMax: 8})
+		NoPacing: true, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 2 * time.Second, RetryMax: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,13 +134,13 @@ func validatePathID(kind, id string) error {
 	return nil
 }
 
-// TaskStatusPath is the request path of one task for an API version.
-func TaskStatusPath(version, id string) string {
-	return TaskStatusListPath(version) + "/" + url.PathEscape(id)
+// taskStatusPath is the request path of one task for an API version.
+func taskStatusPath(version, id string) string {
+	return taskStatusListPath(version) + "/" + url.PathEscape(id)
 }
 
-// TaskStatusListPath is the request path of the task list for an API version.
-func TaskStatusListPath(version string) string {
+// taskStatusListPath is the request path of the task list for an API version.
+func taskStatusListPath(version string) string {
 	if version == APIVersionV1 || version == "" {
 		return "/task-status/v1"
 	}
@@ -153,7 +153,7 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 	if err := ValidateTaskID(id); err != nil {
 		return nil, err
 	}
-	path := TaskStatusPath(c.apiVersion, id)
+	path := taskStatusPath(c.apiVersion, id)
 	resp, body, err := c.getIdempotent(ctx, path, nil)
 	if err != nil {
 		return nil, err
@@ -173,23 +173,10 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 // ErrWrongTask marks an answer about another task than the one asked for.
 var ErrWrongTask = errors.New("the answer is about another task")
 
-// DecodeTaskStatus decodes one TaskStatus document with the decoding
-// GetTaskStatus uses, for fuzzing and benchmarks.
-func DecodeTaskStatus(data []byte) (*TaskStatus, error) {
-	var ts TaskStatus
-	if err := checkJSON(data, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
-		return nil, err
-	}
-	if err := decodeDocument(data, &ts); err != nil {
-		return nil, err
-	}
-	return &ts, nil
-}
-
-// NormalizeCompletionStatus is the form completion statuses are compared
+// normalizeCompletionStatus is the form completion statuses are compared
 // in: upper case, with LoadAccountsTask's TEMP_ERROR spelled as TaskStatus
 // spells it (TEMPERROR). Values are compared in this form, never stored.
-func NormalizeCompletionStatus(status string) string {
+func normalizeCompletionStatus(status string) string {
 	s := strings.ToUpper(status)
 	if s == "TEMP_ERROR" {
 		return CompletionStatusTempError
@@ -198,12 +185,12 @@ func NormalizeCompletionStatus(status string) string {
 }
 
 // StatusIn reports whether status is one of expected, compared as
-// NormalizeCompletionStatus does: some API examples write "Success" where
+// normalizeCompletionStatus does: some API examples write "Success" where
 // the enum says SUCCESS, and TEMP_ERROR and TEMPERROR are one status.
 func StatusIn(status string, expected []string) bool {
-	s := NormalizeCompletionStatus(status)
+	s := normalizeCompletionStatus(status)
 	for _, e := range expected {
-		if NormalizeCompletionStatus(e) == s {
+		if normalizeCompletionStatus(e) == s {
 			return true
 		}
 	}
@@ -231,7 +218,7 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 	if limit <= 0 {
 		limit = MaxPageSize
 	}
-	path := TaskStatusListPath(c.apiVersion)
+	path := taskStatusListPath(c.apiVersion)
 	var out []TaskStatus
 	for offset := 0; len(out) < limit; {
 		pageSize := min(MaxPageSize, limit-len(out))

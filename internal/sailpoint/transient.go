@@ -7,13 +7,13 @@ import (
 	"time"
 )
 
-// IsTransient reports whether err may clear by itself, so a wait should
+// isTransient reports whether err may clear by itself, so a wait should
 // log it and read again: no answer or a cut-off one, an answer that is not
 // JSON (a proxy's page), 408, 429 and 5xx but 501, and a token endpoint
 // that failed the same ways. Refusals (401 after a fresh token, 403, 404,
 // refused credentials), answers past the bounds, an answer about another
 // task, and cancellation are permanent.
-func IsTransient(err error) bool {
+func isTransient(err error) bool {
 	var (
 		apiErr    *APIError
 		tokenErr  *TokenError

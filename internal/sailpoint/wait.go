@@ -11,27 +11,31 @@ import (
 // Waiter polls a task until it has finished. The zero value polls from
 // DefaultPollMin, doubling to DefaultPollMax, with 20% jitter.
 type Waiter struct {
-	MinInterval time.Duration // first pause between reads
-	MaxInterval time.Duration // the pauses grow to this cap
+	MinInterval time.Duration // first pause between reads; 0 means DefaultPollMin
+	MaxInterval time.Duration // the pauses grow to this cap; 0 means DefaultPollMax
 	// Jitter spreads each pause by up to this fraction either way, so many
-	// waits started together do not poll in lockstep. 0 means 0.2; <0 none.
+	// waits started together do not poll in lockstep. 0 means DefaultJitter.
 	Jitter float64
-
-	// After and Rand stand in for the clock and randomness in tests.
-	After func(time.Duration) <-chan time.Time
-	Rand  func() float64
+	// NoJitter makes every pause exactly the backed-off interval.
+	NoJitter bool
 	// OnPoll is told of every read that found the task still running, and
 	// how long the waiter pauses before the next.
 	OnPoll func(ctx context.Context, poll int, ts *TaskStatus, next time.Duration)
-	// OnError is told of every read that failed transiently (IsTransient),
+	// OnError is told of every read that failed transiently (isTransient),
 	// and how long the waiter pauses before reading again.
 	OnError func(ctx context.Context, poll int, err error, next time.Duration)
+
+	// after and rand stand in for the clock and randomness in tests; nil
+	// means time.After and math/rand/v2.
+	after func(time.Duration) <-chan time.Time
+	rand  func() float64
 }
 
 // Defaults for a zero Waiter.
 const (
 	DefaultPollMin = time.Second
 	DefaultPollMax = 30 * time.Second
+	DefaultJitter  = 0.2
 )
 
 // WaitError ends a wait that ran out of time or was cancelled before the
@@ -60,8 +64,8 @@ func (e *WaitError) Error() string {
 
 func (e *WaitError) Unwrap() error { return e.Err }
 
-// Interval is the pause after the n-th read (n from 0) before jitter.
-func (w Waiter) Interval(n int) time.Duration {
+// interval is the pause after the n-th read (n from 0) before jitter.
+func (w Waiter) interval(n int) time.Duration {
 	minI, maxI := w.bounds()
 	d := minI
 	for range n {
@@ -84,19 +88,19 @@ func (w Waiter) bounds() (time.Duration, time.Duration) {
 	return min(minI, maxI), maxI
 }
 
-// pause is Interval(n) with jitter, never past the cap.
+// pause is interval(n) with jitter, never past the cap.
 func (w Waiter) pause(n int) time.Duration {
-	d := w.Interval(n)
-	jitter := w.Jitter
-	if jitter == 0 {
-		jitter = 0.2
-	}
-	if jitter < 0 {
+	d := w.interval(n)
+	if w.NoJitter {
 		return d
 	}
+	jitter := w.Jitter
+	if jitter == 0 {
+		jitter = DefaultJitter
+	}
 	r := rand.Float64
-	if w.Rand != nil {
-		r = w.Rand
+	if w.rand != nil {
+		r = w.rand
 	}
 	_, maxI := w.bounds()
 	return min(time.Duration(float64(d)*(1+jitter*(2*r()-1))), maxI)
@@ -104,14 +108,14 @@ func (w Waiter) pause(n int) time.Duration {
 
 // Wait reads the task with get until it has finished (completed and
 // completionStatus both set), then returns it. A transient error
-// (IsTransient) is told to OnError and the wait goes on, pausing at least
+// (isTransient) is told to OnError and the wait goes on, pausing at least
 // as long as the tenant asked; a permanent one ends the wait and is
 // returned as is. When the context ends, the result is a *WaitError
 // holding the last status read and the last error.
 func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Context) (*TaskStatus, error)) (*TaskStatus, error) {
 	after := time.After
-	if w.After != nil {
-		after = w.After
+	if w.after != nil {
+		after = w.after
 	}
 	start := time.Now()
 	var last *TaskStatus
@@ -123,7 +127,7 @@ func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Contex
 		}
 		next := w.pause(poll)
 		if err != nil {
-			if !IsTransient(err) {
+			if !isTransient(err) {
 				return nil, err
 			}
 			lastErr = err

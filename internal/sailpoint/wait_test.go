@@ -56,9 +56,9 @@ func TestWaiter(t *testing.T) {
 			clock := &instant{}
 			reads := 0
 			var polled []int
-			w := sailpoint.Waiter{After: clock.after, Rand: func() float64 { return 0.5 }, OnPoll: func(_ context.Context, poll int, _ *sailpoint.TaskStatus, _ time.Duration) {
+			w := sailpoint.Waiter{OnPoll: func(_ context.Context, poll int, _ *sailpoint.TaskStatus, _ time.Duration) {
 				polled = append(polled, poll)
-			}}
+			}}.WithFakeClock(clock.after, func() float64 { return 0.5 })
 			ts, err := w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
 				reads++
 				return tc.sequence[min(reads, len(tc.sequence))-1], nil
@@ -108,7 +108,7 @@ func TestWaiterIntervals(t *testing.T) {
 	// Jitter stays within 20% and never passes the cap.
 	for _, r := range []float64{0, 0.25, 0.5, 0.999} {
 		clock := &instant{}
-		w := sailpoint.Waiter{After: clock.after, Rand: func() float64 { return r }}
+		w := sailpoint.Waiter{}.WithFakeClock(clock.after, func() float64 { return r })
 		reads := 0
 		_, _ = w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
 			reads++
@@ -145,7 +145,7 @@ func TestWaiterTimeoutAndCancel(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := tc.ctx()
 			defer cancel()
-			_, err := sailpoint.Waiter{After: never}.Wait(ctx, "t-1", func(context.Context) (*sailpoint.TaskStatus, error) { return running, nil })
+			_, err := sailpoint.Waiter{}.WithFakeClock(never, nil).Wait(ctx, "t-1", func(context.Context) (*sailpoint.TaskStatus, error) { return running, nil })
 			var we *sailpoint.WaitError
 			if !errors.As(err, &we) || !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want a WaitError wrapping %v", err, tc.want)
@@ -157,7 +157,7 @@ func TestWaiterTimeoutAndCancel(t *testing.T) {
 	}
 	// A failed read ends the wait with that error.
 	boom := errors.New("boom")
-	if _, err := (sailpoint.Waiter{After: never}).Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := (sailpoint.Waiter{}).WithFakeClock(never, nil).Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -171,7 +171,7 @@ func TestWaitForTaskStatusThrough429(t *testing.T) {
 	ft.PutTaskSequence("w1", running, running, done)
 	ft.Inject(faketenant.Fault{Path: "/task-status/v1/w1", Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`})
 	clock := &instant{}
-	ts, err := tenantClient(t, ft, "v1").WaitForTaskStatus(context.Background(), "w1", sailpoint.Waiter{After: clock.after})
+	ts, err := tenantClient(t, ft, "v1").WaitForTaskStatus(context.Background(), "w1", sailpoint.Waiter{}.WithFakeClock(clock.after, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
