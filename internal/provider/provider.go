@@ -4,9 +4,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -192,14 +192,6 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	missing := configProblems(baseURL, clientID, clientSecret, accessToken, apiVersion)
-	for _, m := range missing {
-		resp.Diagnostics.AddAttributeError(path.Root(m.attr), m.summary, m.detail)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
 	userAgent := fmt.Sprintf("terraform-provider-sailpoint/%s (+https://registry.terraform.io/providers/isc-community/sailpoint)", p.version)
 	if req.TerraformVersion != "" {
 		userAgent += " Terraform/" + req.TerraformVersion
@@ -223,7 +215,7 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	client, err := sailpoint.New(clientCfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid SailPoint provider configuration", err.Error())
+		resp.Diagnostics.Append(configDiagnostics(err)...)
 		return
 	}
 	auth := "client_credentials"
@@ -241,40 +233,50 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ActionData = data
 }
 
-type configProblem struct{ attr, summary, detail string }
-
-// configProblems checks the merged configuration (arguments, then the
-// environment) and names what is missing or extra.
-func configProblems(baseURL, clientID, clientSecret, accessToken, apiVersion string) []configProblem {
-	var out []configProblem
-	if baseURL == "" {
-		out = append(out, configProblem{"base_url", "Missing SailPoint base URL",
-			"Set base_url in the provider block or the " + EnvBaseURL + " environment variable to your tenant's API URL, such as https://acme.api.identitynow.com."})
-	} else if err := sailpoint.ValidateBaseURL(baseURL); err != nil {
-		out = append(out, configProblem{"base_url", "Invalid SailPoint base URL", "The base URL " + err.Error() + "."})
+// configDiagnostics explains, on the argument at fault, each problem the
+// client found in the merged configuration (arguments, then the
+// environment): the client owns the rules, the provider says where the
+// values come from.
+func configDiagnostics(err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	problems := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		problems = joined.Unwrap()
 	}
-	if apiVersion != "" && !slices.Contains(sailpoint.APIVersions, apiVersion) {
-		out = append(out, configProblem{"api_version", "Unsupported SailPoint API version",
-			fmt.Sprintf("api_version (or %s) is %q; use one of %s.", EnvAPIVersion, apiVersion, strings.Join(sailpoint.APIVersions, ", "))})
+	for _, problem := range problems {
+		var ce *sailpoint.ConfigError
+		if !errors.As(problem, &ce) {
+			diags.AddError("Invalid SailPoint provider configuration", capitalize(problem.Error())+".")
+			continue
+		}
+		switch {
+		case ce.Field == "BaseURL" && ce.Reason == sailpoint.ReasonMissing:
+			diags.AddAttributeError(path.Root("base_url"), "Missing SailPoint base URL",
+				"Set base_url in the provider block or the "+EnvBaseURL+" environment variable to your tenant's API URL, such as https://acme.api.identitynow.com.")
+		case ce.Field == "BaseURL":
+			diags.AddAttributeError(path.Root("base_url"), "Invalid SailPoint base URL", baseURLDetail(ce.Err))
+		case ce.Field == "APIVersion":
+			diags.AddAttributeError(path.Root("api_version"), "Unsupported SailPoint API version",
+				fmt.Sprintf("%s (api_version or %s).", capitalize(ce.Err.Error()), EnvAPIVersion))
+		case ce.Reason == sailpoint.ReasonConflict:
+			diags.AddAttributeError(path.Root("access_token"), "Conflicting SailPoint credentials",
+				"Both an access token and client credentials are set (in the provider block or the "+EnvAccessToken+", "+
+					EnvClientID+" and "+EnvClientSecret+" environment variables). Set either access_token, or client_id and client_secret.")
+		case ce.Reason == sailpoint.ReasonNoCredentials:
+			diags.AddAttributeError(path.Root("client_id"), "Missing SailPoint credentials",
+				"Set client_id and client_secret (or "+EnvClientID+" and "+EnvClientSecret+") to an API client or personal "+
+					"access token with the idn:task-management:read scope, or set access_token (or "+EnvAccessToken+").")
+		case ce.Field == "ClientID":
+			diags.AddAttributeError(path.Root("client_id"), "Missing SailPoint client id",
+				"client_secret is set but client_id is not. Set client_id or "+EnvClientID+".")
+		case ce.Field == "ClientSecret":
+			diags.AddAttributeError(path.Root("client_secret"), "Missing SailPoint client secret",
+				"client_id is set but client_secret is not. Set client_secret or "+EnvClientSecret+".")
+		default:
+			diags.AddError("Invalid SailPoint provider configuration", capitalize(ce.Error())+".")
+		}
 	}
-	hasClient := clientID != "" || clientSecret != ""
-	switch {
-	case accessToken != "" && hasClient:
-		out = append(out, configProblem{"access_token", "Conflicting SailPoint credentials",
-			"Both an access token and client credentials are set (in the provider block or the " + EnvAccessToken + ", " +
-				EnvClientID + " and " + EnvClientSecret + " environment variables). Set either access_token, or client_id and client_secret."})
-	case accessToken == "" && !hasClient:
-		out = append(out, configProblem{"client_id", "Missing SailPoint credentials",
-			"Set client_id and client_secret (or " + EnvClientID + " and " + EnvClientSecret + ") to an API client or personal " +
-				"access token with the idn:task-management:read scope, or set access_token (or " + EnvAccessToken + ")."})
-	case accessToken == "" && clientID == "":
-		out = append(out, configProblem{"client_id", "Missing SailPoint client id",
-			"client_secret is set but client_id is not. Set client_id or " + EnvClientID + "."})
-	case accessToken == "" && clientSecret == "":
-		out = append(out, configProblem{"client_secret", "Missing SailPoint client secret",
-			"client_id is set but client_secret is not. Set client_secret or " + EnvClientSecret + "."})
-	}
-	return out
+	return diags
 }
 
 func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource {

@@ -40,11 +40,14 @@ var baseURLValidator = stringCheck{
 	summary:     "Invalid SailPoint base URL",
 	check: func(s string) string {
 		if err := sailpoint.ValidateBaseURL(s); err != nil {
-			return "The base URL " + err.Error() + "."
+			return baseURLDetail(err)
 		}
 		return ""
 	},
 }
+
+// baseURLDetail explains why the client refuses a base URL.
+func baseURLDetail(err error) string { return "The base URL " + err.Error() + "." }
 
 // taskIDValidator refuses the ids the client would refuse, at validate
 // time, so a bad id fails before any request.

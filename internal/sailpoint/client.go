@@ -172,25 +172,91 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// ConfigError is a Config field New refuses, and why.
+type ConfigError struct {
+	Field  string // the Config field: "BaseURL", "APIVersion", "ClientID", "ClientSecret" or "AccessToken"
+	Reason ConfigReason
+	Err    error // what is wrong with the value, for ReasonInvalid
+}
+
+// ConfigReason is why a Config field is refused.
+type ConfigReason int
+
+const (
+	// ReasonInvalid: the value is refused; Err says why.
+	ReasonInvalid ConfigReason = iota
+	// ReasonMissing: the field is required and empty.
+	ReasonMissing
+	// ReasonNoCredentials: neither client credentials nor an access token
+	// are set (reported on ClientID).
+	ReasonNoCredentials
+	// ReasonConflict: an access token and client credentials are both set
+	// (reported on AccessToken).
+	ReasonConflict
+)
+
+func (e *ConfigError) Error() string {
+	switch e.Reason {
+	case ReasonMissing:
+		if e.Field == "ClientID" || e.Field == "ClientSecret" {
+			return "no credentials: set both ClientID and ClientSecret, or AccessToken; " + e.Field + " is empty"
+		}
+		return e.Field + " is not set"
+	case ReasonNoCredentials:
+		return "no credentials: set ClientID and ClientSecret, or AccessToken"
+	case ReasonConflict:
+		return "both client credentials and an access token are set; set one of them"
+	}
+	return fmt.Sprintf("invalid %s: %v", e.Field, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ValidateAPIVersion accepts "" (the default, v1) and the APIVersions.
+func ValidateAPIVersion(version string) error {
+	if version != "" && !slices.Contains(APIVersions, version) {
+		return fmt.Errorf("API version %q is not supported; use one of %s", version, strings.Join(APIVersions, ", "))
+	}
+	return nil
+}
+
+// checkConfig returns every problem of cfg, each a *ConfigError, joined.
+func checkConfig(cfg Config) error {
+	var problems []error
+	switch err := ValidateBaseURL(cfg.BaseURL); {
+	case cfg.BaseURL == "":
+		problems = append(problems, &ConfigError{Field: "BaseURL", Reason: ReasonMissing})
+	case err != nil:
+		problems = append(problems, &ConfigError{Field: "BaseURL", Err: err})
+	}
+	if err := ValidateAPIVersion(cfg.APIVersion); err != nil {
+		problems = append(problems, &ConfigError{Field: "APIVersion", Err: err})
+	}
+	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case hasClient && cfg.AccessToken != "":
+		problems = append(problems, &ConfigError{Field: "AccessToken", Reason: ReasonConflict})
+	case cfg.AccessToken != "":
+	case !hasClient:
+		problems = append(problems, &ConfigError{Field: "ClientID", Reason: ReasonNoCredentials})
+	case cfg.ClientID == "":
+		problems = append(problems, &ConfigError{Field: "ClientID", Reason: ReasonMissing})
+	case cfg.ClientSecret == "":
+		problems = append(problems, &ConfigError{Field: "ClientSecret", Reason: ReasonMissing})
+	}
+	return errors.Join(problems...)
+}
+
 // New checks cfg and builds a Client. It makes no request: the first token
-// is fetched by the first API call.
+// is fetched by the first API call. A refused cfg is reported as one
+// *ConfigError per problem, joined.
 func New(cfg Config) (*Client, error) {
-	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
+	if err := checkConfig(cfg); err != nil {
 		return nil, err
 	}
 	version := cfg.APIVersion
 	if version == "" {
 		version = APIVersionV1
-	}
-	if !slices.Contains(APIVersions, version) {
-		return nil, fmt.Errorf("API version %q is not supported; use one of %s", version, strings.Join(APIVersions, ", "))
-	}
-	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
-	switch {
-	case hasClient && cfg.AccessToken != "":
-		return nil, errors.New("both client credentials and an access token are set; set one of them")
-	case cfg.AccessToken == "" && (cfg.ClientID == "" || cfg.ClientSecret == ""):
-		return nil, errors.New("no credentials: set a client id and client secret, or an access token")
 	}
 	setDefaults(&cfg)
 
