@@ -42,8 +42,8 @@ var Versions = map[string]string{
 	"beta":  "/beta/task-status",
 }
 
-// Retention is how long the tenant returns tasks: older ones answer 404.
-const Retention = 90 * 24 * time.Hour
+// retention is how long the tenant returns tasks: older ones answer 404.
+const retention = 90 * 24 * time.Hour
 
 // Request is one request the tenant answered, as tests see it. The
 // Authorization header is left out of Header; Bearer holds the token sent.
@@ -93,7 +93,7 @@ const TokenPath = "/oauth/token"
 // use by the server and the test.
 type Tenant struct {
 	// Now is the tenant's clock, used for the 90-day retention and token
-	// expiry. It defaults to FixtureNow so fixtures never age out.
+	// expiry. It defaults to fixtureNow so fixtures never age out.
 	Now func() time.Time
 	// TokenLifetime is the expires_in of issued tokens (750 s by default).
 	TokenLifetime time.Duration
@@ -129,15 +129,15 @@ type task struct {
 	listed bool
 }
 
-// FixtureNow is the fixed "now" of the fixtures: every fixture is younger
+// fixtureNow is the fixed "now" of the fixtures: every fixture is younger
 // than 90 days at this instant, except the one meant to be expired.
-var FixtureNow = time.Date(2026, time.November, 28, 12, 0, 0, 0, time.UTC)
+var fixtureNow = time.Date(2026, time.November, 28, 12, 0, 0, 0, time.UTC)
 
 // New builds a tenant holding the fixtures and accepting the default
 // credentials. It does not listen; use Start or Handler.
 func New() *Tenant {
 	t := &Tenant{
-		Now:           func() time.Time { return FixtureNow },
+		Now:           func() time.Time { return fixtureNow },
 		TokenLifetime: 750 * time.Second,
 		clients:       map[string]string{DefaultClientID: DefaultClientSecret},
 		tokens:        map[string]time.Time{},
@@ -365,12 +365,12 @@ func (t *Tenant) check(r *http.Request, rt route, body []byte, rw *recorder) {
 		return
 	}
 	var problems []string
-	if err := v.Validate(rt.version, rt.specPath, r, rw.status, rw.Header(), rw.body.Bytes()); err != nil {
+	if err := v.validate(rt.version, rt.specPath, r, rw.status, rw.Header(), rw.body.Bytes()); err != nil {
 		problems = append(problems, err.Error())
 	}
 	if rt.isLaunch() {
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if err := v.ValidateRequest(rt.version, rt.specPath, r, rt.pathParams()); err != nil {
+		if err := v.validateRequest(rt.version, rt.specPath, r, rt.pathParams()); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
@@ -579,7 +579,7 @@ func (t *Tenant) expired(doc json.RawMessage) bool {
 		return false
 	}
 	created, err := time.Parse(time.RFC3339, head.Created)
-	return err == nil && t.Now().Sub(created) > Retention
+	return err == nil && t.Now().Sub(created) > retention
 }
 
 // EnforceRateLimit makes the tenant answer 429 with Retry-After once a

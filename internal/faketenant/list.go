@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// MaxLimit is the largest page the list endpoint serves (the spec's
+// maxLimit is the largest page the list endpoint serves (the spec's
 // maximum for limit).
-const MaxLimit = 250
+const maxLimit = 250
 
 // serveList answers GET /task-status (or /task-status/v1) with the paging,
 // filters and sorters the spec documents.
@@ -240,7 +240,7 @@ func parseSorters(s string) (*bool, error) {
 
 // pageParams reads limit and offset, answering 400 when one is invalid.
 func pageParams(w http.ResponseWriter, q url.Values) (limit, offset int, ok bool) {
-	limit, err := intParam(q.Get("limit"), MaxLimit, MaxLimit)
+	limit, err := intParam(q.Get("limit"), maxLimit, maxLimit)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", "limit: "+err.Error()))
 		return 0, 0, false

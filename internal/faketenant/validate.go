@@ -81,8 +81,8 @@ func (v *SpecValidator) route(version, specPath, method string) (*routers.Route,
 	return nil, fmt.Errorf("%s: no %s %s in the spec", version, method, specPath)
 }
 
-// Validate checks one answer to req against the spec.
-func (v *SpecValidator) Validate(version, specPath string, req *http.Request, status int, header http.Header, body []byte) error {
+// validate checks one answer to req against the spec.
+func (v *SpecValidator) validate(version, specPath string, req *http.Request, status int, header http.Header, body []byte) error {
 	route, err := v.route(version, specPath, req.Method)
 	if err != nil {
 		return err
@@ -100,10 +100,10 @@ func (v *SpecValidator) Validate(version, specPath string, req *http.Request, st
 	return nil
 }
 
-// ValidateRequest checks a request (its headers, path parameters and
+// validateRequest checks a request (its headers, path parameters and
 // body) against the spec; the request's body is consumed. Security is
 // the tenant's own check, not the validator's.
-func (v *SpecValidator) ValidateRequest(version, specPath string, req *http.Request, pathParams map[string]string) error {
+func (v *SpecValidator) validateRequest(version, specPath string, req *http.Request, pathParams map[string]string) error {
 	route, err := v.route(version, specPath, req.Method)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ var identityProcessing = launchOperation[identityProcessingArgs]{
 			description: fmt.Sprintf("The ids of the identities to process, 1 to %d.", sailpoint.MaxIdentityIDs),
 			setValidators: []validator.Set{
 				setvalidator.SizeBetween(1, sailpoint.MaxIdentityIDs),
-				setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), idValidator("identity id")),
+				setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), idValidator("identity id", func(id string) error { return sailpoint.ValidateIdentityIDs([]string{id}) })),
 			},
 		},
 	},

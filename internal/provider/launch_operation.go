@@ -220,7 +220,7 @@ func sourceArguments() map[string]launchArgument {
 		"source_id": {
 			required:         true,
 			description:      "The id of the source to aggregate, such as `2c9180835d191a86015d28455b4a2329`.",
-			stringValidators: []validator.String{idValidator("source id")},
+			stringValidators: []validator.String{idValidator("source id", sailpoint.ValidateSourceID)},
 		},
 		"wait_for_running_tasks": {
 			kind:        argBool,

@@ -120,7 +120,7 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"older collection versions `v2026`, `v2025`, `v2024`, `beta` (`/{version}/task-status/{id}`). " +
 					"Falls back to `" + EnvAPIVersion + "`.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(sailpoint.APIVersions...)},
+				Validators: []validator.String{apiVersionValidator},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take before it is abandoned and retried, as a "+
@@ -256,8 +256,7 @@ func configDiagnostics(err error) diag.Diagnostics {
 		case ce.Field == "BaseURL":
 			diags.AddAttributeError(path.Root("base_url"), "Invalid SailPoint base URL", baseURLDetail(ce.Err))
 		case ce.Field == "APIVersion":
-			diags.AddAttributeError(path.Root("api_version"), "Unsupported SailPoint API version",
-				fmt.Sprintf("%s (api_version or %s).", capitalize(ce.Err.Error()), EnvAPIVersion))
+			diags.AddAttributeError(path.Root("api_version"), "Unsupported SailPoint API version", apiVersionDetail(ce.Err))
 		case ce.Reason == sailpoint.ReasonConflict:
 			diags.AddAttributeError(path.Root("access_token"), "Conflicting SailPoint credentials",
 				"Both an access token and client credentials are set (in the provider block or the "+EnvAccessToken+", "+

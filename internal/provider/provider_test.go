@@ -174,7 +174,7 @@ func TestAccProvider_configErrors(t *testing.T) { //nolint:paralleltest // t.Set
 		},
 		{
 			Config:      fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  access_token = \"y\"\n  api_version = \"v3\"\n}\n", ft.URL()) + data,
-			ExpectError: regexp.MustCompile(`(?s)api_version value must be one of.*"v1" "v2026" "v2025" "v2024"`),
+			ExpectError: errorWith("Unsupported SailPoint API version", `"v3" is not supported; use one of v1, v2026, v2025, v2024`),
 		},
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})

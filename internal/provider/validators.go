@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -77,17 +78,35 @@ func minDuration(least time.Duration, what string) stringCheck {
 	}
 }
 
-// idValidator refuses ids the client would refuse (the task id rules: they
+// idValidator refuses the ids the client's rule for them refuses (they
 // become part of a request path).
-func idValidator(what string) stringCheck {
+func idValidator(what string, rule func(string) error) stringCheck {
 	return stringCheck{
 		description: "must be a " + what + ": not blank, without '/', '?', '#', '%', '..' or control characters",
 		summary:     "Invalid " + what,
 		check: func(s string) string {
-			if err := sailpoint.ValidateTaskID(s); err != nil {
-				return fmt.Sprintf("%q is not a valid %s: %v.", s, what, err)
+			if err := rule(s); err != nil {
+				return capitalize(err.Error()) + "."
 			}
 			return ""
 		},
 	}
+}
+
+// apiVersionValidator applies the client's rule for API versions.
+var apiVersionValidator = stringCheck{
+	description: "must be one of " + strings.Join(sailpoint.APIVersions, ", "),
+	summary:     "Unsupported SailPoint API version",
+	check: func(s string) string {
+		if err := sailpoint.ValidateAPIVersion(s); err != nil {
+			return apiVersionDetail(err)
+		}
+		return ""
+	},
+}
+
+// apiVersionDetail explains why the client refuses an API version, and
+// where it can be set.
+func apiVersionDetail(err error) string {
+	return fmt.Sprintf("%s (api_version or %s).", capitalize(err.Error()), EnvAPIVersion)
 }

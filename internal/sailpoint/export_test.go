@@ -13,7 +13,6 @@ var (
 	NormalizeCompletionStatus = normalizeCompletionStatus
 	TaskStatusListPath        = taskStatusListPath
 	TaskStatusPath            = taskStatusPath
-	ValidateIdentityIDs       = validateIdentityIDs
 )
 
 // NewAPIErrorForTest exposes newAPIError to the fuzz tests.

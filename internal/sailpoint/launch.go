@@ -58,9 +58,9 @@ type Launch struct {
 // by the rules of ValidateTaskID.
 func ValidateSourceID(id string) error { return validatePathID("source id", id) }
 
-// validateIdentityIDs checks an identity-processing list: 1 to
+// ValidateIdentityIDs checks an identity-processing list: 1 to
 // MaxIdentityIDs ids, each one non-empty and path-safe, none twice.
-func validateIdentityIDs(ids []string) error {
+func ValidateIdentityIDs(ids []string) error {
 	switch {
 	case len(ids) == 0:
 		return errors.New("no identity ids: identity processing takes 1 to 250")
@@ -151,7 +151,7 @@ func (c *Client) StartEntitlementAggregation(ctx context.Context, e EntitlementA
 // StartIdentityProcessing processes up to 250 identities
 // (POST .../identities/process). Its task id may be a dashed UUID.
 func (c *Client) StartIdentityProcessing(ctx context.Context, identityIDs []string) (*Launch, error) {
-	if err := validateIdentityIDs(identityIDs); err != nil {
+	if err := ValidateIdentityIDs(identityIDs); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(struct {

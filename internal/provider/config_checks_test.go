@@ -61,3 +61,27 @@ func TestConfigDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+// The schema's checks are the client's rules, and say what kind of value
+// they refused.
+func TestSchemaChecksUseTheClientsRules(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		check     stringCheck
+		bad, want string
+		good      string
+	}{
+		{taskIDValidator, "a/b", `The task id "a/b" contains`, "2c91808a7813090a01781412a1110a30"},
+		{idValidator("source id", sailpoint.ValidateSourceID), "a/b", `The source id "a/b" contains`, "2c9180835d191a86015d28455b4a2329"},
+		{idValidator("identity id", func(id string) error { return sailpoint.ValidateIdentityIDs([]string{id}) }), " x", `The identity id " x" has leading or trailing white space`, "ef38f94347e94562b5bb8424a56397d8"},
+		{apiVersionValidator, "v3", `API version "v3" is not supported; use one of v1, v2026, v2025, v2024, beta (api_version or ` + EnvAPIVersion + `).`, "beta"},
+		{baseURLValidator, "http://acme.api.identitynow.com", "The base URL \"http://acme.api.identitynow.com\" uses plain http", "http://127.0.0.1:8080"},
+	} {
+		if got := tc.check.check(tc.bad); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%q: %q, want it to start with %q", tc.bad, got, tc.want)
+		}
+		if got := tc.check.check(tc.good); got != "" {
+			t.Errorf("%q refused: %s", tc.good, got)
+		}
+	}
+}
