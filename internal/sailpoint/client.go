@@ -533,10 +533,8 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 		}
 
 		resp, doErr := c.http.Do(req)
-		if errors.Is(doErr, errRedirectRefused) {
-			if resp != nil {
-				resp.Body.Close()
-			}
+		if resp != nil && (errors.Is(doErr, errRedirectRefused) || cancelledBeforeRetry(ctx, r.launch, resp)) {
+			resp.Body.Close()
 			resp = nil
 		}
 		if resp == nil {
@@ -562,6 +560,20 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 		}
 		return resp, body, nil
 	}
+}
+
+// cancelledBeforeRetry reports whether the context ended while the client
+// held an answer it would have retried, so the caller's cancellation is the
+// outcome, not that answer. A launch keeps a 5xx answer: the task may have
+// started, and only a 429 certainly did not start it.
+func cancelledBeforeRetry(ctx context.Context, launch bool, resp *http.Response) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	if launch {
+		return resp.StatusCode == http.StatusTooManyRequests
+	}
+	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 }
 
 func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time) ([]byte, error) {
