@@ -17,6 +17,7 @@ import (
 // Issue 12, point 4: blips inside a wait (a 502 that outlasts the retries,
 // a proxy's HTML 200) are logged and the wait goes on; a 404 ends it.
 func TestAccHardening_waitOutlastsBlips(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.PutTaskSequence("flaky", taskDoc(t, "flaky", runningChanges), taskDoc(t, "flaky", nil))
 	resource.Test(t, resource.TestCase{
@@ -55,6 +56,7 @@ data "sailpoint_task_status" "test" {
 // Point 1: a Retry-After of an hour ends the read at once, saying so; the
 // list has timeouts.read too.
 func TestAccHardening_boundedWaits(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -81,6 +83,7 @@ func TestAccHardening_boundedWaits(t *testing.T) {
 // Point 6: the tenant's text reaches a diagnostic without control or
 // invisible characters.
 func TestTenantTextCleanInDiagnostics(t *testing.T) {
+	t.Parallel()
 	evil := "\x1b[2J\x1b]0;pwned\x07Account\u202e skipped\r\nFAKE: ok"
 	ts := &sailpoint.TaskStatus{ID: "t", UniqueName: &evil, CompletionStatus: ptrTo("ERROR\x1b[0m"), Completed: ptrTo("2026-11-28T10:00:00Z"),
 		Messages: []sailpoint.TaskStatusMessage{{Type: ptrTo("ERROR"), LocalizedText: &sailpoint.LocalizedMessage{Message: &evil}}}}
@@ -100,6 +103,7 @@ func ptrTo(s string) *string { return &s }
 // Point 7: a wait that ends while the status is set but completed is not
 // says so, with both.
 func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
+	t.Parallel()
 	last := &sailpoint.TaskStatus{ID: "t", CompletionStatus: ptrTo("ERROR")}
 	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, time.Minute)
 	if !strings.Contains(d.Detail(), `completion_status "ERROR", completed null`) {
@@ -110,6 +114,7 @@ func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
 // Point 8: the words follow the request: its method, what was read, and
 // the configured pacing.
 func TestDiagnosticWords(t *testing.T) {
+	t.Parallel()
 	post := &sailpoint.APIError{Method: "POST", Path: "/beta/sources/x/load-accounts", StatusCode: 500, Attempts: 1}
 	if s, d := explain(post, `source "x"`); !strings.Contains(d, "Launching source") || !strings.Contains(d, "POST /beta/sources") || strings.Contains(d, "GET") {
 		t.Errorf("%s: %s", s, d)
