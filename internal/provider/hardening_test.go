@@ -27,29 +27,15 @@ func TestAccHardening_waitOutlastsBlips(t *testing.T) {
 					ft.Inject(faketenant.Fault{Status: 502, Times: 2})
 					ft.Inject(faketenant.Fault{Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
 				},
-				Config:            taskWaitConfig(ft, "flaky"),
+				Config:            providerConfig(ft, "max_retries = 0") + taskStatusBlock("flaky", waitForSuccess...),
 				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
 			},
 			{
-				Config:      taskWaitConfig(ft, "2c91808a0000000000000000deadbeef"),
+				Config:      providerConfig(ft, "max_retries = 0") + taskStatusBlock("2c91808a0000000000000000deadbeef", waitForSuccess...),
 				ExpectError: errorWith("Task status not found", "HTTP 404"),
 			},
 		},
 	})
-}
-
-func taskWaitConfig(ft *faketenant.Tenant, id string) string {
-	return providerConfig(ft, "max_retries = 0") + `
-data "sailpoint_task_status" "test" {
-  id                           = "` + id + `"
-  wait_for_completion          = true
-  expected_completion_statuses = ["SUCCESS"]
-  poll_interval                = "1s"
-  timeouts = {
-    read = "5m"
-  }
-}
-`
 }
 
 // Point 1: a Retry-After of an hour ends the read at once, saying so; the
@@ -63,7 +49,7 @@ func TestAccHardening_boundedWaits(t *testing.T) {
 				PreConfig: func() {
 					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "3600"}, Body: `{"message":"Rate Limit Exceeded"}`})
 				},
-				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
 				ExpectError: errorWith("SailPoint asked to wait too long", "asked to wait 1h0m0s", `(Retry-After "3600")`, "30s"),
 			},
 			{
@@ -71,7 +57,7 @@ func TestAccHardening_boundedWaits(t *testing.T) {
 					ft.ClearFaults()
 					ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
 				},
-				Config:      listConfig(ft, "  timeouts = {\n    read = \"2s\"\n  }"),
+				Config:      providerConfig(ft) + taskStatusesBlock("  timeouts = {\n    read = \"2s\"\n  }"),
 				ExpectError: errorWith("Timed out reading the task list", "within timeouts.read (2s)"),
 			},
 		},
@@ -94,8 +80,6 @@ func TestTenantTextCleanInDiagnostics(t *testing.T) {
 		t.Errorf("the message was lost: %q", d.Detail())
 	}
 }
-
-func ptrTo(s string) *string { return &s }
 
 // Point 7: a wait that ends while the status is set but completed is not
 // says so, with both.
