@@ -21,8 +21,9 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-// The configuration of the issue: wait, then pass because the task
-// finished with an expected status, on its third read.
+// The gate as a pipeline uses it (wait_for_completion with
+// expected_completion_statuses): wait, then pass because the task finished
+// with an expected status, on its third read.
 func TestAccGate_waitsUntilFinished(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)

@@ -14,7 +14,7 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-// Issue 12, point 4: blips inside a wait (a 502 that outlasts the retries,
+// Blips inside a wait (a 502 that outlasts the retries,
 // a proxy's HTML 200) are logged and the wait goes on; a 404 ends it.
 func TestAccHardening_waitOutlastsBlips(t *testing.T) {
 	ft := newTenant(t)
@@ -38,7 +38,7 @@ func TestAccHardening_waitOutlastsBlips(t *testing.T) {
 	})
 }
 
-// Point 1: a Retry-After of an hour ends the read at once, saying so; the
+// A Retry-After of an hour ends the read at once, saying so; the
 // list has timeouts.read too.
 func TestAccHardening_boundedWaits(t *testing.T) {
 	ft := newTenant(t)
@@ -64,7 +64,7 @@ func TestAccHardening_boundedWaits(t *testing.T) {
 	})
 }
 
-// Point 6: the tenant's text reaches a diagnostic without control or
+// The tenant's text reaches a diagnostic without control or
 // invisible characters.
 func TestTenantTextCleanInDiagnostics(t *testing.T) {
 	evil := "\x1b[2J\x1b]0;pwned\x07Account\u202e skipped\r\nFAKE: ok"
@@ -81,7 +81,7 @@ func TestTenantTextCleanInDiagnostics(t *testing.T) {
 	}
 }
 
-// Point 7: a wait that ends while the status is set but completed is not
+// A wait that ends while the status is set but completed is not
 // says so, with both.
 func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
 	last := &sailpoint.TaskStatus{ID: "t", CompletionStatus: ptrTo("ERROR")}
@@ -91,7 +91,7 @@ func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
 	}
 }
 
-// Point 8: the words follow the request: its method, what was read, and
+// The words follow the request: its method, what was read, and
 // the configured pacing.
 func TestDiagnosticWords(t *testing.T) {
 	post := &sailpoint.APIError{Method: "POST", Path: "/beta/sources/x/load-accounts", StatusCode: 500, Attempts: 1}

@@ -59,7 +59,7 @@ func pageSizes(ft *faketenant.Tenant) []int {
 	return out
 }
 
-// The configuration on a tenant with more than 500 tasks: exactly
+// A filtered, sorted list on a tenant with more than 500 tasks: exactly
 // the matching tasks, newest first, in pages of at most 250.
 func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 	t.Parallel()
