@@ -207,3 +207,30 @@ func TestWaiterLogsProgressAtInfo(t *testing.T) {
 		t.Errorf("log entry %v", e)
 	}
 }
+
+// The tenant's text reaches a diagnostic without control or
+// invisible characters.
+func TestTenantTextCleanInDiagnostics(t *testing.T) {
+	evil := "\x1b[2J\x1b]0;pwned\x07Account\u202e skipped\r\nFAKE: ok"
+	ts := &sailpoint.TaskStatus{ID: "t", UniqueName: &evil, CompletionStatus: ptrTo("ERROR\x1b[0m"), Completed: ptrTo("2026-11-28T10:00:00Z"),
+		Messages: []sailpoint.TaskStatusMessage{{Type: ptrTo("ERROR"), LocalizedText: &sailpoint.LocalizedMessage{Message: &evil}}}}
+	d := expectationDiagnostic("t", ts, []string{"SUCCESS"})
+	for _, text := range []string{d.Summary(), d.Detail()} {
+		if strings.ContainsAny(text, "\x1b\x07\r\u202e") || strings.Contains(text, "\nFAKE") {
+			t.Errorf("raw tenant text in the diagnostic: %q", text)
+		}
+	}
+	if !strings.Contains(d.Detail(), "Account skipped") {
+		t.Errorf("the message was lost: %q", d.Detail())
+	}
+}
+
+// A wait that ends while the status is set but completed is not
+// says so, with both.
+func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
+	last := &sailpoint.TaskStatus{ID: "t", CompletionStatus: ptrTo("ERROR")}
+	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, time.Minute)
+	if !strings.Contains(d.Detail(), `completion_status "ERROR", completed null`) {
+		t.Errorf("detail %q", d.Detail())
+	}
+}

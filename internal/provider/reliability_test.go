@@ -161,3 +161,53 @@ func TestAccReliability_readTimeout(t *testing.T) {
 		}},
 	})
 }
+
+// Blips inside a wait (a 502 that outlasts the retries,
+// a proxy's HTML 200) are logged and the wait goes on; a 404 ends it.
+func TestAccReliability_waitOutlastsBlips(t *testing.T) {
+	ft := newTenant(t)
+	ft.PutTaskSequence("flaky", taskDoc(t, "flaky", runningChanges), taskDoc(t, "flaky", nil))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					ft.Inject(faketenant.Fault{Status: 502, Times: 2})
+					ft.Inject(faketenant.Fault{Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
+				},
+				Config:            providerConfig(ft, "max_retries = 0") + taskStatusBlock("flaky", waitForSuccess...),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+			{
+				Config:      providerConfig(ft, "max_retries = 0") + taskStatusBlock("2c91808a0000000000000000deadbeef", waitForSuccess...),
+				ExpectError: errorWith("Task status not found", "HTTP 404"),
+			},
+		},
+	})
+}
+
+// A Retry-After of an hour ends the read at once, saying so; the
+// list has timeouts.read too.
+func TestAccReliability_boundedWaits(t *testing.T) {
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "3600"}, Body: `{"message":"Rate Limit Exceeded"}`})
+				},
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
+				ExpectError: errorWith("SailPoint asked to wait too long", "asked to wait 1h0m0s", `(Retry-After "3600")`, "30s"),
+			},
+			{
+				PreConfig: func() {
+					ft.ClearFaults()
+					ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
+				},
+				Config:      providerConfig(ft) + taskStatusesBlock("  timeouts = {\n    read = \"2s\"\n  }"),
+				ExpectError: errorWith("Timed out reading the task list", "within timeouts.read (2s)"),
+			},
+		},
+	})
+}
