@@ -12,6 +12,7 @@ import (
 // The words follow the request: its method, what was read, and
 // the configured pacing.
 func TestDiagnosticWords(t *testing.T) {
+	t.Parallel()
 	post := &sailpoint.APIError{Method: "POST", Path: "/beta/sources/x/load-accounts", StatusCode: 500, Attempts: 1}
 	if s, d := explain(post, `source "x"`); !strings.Contains(d, "Launching source") || !strings.Contains(d, "POST /beta/sources") || strings.Contains(d, "GET") {
 		t.Errorf("%s: %s", s, d)

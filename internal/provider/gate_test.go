@@ -211,6 +211,7 @@ func TestWaiterLogsProgressAtInfo(t *testing.T) {
 // The tenant's text reaches a diagnostic without control or
 // invisible characters.
 func TestTenantTextCleanInDiagnostics(t *testing.T) {
+	t.Parallel()
 	evil := "\x1b[2J\x1b]0;pwned\x07Account\u202e skipped\r\nFAKE: ok"
 	ts := &sailpoint.TaskStatus{ID: "t", UniqueName: &evil, CompletionStatus: ptrTo("ERROR\x1b[0m"), Completed: ptrTo("2026-11-28T10:00:00Z"),
 		Messages: []sailpoint.TaskStatusMessage{{Type: ptrTo("ERROR"), LocalizedText: &sailpoint.LocalizedMessage{Message: &evil}}}}
@@ -228,6 +229,7 @@ func TestTenantTextCleanInDiagnostics(t *testing.T) {
 // A wait that ends while the status is set but completed is not
 // says so, with both.
 func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
+	t.Parallel()
 	last := &sailpoint.TaskStatus{ID: "t", CompletionStatus: ptrTo("ERROR")}
 	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, time.Minute)
 	if !strings.Contains(d.Detail(), `completion_status "ERROR", completed null`) {

@@ -165,6 +165,7 @@ func TestAccReliability_readTimeout(t *testing.T) {
 // Blips inside a wait (a 502 that outlasts the retries,
 // a proxy's HTML 200) are logged and the wait goes on; a 404 ends it.
 func TestAccReliability_waitOutlastsBlips(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	ft.PutTaskSequence("flaky", taskDoc(t, "flaky", runningChanges), taskDoc(t, "flaky", nil))
 	resource.Test(t, resource.TestCase{
@@ -189,6 +190,7 @@ func TestAccReliability_waitOutlastsBlips(t *testing.T) {
 // A Retry-After of an hour ends the read at once, saying so; the
 // list has timeouts.read too.
 func TestAccReliability_boundedWaits(t *testing.T) {
+	t.Parallel()
 	ft := newTenant(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

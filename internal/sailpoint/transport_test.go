@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-cleanhttp"
+
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
