@@ -166,7 +166,7 @@ func (p *actionProgress) started(_ context.Context, l *sailpoint.Launch) {
 }
 
 func (p *actionProgress) running(_ context.Context, ts *sailpoint.TaskStatus, _ int, _ time.Duration) {
-	state := fmt.Sprintf("%s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?"))
+	state := fmt.Sprintf("%s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), percentCompleteOr(ts, "?"))
 	p.paced(state, fmt.Sprintf("Task %s running: %s (%s elapsed)", ts.ID, state, p.now().Sub(p.startedAt).Round(time.Second)))
 }
 

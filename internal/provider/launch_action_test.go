@@ -22,9 +22,8 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time          { return c.t }
 func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func percent(n string) *sailpoint.TaskStatus { return runningTask("Running", n) }
-func str2ptr(s string) *string               { return &s }
 func runningTask(progress, pct string) *sailpoint.TaskStatus {
-	ts := &sailpoint.TaskStatus{ID: "task-1", Progress: str2ptr(progress)}
+	ts := &sailpoint.TaskStatus{ID: "task-1", Progress: ptrTo(progress)}
 	if pct != "" {
 		n := json.Number(pct)
 		ts.PercentComplete = &n
@@ -57,7 +56,7 @@ func TestActionProgress_cadence(t *testing.T) {
 		{time.Second, func() { p.running(ctx, percent("10"), 5, time.Second) }, true}, // unchanged, but 30 s since the last message
 		{3 * time.Second, func() { p.running(ctx, percent("70"), 6, time.Second) }, false},
 		{2 * time.Second, func() { p.running(ctx, percent("70"), 7, time.Second) }, true},
-		{time.Second, func() { p.finished(ctx, &sailpoint.TaskStatus{ID: "task-1", CompletionStatus: str2ptr("SUCCESS")}) }, true},
+		{time.Second, func() { p.finished(ctx, &sailpoint.TaskStatus{ID: "task-1", CompletionStatus: ptrTo("SUCCESS")}) }, true},
 	}
 	for i, s := range steps {
 		clock.advance(s.after)
