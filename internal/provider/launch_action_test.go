@@ -216,3 +216,22 @@ func TestActionInvoke_cancelStopsTheWait(t *testing.T) {
 		t.Fatalf("%d polls after the invocation was cancelled", after-reads)
 	}
 }
+
+// Progress is tenant text: escape sequences never reach the console.
+func TestActionProgress_cleansTenantText(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	var got []string
+	p := &actionProgress{send: func(m string) { got = append(got, m) }, now: clock.now, operation: "identity processing of 1 identities"}
+	ctx := context.Background()
+	p.running(ctx, runningTask("Aggregating\x1b[2J\x1b[31m accounts\r\n", "5"), 1, time.Second)
+	p.finished(ctx, &sailpoint.TaskStatus{ID: "task-1", CompletionStatus: ptrTo("SUCCESS\x1b]0;pwned\x07")})
+	for _, m := range got {
+		if strings.ContainsAny(m, "\x1b\r\n\x07") {
+			t.Errorf("control characters reached the console: %q", m)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("messages %q", got)
+	}
+}
