@@ -59,7 +59,7 @@ func Fixtures() []Fixture {
 	return out
 }
 
-// Fixture returns the document of a fixture task by id.
+// FixtureJSON returns the document of a fixture task by id.
 func FixtureJSON(id string) json.RawMessage {
 	for _, f := range Fixtures() {
 		if f.ID == id {

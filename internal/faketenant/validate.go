@@ -1,11 +1,8 @@
 package faketenant
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -118,42 +115,4 @@ func (v *SpecValidator) validateRequest(version, specPath string, req *http.Requ
 		return fmt.Errorf("%s %s %s: the request does not match the spec: %w", version, req.Method, req.URL.Path, err)
 	}
 	return nil
-}
-
-// recorder keeps the status and body of an answer so it can be checked
-// against the spec after it is sent.
-type recorder struct {
-	http.ResponseWriter
-	status     int
-	body       bytes.Buffer
-	beyondSpec bool
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
-}
-
-func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := r.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, fmt.Errorf("hijacking is not supported")
-	}
-	return hj.Hijack()
-}
-
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }

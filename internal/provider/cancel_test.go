@@ -3,15 +3,10 @@ package provider
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 )
 
 // Ctrl-C during a wait: Terraform stops the provider, the wait ends at
@@ -71,50 +66,4 @@ data "sailpoint_task_status" "wait" {
 		t.Fatalf("the provider polled %d more times after Terraform exited", after-reads)
 	}
 	t.Logf("interrupted after %d reads\n%s", reads, out.String())
-}
-
-// cliPath is the Terraform CLI for tests that drive it directly, where
-// the test harness cannot do what they need (interrupt a run, -invoke).
-func cliPath(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
-		return tf
-	}
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no Terraform CLI")
-	}
-	return tf
-}
-
-// cliWorkspace is a folder holding config behind a terraform block and an
-// empty provider block, and the environment that runs the provider built
-// from this tree (dev_overrides, no init) against the fake tenant.
-func cliWorkspace(t *testing.T, ft *faketenant.Tenant, config string) (dir string, env []string) {
-	t.Helper()
-	dir = t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-sailpoint"), "../..").CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"isc-community/sailpoint\" = %q\n  }\n  direct {}\n}\n", bin)
-	config = `terraform {
-  required_providers {
-    sailpoint = { source = "isc-community/sailpoint" }
-  }
-}
-provider "sailpoint" {}
-` + config
-	if err := os.WriteFile(filepath.Join(dir, "terraformrc"), []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"), "CHECKPOINT_DISABLE=1",
-		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret)
-	return dir, env
 }

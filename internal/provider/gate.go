@@ -108,7 +108,7 @@ func problemMessages(ts *sailpoint.TaskStatus) []string {
 }
 
 func progressText(ts *sailpoint.TaskStatus) string {
-	return fmt.Sprintf("progress %s, percent_complete %s", orNull(ts.Progress), numberOr(ts, "null"))
+	return fmt.Sprintf("progress %s, percent_complete %s", orNull(ts.Progress), percentCompleteOr(ts, "null"))
 }
 
 func oneOf(expected []string, joined string) string {
@@ -124,27 +124,4 @@ func upper(ss []string) []string {
 		out[i] = strings.ToUpper(s)
 	}
 	return out
-}
-
-func ptrString(p *string) string { return ptrOr(p, "") }
-
-func ptrOr(p *string, def string) string {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-func orNull(p *string) string {
-	if p == nil {
-		return "null"
-	}
-	return fmt.Sprintf("%q", *p)
-}
-
-func numberOr(ts *sailpoint.TaskStatus, def string) string {
-	if ts.PercentComplete == nil {
-		return def
-	}
-	return ts.PercentComplete.String()
 }

@@ -21,38 +21,9 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-// taskDoc is the complete fixture with some fields changed: a spec-valid
-// task in any state.
-func taskDoc(t *testing.T, id string, changes map[string]any) json.RawMessage {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal(faketenant.FixtureJSON(faketenant.CompleteTaskID), &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["id"] = id
-	for k, v := range changes {
-		doc[k] = v
-	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-var runningChanges = map[string]any{"completed": nil, "completionStatus": nil, "progress": "Aggregating accounts", "percentComplete": 40}
-
-func gateConfig(ft *faketenant.Tenant, id, args string) string {
-	return providerConfig(ft) + fmt.Sprintf(`
-data "sailpoint_task_status" "test" {
-  id = %q
-  %s
-}
-`, id, args)
-}
-
-// The configuration of the issue: wait, then pass because the task
-// finished with an expected status, on its third read.
+// The gate as a pipeline uses it (wait_for_completion with
+// expected_completion_statuses): wait, then pass because the task finished
+// with an expected status, on its third read.
 func TestAccGate_waitsUntilFinished(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
@@ -63,7 +34,7 @@ func TestAccGate_waitsUntilFinished(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: gateConfig(ft, "wait-3", `
+			Config: providerConfig(ft) + taskStatusBlock("wait-3", `
   wait_for_completion          = true
   expected_completion_statuses = ["SUCCESS", "WARNING"]
   poll_interval                = "1s"
@@ -96,7 +67,7 @@ func TestAccGate_timeout(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: gateConfig(ft, "stuck", `
+			Config: providerConfig(ft) + taskStatusBlock("stuck", `
   wait_for_completion = true
   poll_interval       = "1s"
   timeouts = {
@@ -117,7 +88,7 @@ func TestAccGate_failedTaskShowsItsMessages(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: gateConfig(ft, faketenant.FailedTaskID, `
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID, `
   wait_for_completion          = true
   expected_completion_statuses = ["SUCCESS", "WARNING"]`),
 			ExpectError: errorWith("finished with status ERROR", "(Cloud Account Aggregation, target Workday [source])", "not one of SUCCESS, WARNING",
@@ -136,11 +107,11 @@ func TestAccGate_statusCase(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:            gateConfig(ft, faketenant.CompleteTaskID, `expected_completion_statuses = ["success"]`),
+				Config:            providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = ["success"]`),
 				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
 			},
 			{
-				Config:            gateConfig(ft, "mixed-case", `expected_completion_statuses = ["SUCCESS"]`),
+				Config:            providerConfig(ft) + taskStatusBlock("mixed-case", `expected_completion_statuses = ["SUCCESS"]`),
 				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("Success"))},
 			},
 		},
@@ -153,7 +124,7 @@ func TestAccGate_runningWithoutWait(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      gateConfig(ft, faketenant.RunningNullsTaskID, `expected_completion_statuses = ["SUCCESS"]`),
+			Config:      providerConfig(ft) + taskStatusBlock(faketenant.RunningNullsTaskID, `expected_completion_statuses = ["SUCCESS"]`),
 			ExpectError: errorWith("has not finished", "completion_status null", "wait_for_completion = true"),
 		}},
 	})
@@ -168,7 +139,7 @@ func TestAccGate_postcondition(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: gateConfig(ft, faketenant.FailedTaskID, `
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID, `
   lifecycle {
     postcondition {
       condition     = self.completion_status == "SUCCESS"
@@ -187,23 +158,23 @@ func TestAccGate_argumentValidation(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      gateConfig(ft, faketenant.CompleteTaskID, `expected_completion_statuses = ["DONE"]`),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = ["DONE"]`),
 				ExpectError: regexp.MustCompile(`(?s)value must be one of.*SUCCESS`),
 			},
 			{
-				Config:      gateConfig(ft, faketenant.CompleteTaskID, `expected_completion_statuses = []`),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = []`),
 				ExpectError: regexp.MustCompile(`(?s)set must contain at least 1`),
 			},
 			{
-				Config:      gateConfig(ft, faketenant.CompleteTaskID, "wait_for_completion = true\n  poll_interval = \"100ms\""),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "wait_for_completion = true\n  poll_interval = \"100ms\""),
 				ExpectError: regexp.MustCompile(`(?s)Poll interval too short`),
 			},
 			{
-				Config:      gateConfig(ft, faketenant.CompleteTaskID, "poll_interval = \"soon\""),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "poll_interval = \"soon\""),
 				ExpectError: regexp.MustCompile(`(?s)Invalid Time Duration String Value`),
 			},
 			{
-				Config:      gateConfig(ft, faketenant.CompleteTaskID, "timeouts = {\n    read = \"soon\"\n  }"),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "timeouts = {\n    read = \"soon\"\n  }"),
 				ExpectError: regexp.MustCompile(`(?s)must be a string containing a sequence of decimal numbers`),
 			},
 		},
@@ -234,5 +205,34 @@ func TestWaiterLogsProgressAtInfo(t *testing.T) {
 	e := entries[0]
 	if e["@level"] != "info" || !strings.Contains(e["@message"].(string), "Aggregating accounts, 40% complete") || e["poll"] != float64(2) || e["next_poll_in"] != "1.5s" {
 		t.Errorf("log entry %v", e)
+	}
+}
+
+// The tenant's text reaches a diagnostic without control or
+// invisible characters.
+func TestTenantTextCleanInDiagnostics(t *testing.T) {
+	t.Parallel()
+	evil := "\x1b[2J\x1b]0;pwned\x07Account\u202e skipped\r\nFAKE: ok"
+	ts := &sailpoint.TaskStatus{ID: "t", UniqueName: &evil, CompletionStatus: ptrTo("ERROR\x1b[0m"), Completed: ptrTo("2026-11-28T10:00:00Z"),
+		Messages: []sailpoint.TaskStatusMessage{{Type: ptrTo("ERROR"), LocalizedText: &sailpoint.LocalizedMessage{Message: &evil}}}}
+	d := expectationDiagnostic("t", ts, []string{"SUCCESS"})
+	for _, text := range []string{d.Summary(), d.Detail()} {
+		if strings.ContainsAny(text, "\x1b\x07\r\u202e") || strings.Contains(text, "\nFAKE") {
+			t.Errorf("raw tenant text in the diagnostic: %q", text)
+		}
+	}
+	if !strings.Contains(d.Detail(), "Account skipped") {
+		t.Errorf("the message was lost: %q", d.Detail())
+	}
+}
+
+// A wait that ends while the status is set but completed is not
+// says so, with both.
+func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
+	t.Parallel()
+	last := &sailpoint.TaskStatus{ID: "t", CompletionStatus: ptrTo("ERROR")}
+	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, time.Minute)
+	if !strings.Contains(d.Detail(), `completion_status "ERROR", completed null`) {
+		t.Errorf("detail %q", d.Detail())
 	}
 }

@@ -166,10 +166,10 @@ func (p *actionProgress) started(_ context.Context, l *sailpoint.Launch) {
 }
 
 func (p *actionProgress) running(_ context.Context, ts *sailpoint.TaskStatus, _ int, _ time.Duration) {
-	state := fmt.Sprintf("%s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?"))
+	state := fmt.Sprintf("%s, %s%% complete", sailpoint.CleanText(ptrOr(ts.Progress, "no progress yet")), percentCompleteOr(ts, "?"))
 	p.paced(state, fmt.Sprintf("Task %s running: %s (%s elapsed)", ts.ID, state, p.now().Sub(p.startedAt).Round(time.Second)))
 }
 
 func (p *actionProgress) finished(_ context.Context, ts *sailpoint.TaskStatus) {
-	p.emit("finished", fmt.Sprintf("Task %s finished: %s after %s", ts.ID, ptrOr(ts.CompletionStatus, "no status"), p.now().Sub(p.startedAt).Round(time.Second)))
+	p.emit("finished", fmt.Sprintf("Task %s finished: %s after %s", ts.ID, sailpoint.CleanText(ptrOr(ts.CompletionStatus, "no status")), p.now().Sub(p.startedAt).Round(time.Second)))
 }

@@ -22,9 +22,8 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time          { return c.t }
 func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func percent(n string) *sailpoint.TaskStatus { return runningTask("Running", n) }
-func str2ptr(s string) *string               { return &s }
 func runningTask(progress, pct string) *sailpoint.TaskStatus {
-	ts := &sailpoint.TaskStatus{ID: "task-1", Progress: str2ptr(progress)}
+	ts := &sailpoint.TaskStatus{ID: "task-1", Progress: ptrTo(progress)}
 	if pct != "" {
 		n := json.Number(pct)
 		ts.PercentComplete = &n
@@ -57,7 +56,7 @@ func TestActionProgress_cadence(t *testing.T) {
 		{time.Second, func() { p.running(ctx, percent("10"), 5, time.Second) }, true}, // unchanged, but 30 s since the last message
 		{3 * time.Second, func() { p.running(ctx, percent("70"), 6, time.Second) }, false},
 		{2 * time.Second, func() { p.running(ctx, percent("70"), 7, time.Second) }, true},
-		{time.Second, func() { p.finished(ctx, &sailpoint.TaskStatus{ID: "task-1", CompletionStatus: str2ptr("SUCCESS")}) }, true},
+		{time.Second, func() { p.finished(ctx, &sailpoint.TaskStatus{ID: "task-1", CompletionStatus: ptrTo("SUCCESS")}) }, true},
 	}
 	for i, s := range steps {
 		clock.advance(s.after)
@@ -215,5 +214,24 @@ func TestActionInvoke_cancelStopsTheWait(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond) // longer than the 1 s poll cap
 	if after := ft.Reads(id); after != reads {
 		t.Fatalf("%d polls after the invocation was cancelled", after-reads)
+	}
+}
+
+// Progress is tenant text: escape sequences never reach the console.
+func TestActionProgress_cleansTenantText(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	var got []string
+	p := &actionProgress{send: func(m string) { got = append(got, m) }, now: clock.now, operation: "identity processing of 1 identities"}
+	ctx := context.Background()
+	p.running(ctx, runningTask("Aggregating\x1b[2J\x1b[31m accounts\r\n", "5"), 1, time.Second)
+	p.finished(ctx, &sailpoint.TaskStatus{ID: "task-1", CompletionStatus: ptrTo("SUCCESS\x1b]0;pwned\x07")})
+	for _, m := range got {
+		if strings.ContainsAny(m, "\x1b\r\n\x07") {
+			t.Errorf("control characters reached the console: %q", m)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("messages %q", got)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -350,21 +349,4 @@ func requireClient(data *providerData, kind string, diags *diag.Diagnostics) boo
 func (d *providerData) maskSecrets(ctx context.Context) context.Context {
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
 	return tflog.MaskMessageStrings(ctx, d.secrets...)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func nonEmpty(values ...string) []string {
-	var out []string
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -5,12 +5,8 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -22,52 +18,6 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
-
-// protoV6ProviderFactories serve the provider in-process to the real
-// Terraform CLI that terraform-plugin-testing drives.
-var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sailpoint": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-var (
-	specOnce sync.Once
-	spec     *faketenant.SpecValidator
-	specErr  error
-)
-
-// newTenant starts a fake tenant whose every answer is checked against the
-// OpenAPI files; the test fails if one does not match.
-func newTenant(t *testing.T) *faketenant.Tenant {
-	t.Helper()
-	specOnce.Do(func() { spec, specErr = faketenant.LoadSpec(faketenant.SpecDir()) })
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	ft := faketenant.New().ValidateWith(spec).Start()
-	t.Cleanup(func() {
-		ft.Close()
-		if p := ft.Problems(); len(p) > 0 {
-			t.Errorf("the fake tenant answered outside the spec:\n%s", strings.Join(p, "\n"))
-		}
-	})
-	return ft
-}
-
-// providerConfig is a provider block for a tenant; extra lines go inside it.
-func providerConfig(ft *faketenant.Tenant, extra ...string) string {
-	return fmt.Sprintf(`
-provider "sailpoint" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
-  %s
-}
-`, ft.URL(), faketenant.DefaultClientID, faketenant.DefaultClientSecret, strings.Join(extra, "\n  "))
-}
-
-func dataOnly(id string) string {
-	return fmt.Sprintf("data \"sailpoint_task_status\" \"test\" {\n  id = %q\n}\n", id)
-}
 
 // SAIL_* variables configure the provider; a configured value wins.
 func TestAccProvider_environment(t *testing.T) {
@@ -81,7 +31,7 @@ func TestAccProvider_environment(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: ft.ResetLog,
-				Config:    "provider \"sailpoint\" {}\n" + dataOnly(faketenant.CompleteTaskID),
+				Config:    "provider \"sailpoint\" {}\n" + taskStatusBlock(faketenant.CompleteTaskID),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("completion_status"), knownvalue.StringExact("SUCCESS")),
 				},
@@ -89,7 +39,7 @@ func TestAccProvider_environment(t *testing.T) {
 			},
 			{
 				PreConfig: ft.ResetLog,
-				Config:    "provider \"sailpoint\" {\n  api_version = \"beta\"\n}\n" + dataOnly(faketenant.CompleteTaskID),
+				Config:    "provider \"sailpoint\" {\n  api_version = \"beta\"\n}\n" + taskStatusBlock(faketenant.CompleteTaskID),
 				Check:     func(*terraform.State) error { return lastGetPath(ft, "/beta/task-status/"+faketenant.CompleteTaskID) },
 			},
 		},
@@ -118,7 +68,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: ft.ResetLog,
-			Config:    fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  access_token = %q\n}\n", ft.URL(), token) + dataOnly(faketenant.FailedTaskID),
+			Config:    fmt.Sprintf("provider \"sailpoint\" {\n  base_url = %q\n  access_token = %q\n}\n", ft.URL(), token) + taskStatusBlock(faketenant.FailedTaskID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("completion_status"), knownvalue.StringExact("ERROR")),
 			},
@@ -150,7 +100,7 @@ func TestAccProvider_configErrors(t *testing.T) { //nolint:paralleltest // t.Set
 		t.Setenv(env, "")
 	}
 	ft := newTenant(t)
-	data := dataOnly(faketenant.CompleteTaskID)
+	data := taskStatusBlock(faketenant.CompleteTaskID)
 	steps := []resource.TestStep{
 		{
 			Config:      "provider \"sailpoint\" {\n  base_url = \"http://acme.api.identitynow.com\"\n  access_token = \"x\"\n}\n" + data,
@@ -194,7 +144,7 @@ func TestAccLive_taskStatus(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: "provider \"sailpoint\" {}\n" + dataOnly(id),
+			Config: "provider \"sailpoint\" {}\n" + taskStatusBlock(id),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("id"), knownvalue.StringExact(id)),
 				statecheck.ExpectKnownValue("data.sailpoint_task_status.test", tfjsonpath.New("unique_name"), knownvalue.NotNull()),
@@ -204,12 +154,53 @@ func TestAccLive_taskStatus(t *testing.T) {
 	})
 }
 
-// errorWith matches an error holding each fragment in order; Terraform
-// wraps long lines, so any run of spaces may be a line break.
-func errorWith(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(f)), `\s+`)
+func TestAccProvider_badCredentials(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sailpoint" {
+  base_url      = %q
+  client_id     = "wrong-id"
+  client_secret = "wrong-secret-value"
+}
+`, ft.URL()) + taskStatusBlock(faketenant.CompleteTaskID),
+			ExpectError: regexp.MustCompile(`(?s)SailPoint refused the client credentials.*HTTP 401.*invalid_client`),
+		}},
+	})
+}
+
+// A provider configuration known only after apply does not fail
+// validation. Read during plan, the data source says what to do; with
+// depends_on, Terraform reads it during apply and it works.
+func TestAccProvider_unknownAtPlan(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	config := func(dependsOn string) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "tenant" {
+  input = %q
+}
+provider "sailpoint" {
+  base_url      = terraform_data.tenant.output
+  client_id     = %q
+  client_secret = %q
+}
+`, ft.URL(), faketenant.DefaultClientID, faketenant.DefaultClientSecret) + taskStatusBlock(faketenant.CompleteTaskID, dependsOn)
 	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(""),
+				ExpectError: regexp.MustCompile(`(?s)SailPoint provider not configured.*depends_on`),
+			},
+			{
+				Config:            config("depends_on = [terraform_data.tenant]"),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+		},
+	})
 }

@@ -24,7 +24,7 @@ func TestAccReliability_slowTenant(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      taskConfig(ft, faketenant.CompleteTaskID, `request_timeout = "1s"`, "max_retries = 1"),
+			Config:      providerConfig(ft, `request_timeout = "1s"`, "max_retries = 1") + taskStatusBlock(faketenant.CompleteTaskID),
 			ExpectError: errorWith("SailPoint request timed out", fmt.Sprintf("/task-status/v1/%s", faketenant.CompleteTaskID), "after 2 attempt(s)", "raise request_timeout"),
 		}},
 	})
@@ -45,12 +45,12 @@ func TestAccReliability_serverErrors(t *testing.T) {
 					ft.Inject(faketenant.Fault{Status: 503, Header: map[string]string{"Retry-After": "1"}})
 					ft.Inject(faketenant.Fault{Status: 429, Header: map[string]string{"Retry-After": time.Now().Add(time.Second).UTC().Format("Mon, 02 Jan 2006 15:04:05 GMT")}, Body: `{"message":" Rate Limit Exceeded "}`})
 				},
-				Config:            taskConfig(ft, faketenant.CompleteTaskID),
+				Config:            providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
 				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
 			},
 			{
 				PreConfig:   func() { ft.ClearFaults(); ft.Inject(faketenant.Fault{Times: -1, Status: 500, Body: dto}) },
-				Config:      taskConfig(ft, faketenant.CompleteTaskID, "max_retries = 2"),
+				Config:      providerConfig(ft, "max_retries = 2") + taskStatusBlock(faketenant.CompleteTaskID),
 				ExpectError: errorWith("SailPoint API error", "HTTP 500 Internal Server Error (after 3 attempts)", "An internal fault occurred.", "trackingId: b21b1f7ce4da4d639f2c62a57171b427"),
 			},
 			{
@@ -59,7 +59,7 @@ func TestAccReliability_serverErrors(t *testing.T) {
 					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":" Rate Limit Exceeded "}`})
 				},
 				// The text names the pacing actually configured.
-				Config:      taskConfig(ft, faketenant.CompleteTaskID, "max_retries = 1", "rate_limit = 7"),
+				Config:      providerConfig(ft, "max_retries = 1", "rate_limit = 7") + taskStatusBlock(faketenant.CompleteTaskID),
 				ExpectError: errorWith("SailPoint rate limit exceeded", "GET /task-status/v1/", "HTTP 429", "Rate Limit Exceeded", "kept to 7 requests per 10s (rate_limit)"),
 			},
 			{
@@ -67,7 +67,7 @@ func TestAccReliability_serverErrors(t *testing.T) {
 					ft.ClearFaults()
 					ft.Inject(faketenant.Fault{Times: -1, Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
 				},
-				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
 				ExpectError: errorWith("Unreadable answer from SailPoint", "text/html", "<html>maintenance</html>"),
 			},
 		},
@@ -99,15 +99,10 @@ provider "sailpoint" {
   client_id     = "trace-client"
   client_secret = var.client_secret
 }
-data "sailpoint_task_status" "test" {
-  id                           = %q
-  wait_for_completion          = true
-  expected_completion_statuses = ["SUCCESS"]
-}
 output "status" {
   value = data.sailpoint_task_status.test.completion_status
 }
-`, ft.URL(), faketenant.CompleteTaskID)
+`, ft.URL()) + taskStatusBlock(faketenant.CompleteTaskID, "wait_for_completion = true", `expected_completion_statuses = ["SUCCESS"]`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -161,8 +156,60 @@ func TestAccReliability_readTimeout(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      gateConfig(ft, faketenant.CompleteTaskID, "timeouts = {\n    read = \"2s\"\n  }"),
+			Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "timeouts = {\n    read = \"2s\"\n  }"),
 			ExpectError: errorWith(fmt.Sprintf("Timed out reading task %q", faketenant.CompleteTaskID), "within timeouts.read (2s)"),
 		}},
+	})
+}
+
+// Blips inside a wait (a 502 that outlasts the retries,
+// a proxy's HTML 200) are logged and the wait goes on; a 404 ends it.
+func TestAccReliability_waitOutlastsBlips(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.PutTaskSequence("flaky", taskDoc(t, "flaky", runningChanges), taskDoc(t, "flaky", nil))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					ft.Inject(faketenant.Fault{Status: 502, Times: 2})
+					ft.Inject(faketenant.Fault{Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"})
+				},
+				Config:            providerConfig(ft, "max_retries = 0") + taskStatusBlock("flaky", waitForSuccess...),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+			{
+				Config:      providerConfig(ft, "max_retries = 0") + taskStatusBlock("2c91808a0000000000000000deadbeef", waitForSuccess...),
+				ExpectError: errorWith("Task status not found", "HTTP 404"),
+			},
+		},
+	})
+}
+
+// A Retry-After of an hour ends the read at once, saying so; the
+// list has timeouts.read too.
+func TestAccReliability_boundedWaits(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "3600"}, Body: `{"message":"Rate Limit Exceeded"}`})
+				},
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
+				ExpectError: errorWith("SailPoint asked to wait too long", "asked to wait 1h0m0s", `(Retry-After "3600")`, "30s"),
+			},
+			{
+				PreConfig: func() {
+					ft.ClearFaults()
+					ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
+				},
+				Config:      providerConfig(ft) + taskStatusesBlock("  timeouts = {\n    read = \"2s\"\n  }"),
+				ExpectError: errorWith("Timed out reading the task list", "within timeouts.read (2s)"),
+			},
+		},
 	})
 }

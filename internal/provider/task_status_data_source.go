@@ -249,10 +249,10 @@ func waiter(pollInterval timetypes.GoDuration) sailpoint.Waiter {
 
 // logPoll reports at Info a poll that found the task still running.
 func logPoll(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
-	tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", ptrOr(ts.Progress, "no progress yet"), numberOr(ts, "?")), map[string]any{
+	tflog.Info(ctx, fmt.Sprintf("Waiting for SailPoint task: %s, %s%% complete", sailpoint.CleanText(ptrOr(ts.Progress, "no progress yet")), percentCompleteOr(ts, "?")), map[string]any{
 		"poll":             poll,
 		"progress":         ptrString(ts.Progress),
-		"percent_complete": numberOr(ts, ""),
+		"percent_complete": percentCompleteOr(ts, ""),
 		"next_poll_in":     next.Round(time.Millisecond).String(),
 	})
 }

@@ -10,29 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 )
-
-const taskAddr = "data.sailpoint_task_status.test"
-
-func taskConfig(ft *faketenant.Tenant, id string, providerExtra ...string) string {
-	return providerConfig(ft, providerExtra...) + fmt.Sprintf(`
-data "sailpoint_task_status" "test" {
-  id = %q
-}
-`, id)
-}
-
-func expect(path string, v knownvalue.Check) statecheck.StateCheck {
-	p := tfjsonpath.New(path)
-	return statecheck.ExpectKnownValue(taskAddr, p, v)
-}
-
-func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
-
-var null = knownvalue.Null()
 
 // A finished aggregation with every field set: every attribute is checked.
 func TestAccTaskStatus_complete(t *testing.T) {
@@ -41,7 +21,7 @@ func TestAccTaskStatus_complete(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: taskConfig(ft, faketenant.CompleteTaskID) + `
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID) + `
 output "identity_count" {
   value = data.sailpoint_task_status.test.attributes.identityCount
 }
@@ -118,7 +98,7 @@ func TestAccTaskStatus_nullsStayNull(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: taskConfig(ft, faketenant.RunningNullsTaskID),
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.RunningNullsTaskID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("type", str("QUEUED_TASK")),
 				expect("unique_name", str("Identity Refresh")),
@@ -164,7 +144,7 @@ func TestAccTaskStatus_failed(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: taskConfig(ft, faketenant.FailedTaskID),
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("type", str("QPOC")),
 				expect("completion_status", str("ERROR")),
@@ -212,7 +192,7 @@ func TestAccTaskStatus_beyondSpec(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: taskConfig(ft, faketenant.BeyondSpecTaskID),
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.BeyondSpecTaskID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("type", str("CLOUD_ACCOUNT_AGGREGATION")),
 				expect("completion_status", str("PARTIAL_SUCCESS")),
@@ -261,7 +241,7 @@ func TestAccTaskStatus_apiVersions(t *testing.T) {
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					PreConfig: ft.ResetLog,
-					Config:    taskConfig(ft, faketenant.FailedTaskID, fmt.Sprintf("api_version = %q", tc.version)),
+					Config:    providerConfig(ft, fmt.Sprintf("api_version = %q", tc.version)) + taskStatusBlock(faketenant.FailedTaskID),
 					ConfigStateChecks: []statecheck.StateCheck{
 						expect("completion_status", str("ERROR")),
 					},
@@ -342,19 +322,19 @@ func TestAccTaskStatus_errors(t *testing.T) {
 	ft := newTenant(t)
 	steps := []resource.TestStep{
 		{
-			Config:      taskConfig(ft, "2c91808a0000000000000000deadbeef"),
+			Config:      providerConfig(ft) + taskStatusBlock("2c91808a0000000000000000deadbeef"),
 			ExpectError: regexp.MustCompile(`(?s)Task status not found.*task "2c91808a0000000000000000deadbeef".*HTTP 404.*trackingId.*90 days`),
 		},
 		{
-			Config:      taskConfig(ft, faketenant.ExpiredTaskID),
+			Config:      providerConfig(ft) + taskStatusBlock(faketenant.ExpiredTaskID),
 			ExpectError: regexp.MustCompile(`(?s)Task status not found.*90 days`),
 		},
 		{
-			Config:      taskConfig(ft, "../v3/sources"),
+			Config:      providerConfig(ft) + taskStatusBlock("../v3/sources"),
 			ExpectError: regexp.MustCompile(`(?s)Invalid task id.*contains`),
 		},
 		{
-			Config:      taskConfig(ft, "  "),
+			Config:      providerConfig(ft) + taskStatusBlock("  "),
 			ExpectError: regexp.MustCompile(`(?s)Invalid task id.*blank`),
 		},
 	}
@@ -377,7 +357,7 @@ func TestAccTaskStatus_serverErrors(t *testing.T) {
 				PreConfig: func() {
 					ft.Inject(faketenant.Fault{Times: -1, Status: 403})
 				},
-				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
 				ExpectError: regexp.MustCompile(`(?s)Not allowed to read task statuses.*HTTP 403.*idn:task-management:read`),
 			},
 			{
@@ -385,66 +365,8 @@ func TestAccTaskStatus_serverErrors(t *testing.T) {
 					ft.ClearFaults()
 					ft.Inject(faketenant.Fault{Times: -1, Status: 200, Body: `{"id": "x", "completionStatus": `})
 				},
-				Config:      taskConfig(ft, faketenant.CompleteTaskID),
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
 				ExpectError: regexp.MustCompile(`(?s)Unreadable answer from SailPoint.*not a valid TaskStatus`),
-			},
-		},
-	})
-}
-
-func TestAccProvider_badCredentials(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "sailpoint" {
-  base_url      = %q
-  client_id     = "wrong-id"
-  client_secret = "wrong-secret-value"
-}
-data "sailpoint_task_status" "test" {
-  id = %q
-}
-`, ft.URL(), faketenant.CompleteTaskID),
-			ExpectError: regexp.MustCompile(`(?s)SailPoint refused the client credentials.*HTTP 401.*invalid_client`),
-		}},
-	})
-}
-
-// A provider configuration known only after apply does not fail
-// validation. Read during plan, the data source says what to do; with
-// depends_on, Terraform reads it during apply and it works.
-func TestAccProvider_unknownAtPlan(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	config := func(dependsOn string) string {
-		return fmt.Sprintf(`
-resource "terraform_data" "tenant" {
-  input = %q
-}
-provider "sailpoint" {
-  base_url      = terraform_data.tenant.output
-  client_id     = %q
-  client_secret = %q
-}
-data "sailpoint_task_status" "test" {
-  id = %q
-  %s
-}
-`, ft.URL(), faketenant.DefaultClientID, faketenant.DefaultClientSecret, faketenant.CompleteTaskID, dependsOn)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      config(""),
-				ExpectError: regexp.MustCompile(`(?s)SailPoint provider not configured.*depends_on`),
-			},
-			{
-				Config:            config("depends_on = [terraform_data.tenant]"),
-				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
 			},
 		},
 	})

@@ -16,8 +16,6 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 )
 
-const listAddr = "data.sailpoint_task_statuses.test"
-
 // bulkTenant holds 600 spec-valid tasks besides the fixtures: task i is
 // created i minutes after a base time, targets source src-(i%3), and
 // failed when i%4 == 0; tasks 590 and up are still running.
@@ -41,10 +39,6 @@ func bulkTenant(t *testing.T) *faketenant.Tenant {
 	return ft
 }
 
-func listConfig(ft *faketenant.Tenant, args string, providerExtra ...string) string {
-	return providerConfig(ft, providerExtra...) + fmt.Sprintf("data \"sailpoint_task_statuses\" \"test\" {\n%s\n}\n", args)
-}
-
 func listIDs(path string, ids ...string) statecheck.StateCheck {
 	checks := make([]knownvalue.Check, len(ids))
 	for i, id := range ids {
@@ -65,7 +59,7 @@ func pageSizes(ft *faketenant.Tenant) []int {
 	return out
 }
 
-// The issue's configuration on a tenant with more than 500 tasks: exactly
+// A filtered, sorted list on a tenant with more than 500 tasks: exactly
 // the matching tasks, newest first, in pages of at most 250.
 func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 	t.Parallel()
@@ -82,7 +76,7 @@ func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: ft.ResetLog,
-				Config: listConfig(ft, `
+				Config: providerConfig(ft) + taskStatusesBlock(`
   filters = "sourceId eq \"src-1\" and completionStatus eq \"ERROR\""
   sorters = "-created"
   limit   = 500`),
@@ -100,7 +94,7 @@ func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 			{
 				// Paging past 250: 500 of the 600+ tasks, oldest first.
 				PreConfig: ft.ResetLog,
-				Config:    listConfig(ft, "  sorters = \"created\"\n  limit = 500"),
+				Config:    providerConfig(ft) + taskStatusesBlock("  sorters = \"created\"\n  limit = 500"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(listAddr, tfjsonpath.New("task_statuses"), knownvalue.ListSizeExact(500)),
 					statecheck.ExpectKnownValue(listAddr, tfjsonpath.New("task_statuses").AtSliceIndex(499), knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact("bulk-499")})),
@@ -117,7 +111,7 @@ func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 			{
 				// A limit smaller than a page asks for just that many.
 				PreConfig: ft.ResetLog,
-				Config:    listConfig(ft, "  filters = \"sourceId in (\\\"src-0\\\",\\\"src-1\\\",\\\"src-2\\\")\"\n  sorters = \"-created\"\n  limit = 10"),
+				Config:    providerConfig(ft) + taskStatusesBlock("  filters = \"sourceId in (\\\"src-0\\\",\\\"src-1\\\",\\\"src-2\\\")\"\n  sorters = \"-created\"\n  limit = 10"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					listIDs("task_statuses", "bulk-599", "bulk-598", "bulk-597", "bulk-596", "bulk-595", "bulk-594", "bulk-593", "bulk-592", "bulk-591", "bulk-590"),
 				},
@@ -132,19 +126,19 @@ func TestAccTaskStatuses_filterSortAndPage(t *testing.T) {
 			},
 			{
 				// Still running: completionStatus isnull.
-				Config: listConfig(ft, `  filters = "completionStatus isnull and sourceId in (\"src-0\",\"src-2\")"`),
+				Config: providerConfig(ft) + taskStatusesBlock(`  filters = "completionStatus isnull and sourceId in (\"src-0\",\"src-2\")"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					listIDs("task_statuses", "bulk-590", "bulk-591", "bulk-593", "bulk-594", "bulk-596", "bulk-597", "bulk-599"),
 				},
 			},
 			{
-				Config: listConfig(ft, `  filters = "sourceId eq \"no-such-source\""`),
+				Config: providerConfig(ft) + taskStatusesBlock(`  filters = "sourceId eq \"no-such-source\""`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(listAddr, tfjsonpath.New("task_statuses"), knownvalue.ListSizeExact(0)),
 				},
 			},
 			{
-				Config:      listConfig(ft, `  filters = "completionStatus gt \"ERROR\""`),
+				Config:      providerConfig(ft) + taskStatusesBlock(`  filters = "completionStatus gt \"ERROR\""`),
 				ExpectError: errorWith("SailPoint refused the task list query", "HTTP 400", "not supported", "trackingId", "Check filters and sorters"),
 			},
 		},
@@ -163,7 +157,7 @@ func TestAccTaskStatuses_apiVersions(t *testing.T) {
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					PreConfig: ft.ResetLog,
-					Config:    listConfig(ft, `  filters = "completionStatus in (\"ERROR\",\"SUCCESS\")"`, fmt.Sprintf("api_version = %q", version)),
+					Config:    providerConfig(ft, fmt.Sprintf("api_version = %q", version)) + taskStatusesBlock(`  filters = "completionStatus in (\"ERROR\",\"SUCCESS\")"`),
 					ConfigStateChecks: []statecheck.StateCheck{
 						listIDs("task_statuses", faketenant.CompleteTaskID, faketenant.FailedTaskID),
 					},
@@ -190,8 +184,8 @@ func TestAccTaskStatuses_argumentValidation(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: listConfig(ft, "  limit = 0"), ExpectError: errorWith("limit value must be between 1 and 10000")},
-			{Config: listConfig(ft, "  sorters = \"modified\""), ExpectError: errorWith("sorters value must be one of")},
+			{Config: providerConfig(ft) + taskStatusesBlock("  limit = 0"), ExpectError: errorWith("limit value must be between 1 and 10000")},
+			{Config: providerConfig(ft) + taskStatusesBlock("  sorters = \"modified\""), ExpectError: errorWith("sorters value must be one of")},
 		},
 	})
 	if n := len(ft.Requests()); n != 0 {

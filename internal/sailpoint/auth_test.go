@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Issue 12, point 3: a token still valid is kept while its renewal fails
+// A token still valid is kept while its renewal fails
 // inside the refresh margin, and the failed renewal is not repeated by
 // every caller for a short while.
 func TestValidTokenKeptWhileRenewalFails(t *testing.T) {

@@ -275,8 +275,11 @@ func New(cfg Config) (*Client, error) {
 	// API calls and token requests share the connection pool; only API
 	// calls count against the tenant's limit per API version, so only they
 	// are paced.
-	api := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger, userAgent: cfg.UserAgent})
-	token := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger, userAgent: cfg.UserAgent})
+	if cfg.UserAgent != "" {
+		base = &userAgentTransport{next: base, userAgent: cfg.UserAgent}
+	}
+	api := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger})
+	token := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger})
 
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
 	c := &Client{
@@ -425,23 +428,32 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 // attemptsKey holds a *atomic.Int32 counting the attempts of one call.
 type attemptsKey struct{}
 
-// pacedLoggingTransport waits for the rate limiter before every attempt
-// (retries included), names the provider in User-Agent (token requests
-// too), and logs one line per exchange: method, path, status, attempt and
-// duration. It never logs headers or bodies.
-type pacedLoggingTransport struct {
+// userAgentTransport names the provider in User-Agent on every attempt,
+// token requests too.
+type userAgentTransport struct {
 	next      http.RoundTripper
-	limiter   *windowLimiter
-	logger    Logger
 	userAgent string
+}
+
+func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("User-Agent") != t.userAgent {
+		req = req.Clone(req.Context()) // a RoundTripper must not change its caller's request
+		req.Header.Set("User-Agent", t.userAgent)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// pacedLoggingTransport waits for the rate limiter before every attempt
+// (retries included) and logs one line per exchange: method, path, status,
+// attempt and duration. It never logs headers or bodies.
+type pacedLoggingTransport struct {
+	next    http.RoundTripper
+	limiter *windowLimiter
+	logger  Logger
 }
 
 func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if t.userAgent != "" && req.Header.Get("User-Agent") != t.userAgent {
-		req = req.Clone(ctx) // a RoundTripper must not change its caller's request
-		req.Header.Set("User-Agent", t.userAgent)
-	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
 			return nil, err

@@ -537,3 +537,15 @@ func TestLaunchUnknownSource(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The Retry-After bound applies to a launch too; the POST is not resent.
+func TestLaunchRetryAfterPastTheBound(t *testing.T) {
+	c, posts := rateLimitedTenant(t, "3600")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := c.StartIdentityProcessing(ctx, []string{"2c9180835d2e5168015d32f890ca1581"})
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.Method != http.MethodPost || apiErr.RetryAfterRefused == nil || posts.Load() != 1 {
+		t.Fatalf("%d POSTs, got %v", posts.Load(), err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -212,5 +213,68 @@ func TestStatusIn(t *testing.T) {
 		if got := sailpoint.NormalizeCompletionStatus(in); got != want {
 			t.Errorf("NormalizeCompletionStatus(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Inside a wait, transient failures are reported and the wait
+// goes on (pausing at least as long as the tenant asked); permanent ones
+// end it.
+func TestWaitOutlastsTransientErrors(t *testing.T) {
+	transient := []error{
+		&sailpoint.TransportError{Method: "GET", Path: "/p", Attempts: 6, Err: errors.New("connection reset")},
+		&sailpoint.DecodeError{Method: "GET", Path: "/p", StatusCode: 200, ContentType: "text/html", Err: errors.New("invalid character '<'")},
+		&sailpoint.APIError{Method: "GET", Path: "/p", StatusCode: 503, Attempts: 6},
+		&sailpoint.APIError{Method: "GET", Path: "/p", StatusCode: 429, RetryAfterRefused: &sailpoint.RetryAfterRefusal{Asked: time.Hour, Limit: 30 * time.Second}},
+		&sailpoint.TokenError{StatusCode: 502},
+	}
+	reads := 0
+	clock := &instant{}
+	var reported []error
+	w := sailpoint.Waiter{NoJitter: true, OnError: func(_ context.Context, _ int, err error, _ time.Duration) { reported = append(reported, err) }}.WithFakeClock(clock.after, nil)
+	ts, err := w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
+		reads++
+		if reads <= len(transient) {
+			return nil, transient[reads-1]
+		}
+		return status("2026-11-28T10:00:00Z", "SUCCESS"), nil
+	})
+	if err != nil || ts == nil {
+		t.Fatalf("the wait ended on a transient error: %v", err)
+	}
+	if len(reported) != len(transient) {
+		t.Errorf("%d errors reported, want %d", len(reported), len(transient))
+	}
+	if clock.pauses[3] != time.Hour {
+		t.Errorf("after a Retry-After of an hour the wait paused %v", clock.pauses[3])
+	}
+
+	for _, permanent := range []error{
+		&sailpoint.APIError{StatusCode: 404},
+		&sailpoint.APIError{StatusCode: 403},
+		&sailpoint.APIError{StatusCode: 401},
+		&sailpoint.TokenError{StatusCode: 401, Code: "invalid_client"},
+		&sailpoint.DecodeError{Err: &sailpoint.LimitError{What: "x", Limit: "y"}},
+		&sailpoint.DecodeError{Err: sailpoint.ErrWrongTask},
+		&sailpoint.BodyTooLargeError{},
+	} {
+		reads = 0
+		_, err := w.Wait(context.Background(), "t", func(context.Context) (*sailpoint.TaskStatus, error) {
+			reads++
+			return nil, permanent
+		})
+		if !errors.Is(err, permanent) || reads != 1 {
+			t.Errorf("%T %v: %d reads, got %v", permanent, permanent, reads, err)
+		}
+	}
+
+	// A wait that runs out of time says what the last read met.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = sailpoint.Waiter{MinInterval: time.Millisecond, MaxInterval: time.Millisecond}.Wait(ctx, "t", func(context.Context) (*sailpoint.TaskStatus, error) {
+		return nil, transient[0]
+	})
+	var we *sailpoint.WaitError
+	if !errors.As(err, &we) || !errors.Is(we.LastErr, transient[0]) || !strings.Contains(err.Error(), "connection reset") {
+		t.Fatalf("got %v", err)
 	}
 }
