@@ -102,6 +102,11 @@ provider "sailpoint" {
 output "status" {
   value = data.sailpoint_task_status.test.completion_status
 }
+# A launch too: its POST and wait go through the same logging.
+resource "sailpoint_identity_processing" "trace" {
+  identity_ids  = ["2c9180835d2e5168015d32f890ca1581"]
+  poll_interval = "1s"
+}
 `, ft.URL()) + taskStatusBlock(faketenant.CompleteTaskID, "wait_for_completion = true", `expected_completion_statuses = ["SUCCESS"]`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -135,7 +140,7 @@ output "status" {
 		all.Write(b)
 	}
 	text := all.String()
-	for _, want := range []string{"SailPoint API exchange", "http_status=200", "http_path=/oauth/token", "http_path=/task-status/v1/" + faketenant.CompleteTaskID} {
+	for _, want := range []string{"SailPoint API exchange", "http_status=200", "http_path=/oauth/token", "http_path=/task-status/v1/" + faketenant.CompleteTaskID, "http_method=POST", "http_path=/identities/v1/process"} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("the trace logs (%d bytes in %d files) lack %q: the search would prove nothing", len(text), len(files), want)
 		}

@@ -92,8 +92,11 @@ func TestBadCredentialsNeverEchoed(t *testing.T) {
 // A token that expires during a long wait is replaced before it is sent.
 func TestTokenRenewedDuringLongWait(t *testing.T) {
 	ft := startTenant(t)
-	ft.TokenLifetime = 2 * time.Second
-	ft.Now = time.Now // real time, so tokens really expire
+	// Real time, so tokens really expire: a 4 s token is renewed 0.8 s
+	// before its end, slack enough for a loaded machine, and the 6 s wait
+	// outlives it.
+	ft.TokenLifetime = 4 * time.Second
+	ft.Now = time.Now
 	running := []byte(`{"id":"long","created":"2026-11-28T10:00:00Z","completionStatus":null}`)
 	done := []byte(`{"id":"long","created":"2026-11-28T10:00:00Z","completed":"2026-11-28T10:05:00Z","completionStatus":"SUCCESS"}`)
 	ft.PutTaskSequence("long", running, running, running, running, running, done)
