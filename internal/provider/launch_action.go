@@ -83,11 +83,10 @@ const actionsNeedTerraform114 = "Actions need Terraform 1.14 or newer; with Open
 
 func (a *launchAction[A, M, P]) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var cfg M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(a.data, "action", &resp.Diagnostics) {
+	ctx, ok := begin(ctx, a.data, "action", req.Config, &cfg, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = a.data.maskSecrets(ctx)
 	m := P(&cfg).gate()
 
 	timeout := defaultLaunchTimeout

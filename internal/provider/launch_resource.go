@@ -157,11 +157,10 @@ func (r *launchResource[A, M, P]) ModifyPlan(ctx context.Context, req resource.M
 
 func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var planned M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.data, "resource", &resp.Diagnostics) {
+	ctx, ok := begin(ctx, r.data, "resource", req.Plan, &planned, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = r.data.maskSecrets(ctx)
 	m := P(&planned).common()
 
 	timeout, diags := m.Timeouts.Create(ctx, defaultLaunchTimeout)
@@ -204,11 +203,10 @@ func (r *launchResource[A, M, P]) Create(ctx context.Context, req resource.Creat
 // the task again on the next apply.
 func (r *launchResource[A, M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.data, "resource", &resp.Diagnostics) {
+	ctx, ok := begin(ctx, r.data, "resource", req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = r.data.maskSecrets(ctx)
 	m := P(&state).common()
 	id := m.TaskID.ValueString()
 	ts, err := r.data.client.GetTaskStatus(ctx, id)

@@ -324,6 +324,22 @@ func configuredData(v any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
+// source is a configuration, plan or state to read a model from.
+type source interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// begin starts every call that talks to the tenant: it reads src into
+// target, checks the provider has a client, and returns a context whose log
+// lines never show the provider's secrets. false means stop: diags says why.
+func begin(ctx context.Context, data *providerData, kind string, src source, target any, diags *diag.Diagnostics) (context.Context, bool) {
+	diags.Append(src.Get(ctx, target)...)
+	if diags.HasError() || !requireClient(data, kind, diags) {
+		return ctx, false
+	}
+	return data.maskSecrets(ctx), true
+}
+
 // requireClient reports whether the provider has a client, and explains
 // why not when it has none; kind is "data source", "resource" or "action".
 func requireClient(data *providerData, kind string, diags *diag.Diagnostics) bool {

@@ -96,11 +96,10 @@ func (d *taskStatusesDataSource) Configure(_ context.Context, req datasource.Con
 
 func (d *taskStatusesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg taskStatusesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.data, "data source", &resp.Diagnostics) {
+	ctx, ok := begin(ctx, d.data, "data source", req.Config, &cfg, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = d.data.maskSecrets(ctx)
 	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
