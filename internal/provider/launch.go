@@ -95,6 +95,49 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 	tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": req.operation, "request": launch.Method + " " + launch.Path})
 	req.progress.started(ctx, launch)
 
+	var ts *sailpoint.TaskStatus
+	if req.wait {
+		ts, diags = waitForLaunched(ctx, client, req, launch, &out, started)
+	} else {
+		ts, diags = readLaunched(ctx, client, req, launch)
+	}
+	if ts == nil {
+		return out, diags
+	}
+	out.task = ts
+	if !ts.IsFinished() {
+		return out, diags // read once, still running: nothing to check yet
+	}
+	req.progress.finished(ctx, ts)
+	if len(req.expected) > 0 {
+		if d := expectationDiagnostic(launch.TaskID, ts, req.expected); d != nil {
+			diags.Append(d)
+		}
+	}
+	return out, diags
+}
+
+// readLaunched reads a started task once (wait_for_completion = false). A
+// failed read is a warning: the task was started, and failing now would
+// start it again on the next apply.
+func readLaunched(ctx context.Context, client *sailpoint.Client, req launchRequest, launch *sailpoint.Launch) (*sailpoint.TaskStatus, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ts, err := client.GetTaskStatus(ctx, launch.TaskID)
+	if err != nil {
+		summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
+		diags.AddWarning("Started task "+launch.TaskID+", but could not read it", fmt.Sprintf(
+			"The %s started task %q (wait_for_completion is false). Reading it once afterwards failed; %s.\n\n%s: %s",
+			req.operation, launch.TaskID, req.taskKept, summary, detail))
+		return nil, diags
+	}
+	return ts, diags
+}
+
+// waitForLaunched waits until a started task has finished, keeping the
+// last status read in out as it goes. A task that answers 404 within
+// notVisibleGrace of its launch counts as running.
+func waitForLaunched(ctx context.Context, client *sailpoint.Client, req launchRequest, launch *sailpoint.Launch, out *launchOutcome, started time.Time) (*sailpoint.TaskStatus, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	launchedAt := time.Now()
 	// notYet stands for a task not readable yet: the waiter counts it as
 	// running, and it is never shown.
@@ -107,28 +150,6 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 		}
 		return ts, err
 	}
-
-	if !req.wait {
-		ts, err := client.GetTaskStatus(ctx, launch.TaskID)
-		if err != nil {
-			// The task was started; failing now would start it again on
-			// the next apply.
-			summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
-			diags.AddWarning("Started task "+launch.TaskID+", but could not read it", fmt.Sprintf(
-				"The %s started task %q (wait_for_completion is false). Reading it once afterwards failed; %s.\n\n%s: %s",
-				req.operation, launch.TaskID, req.taskKept, summary, detail))
-			return out, diags
-		}
-		out.task = ts
-		if ts.IsFinished() {
-			req.progress.finished(ctx, ts)
-			if d := expectationDiagnostic(launch.TaskID, ts, req.expected); len(req.expected) > 0 && d != nil {
-				diags.Append(d)
-			}
-		}
-		return out, diags
-	}
-
 	w := sailpoint.Waiter{
 		MaxInterval: req.pollInterval,
 		OnPoll: func(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
@@ -147,54 +168,33 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 			waitErr.Last = nil
 		}
 		diags.Append(launchWaitDiagnostic(waitErr, req, time.Since(started)))
-		return out, diags
 	case err != nil:
 		summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
 		diags.AddError(summary, fmt.Sprintf("The %s started task %q, but waiting for it failed.\n\n%s\n\n"+
 			"The task may still be running in the tenant; %s.", req.operation, launch.TaskID, detail, req.taskKept))
-		return out, diags
 	}
-	out.task = ts
-	req.progress.finished(ctx, ts)
-	if len(req.expected) > 0 {
-		if d := expectationDiagnostic(launch.TaskID, ts, req.expected); d != nil {
-			diags.Append(d)
-		}
-	}
-	return out, diags
+	return ts, diags
 }
 
-// waitForIdleSource polls the source's running tasks until there are none.
+// waitForIdleSource waits until no task of the source is still running,
+// with the same waiter as the task itself.
 func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launchRequest, started time.Time) diag.Diagnostic {
-	w := sailpoint.Waiter{MaxInterval: req.pollInterval}
-	var last []sailpoint.TaskStatus
-	for poll := 0; ; poll++ {
-		running, err := client.RunningTasksForSource(ctx, req.sourceID)
-		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			summary, detail := explain(err, fmt.Sprintf("the running tasks of source %q", req.sourceID))
-			return diag.NewErrorDiagnostic(summary, detail+"\n\nNothing was started. Set wait_for_running_tasks = false to start without this check.")
-		}
-		if len(running) == 0 {
-			return nil
-		}
-		last = running
-		req.progress.waitingForRunning(ctx, running)
-		select {
-		case <-ctx.Done():
-		case <-time.After(w.Pause(poll)):
-			continue
-		}
-		break
+	w := sailpoint.Waiter{MaxInterval: req.pollInterval, OnError: logTransientReadError}
+	err := client.WaitForIdleSource(ctx, req.sourceID, w, req.progress.waitingForRunning)
+	var idleErr *sailpoint.IdleWaitError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &idleErr):
+		summary, detail := explain(err, fmt.Sprintf("the running tasks of source %q", req.sourceID))
+		return diag.NewErrorDiagnostic(summary, detail+"\n\nNothing was started. Set wait_for_running_tasks = false to start without this check.")
 	}
-	ids := make([]string, len(last))
-	for i, t := range last {
+	ids := make([]string, len(idleErr.Running))
+	for i, t := range idleErr.Running {
 		ids[i] = t.ID
 	}
 	verb := "Timed out"
-	if errors.Is(ctx.Err(), context.Canceled) {
+	if errors.Is(err, context.Canceled) {
 		verb = "Stopped"
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%s waiting for source %q to be idle", verb, req.sourceID), fmt.Sprintf(

@@ -113,40 +113,66 @@ func (w Waiter) pause(n int) time.Duration {
 // returned as is. When the context ends, the result is a *WaitError
 // holding the last status read and the last error.
 func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Context) (*TaskStatus, error)) (*TaskStatus, error) {
+	start := time.Now()
+	r := poll(ctx, w, get, (*TaskStatus).IsFinished, w.OnPoll)
+	if r.stopped != nil {
+		return nil, &WaitError{TaskID: taskID, Last: r.last, Polls: r.polls, Waited: time.Since(start), Err: r.stopped, LastErr: r.lastErr}
+	}
+	return r.value, r.err
+}
+
+// polled is how a poll ended: value when done, err when a read failed for
+// good, stopped when the context ended (then last is the last value read,
+// and lastErr the last read's transient error, if it failed).
+type polled[T any] struct {
+	value, last T
+	polls       int
+	lastErr     error
+	err         error
+	stopped     error
+}
+
+// poll is the loop behind every wait: read until done says so, pausing as
+// the waiter says between reads; pending hears each read that was not
+// done, OnError each that failed transiently.
+func poll[T any](ctx context.Context, w Waiter, read func(context.Context) (T, error), done func(T) bool,
+	pending func(ctx context.Context, poll int, v T, next time.Duration)) polled[T] {
 	after := time.After
 	if w.after != nil {
 		after = w.after
 	}
-	start := time.Now()
-	var last *TaskStatus
-	var lastErr error
-	for poll := 0; ; poll++ {
-		ts, err := get(ctx)
+	var r polled[T]
+	for n := 0; ; n++ {
+		v, err := read(ctx)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll, Waited: time.Since(start), Err: ctxErr, LastErr: lastErr}
+			r.polls, r.stopped = n, ctxErr
+			return r
 		}
-		next := w.pause(poll)
+		next := w.pause(n)
 		if err != nil {
 			if !isTransient(err) {
-				return nil, err
+				r.err = err
+				return r
 			}
-			lastErr = err
+			r.lastErr = err
 			next = max(next, askedWait(err))
 			if w.OnError != nil {
-				w.OnError(ctx, poll+1, err, next)
+				w.OnError(ctx, n+1, err, next)
 			}
 		} else {
-			last, lastErr = ts, nil
-			if ts.IsFinished() {
-				return ts, nil
+			r.last, r.lastErr = v, nil
+			if done(v) {
+				r.value = v
+				return r
 			}
-			if w.OnPoll != nil {
-				w.OnPoll(ctx, poll+1, ts, next)
+			if pending != nil {
+				pending(ctx, n+1, v, next)
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return nil, &WaitError{TaskID: taskID, Last: last, Polls: poll + 1, Waited: time.Since(start), Err: ctx.Err(), LastErr: lastErr}
+			r.polls, r.stopped = n+1, ctx.Err()
+			return r
 		case <-after(next):
 		}
 	}
@@ -162,6 +188,40 @@ func (c *Client) WaitForTaskStatus(ctx context.Context, id string, w Waiter) (*T
 	return w.Wait(ctx, id, func(ctx context.Context) (*TaskStatus, error) { return c.GetTaskStatus(ctx, id) })
 }
 
-// Pause is how long to pause after the n-th check (n from 0) of any
-// condition polled the way Wait polls a task: backed off, with jitter.
-func (w Waiter) Pause(n int) time.Duration { return w.pause(n) }
+// IdleWaitError ends a wait for a source to be idle that ran out of time
+// or was cancelled. Running is what the last look found still running.
+type IdleWaitError struct {
+	SourceID string
+	Running  []TaskStatus
+	Err      error // context.DeadlineExceeded or context.Canceled
+	// LastErr is the transient error of the last look, when it failed.
+	LastErr error
+}
+
+func (e *IdleWaitError) Error() string {
+	verb := "was cancelled"
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		verb = "timed out"
+	}
+	return fmt.Sprintf("waiting for source %q to have no running task %s with %d still running", e.SourceID, verb, len(e.Running))
+}
+
+func (e *IdleWaitError) Unwrap() error { return e.Err }
+
+// WaitForIdleSource looks at the source's running tasks
+// (RunningTasksForSource) until there are none, polling as Wait does:
+// backed off, transient errors told to w.OnError, permanent ones returned.
+// onBusy hears each look that found tasks still running.
+func (c *Client) WaitForIdleSource(ctx context.Context, sourceID string, w Waiter, onBusy func(ctx context.Context, running []TaskStatus)) error {
+	idle := func(running []TaskStatus) bool { return len(running) == 0 }
+	var busy func(context.Context, int, []TaskStatus, time.Duration)
+	if onBusy != nil {
+		busy = func(ctx context.Context, _ int, running []TaskStatus, _ time.Duration) { onBusy(ctx, running) }
+	}
+	read := func(ctx context.Context) ([]TaskStatus, error) { return c.RunningTasksForSource(ctx, sourceID) }
+	r := poll(ctx, w, read, idle, busy)
+	if r.stopped != nil {
+		return &IdleWaitError{SourceID: sourceID, Running: r.last, Err: r.stopped, LastErr: r.lastErr}
+	}
+	return r.err
+}

@@ -278,3 +278,41 @@ func TestWaitOutlastsTransientErrors(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Waiting for a source to be idle polls as a task wait does: a blip is
+// told to OnError and the look goes on; when the context ends, the error
+// says what was still running.
+func TestWaitForIdleSource(t *testing.T) {
+	ft := startTenant(t)
+	running := func(id string) json.RawMessage {
+		return json.RawMessage(`{"id":"` + id + `","created":"2026-11-28T10:00:00Z","completionStatus":null,` +
+			`"target":{"id":"` + faketenant.ActiveDirectorySourceID + `","type":"APPLICATION","name":"Active Directory [source]"}}`)
+	}
+	done := json.RawMessage(`{"id":"earlier","created":"2026-11-28T10:00:00Z","completed":"2026-11-28T10:05:00Z","completionStatus":"SUCCESS",` +
+		`"target":{"id":"` + faketenant.ActiveDirectorySourceID + `","type":"APPLICATION","name":"Active Directory [source]"}}`)
+	ft.PutRunningTaskSequence("earlier", running("earlier"), done)
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1", Status: 502, Body: `{"message":"bad gateway"}`})
+	c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, NoRetries: true})
+
+	clock := &instant{}
+	var blips, busy int
+	w := sailpoint.Waiter{OnError: func(context.Context, int, error, time.Duration) { blips++ }}.WithFakeClock(clock.after, nil)
+	err := c.WaitForIdleSource(context.Background(), faketenant.ActiveDirectorySourceID, w, func(_ context.Context, r []sailpoint.TaskStatus) {
+		busy++
+		if len(r) != 1 || r[0].ID != "earlier" {
+			t.Errorf("running %+v", r)
+		}
+	})
+	if err != nil || blips != 1 || busy != 1 {
+		t.Fatalf("err %v, %d blips, %d busy looks; want nil, 1, 1", err, blips, busy)
+	}
+
+	ft.PutRunningTaskSequence("stuck", running("stuck"))
+	ctx, cancel := context.WithCancel(context.Background())
+	err = c.WaitForIdleSource(ctx, faketenant.ActiveDirectorySourceID, sailpoint.Waiter{}.WithFakeClock(never, nil),
+		func(context.Context, []sailpoint.TaskStatus) { cancel() })
+	var idleErr *sailpoint.IdleWaitError
+	if !errors.As(err, &idleErr) || !errors.Is(err, context.Canceled) || len(idleErr.Running) != 1 || idleErr.Running[0].ID != "stuck" {
+		t.Fatalf("got %v", err)
+	}
+}
