@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -24,12 +23,6 @@ import (
 // spec-checked fake tenant, the configuration builders, task documents,
 // state checks, and the Terraform CLI for tests that drive it directly.
 
-var (
-	specOnce sync.Once
-	spec     *faketenant.SpecValidator
-	specErr  error
-)
-
 // protoV6ProviderFactories serve the provider in-process to the real
 // Terraform CLI that terraform-plugin-testing drives.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
@@ -38,21 +31,7 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 
 // newTenant starts a fake tenant whose every answer is checked against the
 // OpenAPI files; the test fails if one does not match.
-func newTenant(t *testing.T) *faketenant.Tenant {
-	t.Helper()
-	specOnce.Do(func() { spec, specErr = faketenant.LoadSpec(faketenant.SpecDir()) })
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	ft := faketenant.New().ValidateWith(spec).Start()
-	t.Cleanup(func() {
-		ft.Close()
-		if p := ft.Problems(); len(p) > 0 {
-			t.Errorf("the fake tenant answered outside the spec:\n%s", strings.Join(p, "\n"))
-		}
-	})
-	return ft
-}
+var newTenant = faketenant.StartChecked
 
 // providerConfig is a provider block for a tenant; extra lines go inside it.
 func providerConfig(ft *faketenant.Tenant, extra ...string) string {

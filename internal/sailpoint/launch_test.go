@@ -19,22 +19,6 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-func specTenant(t *testing.T) *faketenant.Tenant {
-	t.Helper()
-	spec, err := faketenant.LoadSpec(faketenant.SpecDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ft := faketenant.New().ValidateWith(spec).Start()
-	t.Cleanup(func() {
-		ft.Close()
-		if p := ft.Problems(); len(p) > 0 {
-			t.Errorf("outside the spec:\n%s", strings.Join(p, "\n"))
-		}
-	})
-	return ft
-}
-
 func boolPtr(b bool) *bool { return &b }
 
 var dashedUUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -43,7 +27,7 @@ var dashedUUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 // read from where each answer puts it; the fake checks every request and
 // answer against the spec.
 func TestLaunchesEveryVersion(t *testing.T) {
-	ft := specTenant(t)
+	ft := faketenant.StartChecked(t)
 	src := faketenant.HRFileSourceID
 	for _, v := range sailpoint.APIVersions {
 		prefix, procPath := "/"+v+"/sources/", "/"+v+"/identities/process"
@@ -122,7 +106,7 @@ func TestLaunchesEveryVersion(t *testing.T) {
 
 // No file and no flag: an empty multipart body, which the spec allows.
 func TestAggregationWithoutBody(t *testing.T) {
-	ft := specTenant(t)
+	ft := faketenant.StartChecked(t)
 	c := tenantClient(t, ft, "v2026")
 	if _, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID}); err != nil {
 		t.Fatal(err)
@@ -404,7 +388,7 @@ func TestConcurrentLaunchesUnderRateLimit(t *testing.T) {
 // Running tasks of a source: the list with isnull on v1, v2026 and
 // v2025; pending-tasks on v2024 and beta, where the list has no isnull.
 func TestRunningTasksForSource(t *testing.T) {
-	ft := specTenant(t)
+	ft := faketenant.StartChecked(t)
 	ft.AddSource("src-a", "A")
 	ft.AddSource("src-b", "B")
 	for _, v := range sailpoint.APIVersions {
@@ -530,7 +514,7 @@ func TestValidateLaunchArguments(t *testing.T) {
 
 // The fake's unknown source answer reaches the caller with its message.
 func TestLaunchUnknownSource(t *testing.T) {
-	ft := specTenant(t)
+	ft := faketenant.StartChecked(t)
 	_, err := tenantClient(t, ft, "v2026").StartEntitlementAggregation(context.Background(), sailpoint.EntitlementAggregation{SourceID: "no-such-source"})
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.TrackingID == "" || !strings.Contains(apiErr.Message(), `"no-such-source"`) || sailpoint.MayHaveStarted(err) {
