@@ -297,33 +297,10 @@ func (c *Client) RunningTasksForSource(ctx context.Context, sourceID string) ([]
 		})
 	}
 	path := "/" + c.apiVersion + "/task-status/pending-tasks"
-	out := []TaskStatus{}
-	for offset := 0; offset < maxRunningTasks; {
-		q := url.Values{}
-		q.Set("limit", strconv.Itoa(MaxPageSize))
-		q.Set("offset", strconv.Itoa(offset))
-		resp, body, err := c.getIdempotent(ctx, path, q)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(body)) == 0 {
-			break
-		}
-		var page []TaskStatus
-		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
-			return nil, err
-		}
-		for _, ts := range page {
-			if ts.Target != nil && ts.Target.ID != nil && *ts.Target.ID == sourceID && !ts.IsFinished() {
-				out = append(out, ts)
-			}
-		}
-		if len(page) < MaxPageSize {
-			break
-		}
-		offset += len(page)
+	ofSource := func(ts *TaskStatus) bool {
+		return ts.Target != nil && ts.Target.ID != nil && *ts.Target.ID == sourceID && !ts.IsFinished()
 	}
-	return out, nil
+	return c.listPages(ctx, path, nil, maxRunningTasks, ofSource)
 }
 
 // maxRunningTasks bounds the pages read for one source's running tasks, so

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -218,35 +220,48 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 	if limit <= 0 {
 		limit = MaxPageSize
 	}
-	path := taskStatusListPath(c.apiVersion)
-	var out []TaskStatus
-	for offset := 0; len(out) < limit; {
-		pageSize := min(MaxPageSize, limit-len(out))
+	q := url.Values{}
+	if opts.Filters != "" {
+		q.Set("filters", opts.Filters)
+	}
+	if opts.Sorters != "" {
+		q.Set("sorters", opts.Sorters)
+	}
+	return c.listPages(ctx, taskStatusListPath(c.apiVersion), q, limit, nil)
+}
+
+// listPages reads a list of TaskStatus at path page by page (limit and
+// offset, pages of at most MaxPageSize) until limit tasks were read, or a
+// page comes back short, or the tenant answers 204 (no content). It keeps
+// the tasks keep accepts, every task when keep is nil.
+func (c *Client) listPages(ctx context.Context, path string, query url.Values, limit int, keep func(*TaskStatus) bool) ([]TaskStatus, error) {
+	out := []TaskStatus{}
+	for offset := 0; offset < limit; {
+		pageSize := min(MaxPageSize, limit-offset)
 		q := url.Values{}
+		maps.Copy(q, query)
 		q.Set("limit", strconv.Itoa(pageSize))
 		q.Set("offset", strconv.Itoa(offset))
-		if opts.Filters != "" {
-			q.Set("filters", opts.Filters)
-		}
-		if opts.Sorters != "" {
-			q.Set("sorters", opts.Sorters)
-		}
 		resp, body, err := c.getIdempotent(ctx, path, q)
 		if err != nil {
 			return nil, err
+		}
+		if resp.StatusCode == http.StatusNoContent {
+			break
 		}
 		var page []TaskStatus
 		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
 			return nil, err
 		}
-		out = append(out, page...)
+		for i := range page {
+			if keep == nil || keep(&page[i]) {
+				out = append(out, page[i])
+			}
+		}
 		if len(page) < pageSize {
 			break
 		}
 		offset += len(page)
-	}
-	if out == nil {
-		out = []TaskStatus{}
 	}
 	return out[:min(len(out), limit)], nil
 }
