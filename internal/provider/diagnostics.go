@@ -36,7 +36,7 @@ func explain(err error, what string) (summary, detail string) {
 		bigErr    *sailpoint.BodyTooLargeError
 		limitErr  *sailpoint.LimitError
 	)
-	doing := verb(methodOf(err))
+	doing := verb(sailpoint.RequestMethod(err))
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Request cancelled", fmt.Sprintf("%s %s was cancelled before it finished.", doing, what)
@@ -64,27 +64,6 @@ func explain(err error, what string) (summary, detail string) {
 		return "Answer from SailPoint too large", fmt.Sprintf("%s %s: %s.", doing, what, bigErr)
 	}
 	return "Request to SailPoint failed", fmt.Sprintf("%s %s: %s.", doing, what, err)
-}
-
-// methodOf is the HTTP method of the request err is about.
-func methodOf(err error) string {
-	var (
-		apiErr    *sailpoint.APIError
-		transErr  *sailpoint.TransportError
-		decodeErr *sailpoint.DecodeError
-		bigErr    *sailpoint.BodyTooLargeError
-	)
-	switch {
-	case errors.As(err, &apiErr):
-		return apiErr.Method
-	case errors.As(err, &transErr):
-		return transErr.Method
-	case errors.As(err, &decodeErr):
-		return decodeErr.Method
-	case errors.As(err, &bigErr):
-		return bigErr.Method
-	}
-	return http.MethodGet
 }
 
 // verb says what a request of method does: reading for GET, launching

@@ -9,7 +9,6 @@ import (
 var (
 	Backoff                   = backoff
 	DecodeErrorBody           = decodeErrorBody
-	IsTransient               = isTransient
 	NormalizeCompletionStatus = normalizeCompletionStatus
 	TaskStatusListPath        = taskStatusListPath
 	TaskStatusPath            = taskStatusPath

@@ -252,30 +252,6 @@ func checkTaskID(l *Launch, field string) (*Launch, error) {
 	return l, nil
 }
 
-// MayHaveStarted reports whether a failed launch may still have started a
-// task: the tenant answered 2xx with a body that could not be used, or 5xx,
-// or the request was lost after it was sent (a timeout, a reset). Starting
-// the launch again could then run the task twice.
-func MayHaveStarted(err error) bool {
-	var (
-		apiErr  *APIError
-		trErr   *TransportError
-		decErr  *DecodeError
-		idErr   *missingTaskIDError
-		sizeErr *BodyTooLargeError
-	)
-	switch {
-	case errors.As(err, &idErr), errors.As(err, &decErr), errors.As(err, &sizeErr):
-		return true
-	case errors.As(err, &apiErr):
-		return apiErr.StatusCode >= 500
-	case errors.As(err, &trErr):
-		// No attempt: stopped while waiting to send (pacing, Ctrl-C).
-		return trErr.Attempts > 0 && !notSent(trErr.Err)
-	}
-	return false
-}
-
 // RunningTasksForSource lists the tasks of a source that have not finished,
 // so a caller can avoid starting a second aggregation of a source while one
 // still runs.

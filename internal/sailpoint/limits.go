@@ -199,10 +199,18 @@ func decodeJSON(resp *http.Response, path string, body []byte, out any, a answer
 	return decodeError(resp, path, body, a.document, err)
 }
 
+// responseMethod is the method of the request resp answers.
+func responseMethod(resp *http.Response) string {
+	if resp.Request != nil {
+		return resp.Request.Method
+	}
+	return http.MethodGet
+}
+
 func decodeError(resp *http.Response, path string, body []byte, document string, err error) *DecodeError {
 	snippet := strings.ToValidUTF8(string(body[:min(len(body), 120)]), "")
 	return &DecodeError{
-		Method:      methodOf(resp),
+		Method:      responseMethod(resp),
 		Path:        path,
 		StatusCode:  resp.StatusCode,
 		ContentType: CleanText(resp.Header.Get("Content-Type")),

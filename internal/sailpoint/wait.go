@@ -21,7 +21,7 @@ type Waiter struct {
 	// OnPoll is told of every read that found the task still running, and
 	// how long the waiter pauses before the next.
 	OnPoll func(ctx context.Context, poll int, ts *TaskStatus, next time.Duration)
-	// OnError is told of every read that failed transiently (isTransient),
+	// OnError is told of every read that failed transiently (IsTransient),
 	// and how long the waiter pauses before reading again.
 	OnError func(ctx context.Context, poll int, err error, next time.Duration)
 
@@ -108,7 +108,7 @@ func (w Waiter) pause(n int) time.Duration {
 
 // Wait reads the task with get until it has finished (completed and
 // completionStatus both set), then returns it. A transient error
-// (isTransient) is told to OnError and the wait goes on, pausing at least
+// (IsTransient) is told to OnError and the wait goes on, pausing at least
 // as long as the tenant asked; a permanent one ends the wait and is
 // returned as is. When the context ends, the result is a *WaitError
 // holding the last status read and the last error.
@@ -150,7 +150,7 @@ func poll[T any](ctx context.Context, w Waiter, read func(context.Context) (T, e
 		}
 		next := w.pause(n)
 		if err != nil {
-			if !isTransient(err) {
+			if !IsTransient(err) {
 				r.err = err
 				return r
 			}

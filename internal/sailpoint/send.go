@@ -1,0 +1,130 @@
+package sailpoint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// apiRequest is one call to the tenant's API.
+type apiRequest struct {
+	method      string
+	path        string // already escaped
+	query       url.Values
+	body        []byte // resent as is on a retry
+	contentType string
+	// experimental sends X-SailPoint-Experimental: true.
+	experimental bool
+	// launch marks a POST that starts a task: it is resent only when the
+	// tenant certainly did not act on it (see launchRetry).
+	launch bool
+}
+
+// get sends a GET to path (already escaped) with the bearer token and
+// returns the status, headers and body of a 2xx answer. Other answers become
+// an *APIError, a failed exchange a *TransportError.
+func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.Response, []byte, error) {
+	return c.send(ctx, apiRequest{method: http.MethodGet, path: path, query: query,
+		experimental: slices.Contains(experimentalVersions, c.apiVersion)})
+}
+
+// send makes one call with the bearer token, the client's pacing and the
+// retry policy the request asks for.
+func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte, error) {
+	method, path := r.method, r.path
+	target := c.baseURL + path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	attempts := new(atomic.Int32)
+	callCtx := context.WithValue(ctx, attemptsKey{}, attempts)
+	if r.launch {
+		callCtx = context.WithValue(callCtx, launchKey{}, true)
+	}
+	start := time.Now()
+
+	for refreshed := false; ; refreshed = true {
+		token, err := c.tokens.Token(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		var reqBody any
+		if r.body != nil {
+			reqBody = r.body
+		}
+		req, err := retryablehttp.NewRequestWithContext(callCtx, method, target, reqBody)
+		if err != nil {
+			return nil, nil, fmt.Errorf("building the request for %s: %w", path, err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "application/json")
+		if r.contentType != "" {
+			req.Header.Set("Content-Type", r.contentType)
+		}
+		if r.experimental {
+			req.Header.Set("X-SailPoint-Experimental", "true")
+		}
+
+		resp, doErr := c.http.Do(req)
+		if resp != nil && (errors.Is(doErr, errRedirectRefused) || cancelledBeforeRetry(ctx, r.launch, resp)) {
+			resp.Body.Close()
+			resp = nil
+		}
+		if resp == nil {
+			if doErr == nil {
+				doErr = errors.New("no response")
+			}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				doErr = ctxErr
+			}
+			return nil, nil, &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
+		}
+		body, err := c.readBody(resp, method, path, int(attempts.Load()), start)
+		if err != nil {
+			return nil, nil, err
+		}
+		// A cached token can be refused before its expiry (revoked, clock
+		// skew): fetch a fresh one and try once more.
+		if resp.StatusCode == http.StatusUnauthorized && !refreshed && c.tokens.Invalidate(token) {
+			continue
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil, nil, c.apiError(method, path, resp, body, int(attempts.Load()))
+		}
+		return resp, body, nil
+	}
+}
+
+func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time) ([]byte, error) {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, &TransportError{Method: method, Path: path, Attempts: attempts, Elapsed: time.Since(start), Err: fmt.Errorf("%w: %w", errReadingBody, err)}
+	}
+	if int64(len(body)) > c.maxBody {
+		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: c.maxBody}
+	}
+	return body, nil
+}
+
+// decodeDocument decodes exactly one JSON document into out.
+func decodeDocument(body []byte, out any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(out); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON document")
+	}
+	return nil
+}
