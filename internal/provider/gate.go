@@ -1,19 +1,105 @@
 package provider
 
 import (
-	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-// Gating: what a read says when a task did not finish, or did not finish
-// the way the configuration expects.
+// The gate: how to wait for a task and what it must have finished with.
+// Its arguments are written once for the data source, the resources and
+// the actions: the same names, types and validators, each form with its
+// own default (the data source reads once and checks nothing unless asked;
+// a launch waits, and expects success).
+
+// gateArgs are the gate's arguments as configured.
+type gateArgs struct {
+	WaitForCompletion          types.Bool
+	ExpectedCompletionStatuses types.Set
+	PollInterval               timetypes.GoDuration
+}
+
+func readGate(a attrs) gateArgs {
+	return gateArgs{
+		WaitForCompletion:          a.boolean("wait_for_completion"),
+		ExpectedCompletionStatuses: a.set("expected_completion_statuses"),
+		PollInterval:               a.duration("poll_interval"),
+	}
+}
+
+// defaultExpected is what a launch expects unless told otherwise.
+var defaultExpected = []string{sailpoint.CompletionStatusSuccess, sailpoint.CompletionStatusWarning}
+
+// wait says whether to wait for the task: a null value is the form's
+// default (an action's arguments have none in its schema).
+func (g gateArgs) wait(f form) bool {
+	if g.WaitForCompletion.IsNull() || g.WaitForCompletion.IsUnknown() {
+		return f != dataSourceForm
+	}
+	return g.WaitForCompletion.ValueBool()
+}
+
+// expected are the statuses the task must finish with; none means no
+// check (the data source's default).
+func (g gateArgs) expected(f form) []string {
+	if g.ExpectedCompletionStatuses.IsNull() || g.ExpectedCompletionStatuses.IsUnknown() {
+		if f == dataSourceForm {
+			return nil
+		}
+		return defaultExpected
+	}
+	return attrs{"s": g.ExpectedCompletionStatuses}.strings("s")
+}
+
+// gateArguments are the gate's arguments; the resource's defaults are in
+// its plan, the others' are applied by gateArgs.
+func gateArguments() map[string]argument {
+	return map[string]argument{
+		"wait_for_completion": {
+			kind:        argBool,
+			boolDefault: &defaultTrue,
+			description: "Wait until the task has finished, then check `expected_completion_statuses`. A task counts as " +
+				"finished only when both `completed` and `completion_status` are set (ISC writes them separately). Polls back " +
+				"off from about a second to `poll_interval`, with jitter, until {timeout} runs out.",
+			notes: [3]string{
+				dataSourceForm: " Defaults to `false`: read once.",
+				resourceForm:   " Defaults to `true`. With `false` the task is read once after it starts, and checked only if it has already finished.",
+				actionForm:     " Defaults to `true`. With `false` the task is read once after it starts, and checked only if it has already finished.",
+			},
+		},
+		"expected_completion_statuses": {
+			kind:       argStringSet,
+			setDefault: defaultExpected,
+			description: "Fail {run} unless the task finished with one of these statuses: `SUCCESS`, `WARNING`, " +
+				"`ERROR`, `TERMINATED`, `TEMPERROR` (compared without regard to case; `TEMP_ERROR` and `TEMPERROR` are the same). " +
+				"The error names the task and quotes its `ERROR` and `WARN` messages.",
+			notes: [3]string{
+				dataSourceForm: " A task still running fails the expectation: set `wait_for_completion` to wait for it first. Not set: no check.",
+				resourceForm:   " Defaults to `[\"SUCCESS\", \"WARNING\"]`. The task id is kept in state either way.",
+				actionForm:     " Defaults to `[\"SUCCESS\", \"WARNING\"]`.",
+			},
+			setValidators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOfCaseInsensitive(append(slices.Clone(sailpoint.CompletionStatuses), "TEMP_ERROR")...)),
+			},
+		},
+		"poll_interval": {
+			kind: argDuration,
+			description: "The longest pause between two polls while waiting, as a Go duration such as `\"10s\"` or " +
+				"`\"1m\"` (at least `1s`). Defaults to `30s`.",
+			stringValidators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")},
+		},
+	}
+}
 
 // expectationDiagnostic is nil when the task finished with one of the
 // expected statuses, and otherwise says why not in the task's own words.
@@ -38,35 +124,6 @@ func expectationDiagnostic(id string, ts *sailpoint.TaskStatus, expected []strin
 		detail += "\n\nThe task left no ERROR or WARN messages; look it up in ISC by its id."
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Task %q finished with status %s", id, status), detail)
-}
-
-// waitDiagnostic explains a wait that ran out of time or was cancelled.
-func waitDiagnostic(e *sailpoint.WaitError, timeout time.Duration) diag.Diagnostic {
-	last := lastReadText(e)
-	if errors.Is(e.Err, context.Canceled) {
-		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
-			"The wait was cancelled after %s and %d reads. %s", e.Waited.Round(time.Second), e.Polls, last))
-	}
-	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
-		"Waited %s (timeouts.read is %s) over %d reads, and the task has not finished. %s\n\n"+
-			"Raise timeouts.read if the task is just slow, or check the task in ISC if it is stuck.",
-		e.Waited.Round(time.Second), timeout, e.Polls, last))
-}
-
-// lastReadText says what the reads of a wait that ended found: the last
-// status and, when the last read failed, its error.
-func lastReadText(e *sailpoint.WaitError) string {
-	last := "No read completed before the time ran out."
-	if e.Last != nil {
-		// A status without completed is not finished (the tenant writes
-		// completed last); say so rather than just "still running".
-		last = fmt.Sprintf("The last read found it not finished: completion_status %s, completed %s; %s.",
-			orNull(e.Last.CompletionStatus), orNull(e.Last.Completed), progressText(e.Last))
-	}
-	if e.LastErr != nil {
-		last += fmt.Sprintf(" The last read failed: %s.", e.LastErr)
-	}
-	return last
 }
 
 func describeTask(id string, ts *sailpoint.TaskStatus) string {

@@ -193,7 +193,7 @@ func TestWaiterLogsProgressAtInfo(t *testing.T) {
 	if err := json.Unmarshal(taskDoc(t, "x", runningChanges), &ts); err != nil {
 		t.Fatal(err)
 	}
-	w := waiter(timetypes.NewGoDurationValue(10 * time.Second))
+	w := waiter(gateArgs{PollInterval: timetypes.NewGoDurationValue(10 * time.Second)})
 	if w.MaxInterval != 10*time.Second {
 		t.Errorf("MaxInterval %v", w.MaxInterval)
 	}
@@ -231,7 +231,7 @@ func TestTenantTextCleanInDiagnostics(t *testing.T) {
 func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
 	t.Parallel()
 	last := &sailpoint.TaskStatus{ID: "t", CompletionStatus: ptrTo("ERROR")}
-	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, time.Minute)
+	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, waitContext{timeoutName: readTimeoutName, timeout: time.Minute})
 	if !strings.Contains(d.Detail(), `completion_status "ERROR", completed null`) {
 		t.Errorf("detail %q", d.Detail())
 	}

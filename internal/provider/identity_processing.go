@@ -8,45 +8,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
-
-// identityProcessingArgs are identity processing's own arguments, the same
-// in the resource and the action.
-type identityProcessingArgs struct {
-	IdentityIDs types.Set `tfsdk:"identity_ids"`
-}
-
-func (a *identityProcessingArgs) arguments() *identityProcessingArgs { return a }
-
-type identityProcessingModel struct {
-	launchModel
-	identityProcessingArgs
-}
-
-type identityProcessingActionModel struct {
-	launchActionModel
-	identityProcessingArgs
-}
 
 const (
 	identityProcessingEndpoint = "`POST /identities/v1/process`, or `/{version}/identities/process`"
 	identityProcessingDoes     = "their attributes, roles and access are recalculated, as an identity refresh does."
 )
 
-var identityProcessing = launchOperation[identityProcessingArgs]{
+// identityProcessing recalculates up to 250 identities.
+var identityProcessing = operation{
 	typeName: "identity_processing",
+	title:    sailpoint.OperationIdentityProcessing,
 	resourceDescription: "Starts processing of identities when created (" + identityProcessingEndpoint + "): " + identityProcessingDoes +
 		" Waits for the task and fails the apply unless it finished as expected. Any change of an argument or of " +
 		"`triggers` starts a new task. Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts processing of identities each time it is invoked (" + identityProcessingEndpoint + "): " + identityProcessingDoes +
 		" Shows its progress while it runs, and fails unless it finished as expected.",
-	arguments: map[string]launchArgument{
+	arguments: map[string]argument{
 		"identity_ids": {
 			kind:        argStringSet,
 			required:    true,
@@ -57,25 +39,18 @@ var identityProcessing = launchOperation[identityProcessingArgs]{
 			},
 		},
 	},
-	request: func(ctx context.Context, client *sailpoint.Client, args *identityProcessingArgs, _ *sailpoint.LaunchFile) (launchRequest, diag.Diagnostics) {
-		var ids []string
-		diags := args.IdentityIDs.ElementsAs(ctx, &ids, false)
+	subject: func(in launchInput) string {
+		return fmt.Sprintf("of %d identities", len(in.args.strings("identity_ids")))
+	},
+	start: func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error) {
+		ids := in.args.strings("identity_ids")
 		slices.Sort(ids)
-		return launchRequest{
-			operation: fmt.Sprintf("identity processing of %d identities", len(ids)),
-			start: func(ctx context.Context) (*sailpoint.Launch, error) {
-				return client.StartIdentityProcessing(ctx, ids)
-			},
-		}, diags
+		return c.StartIdentityProcessing(ctx, ids)
 	},
 }
 
 // NewIdentityProcessingResource is the sailpoint_identity_processing resource.
-func NewIdentityProcessingResource() resource.Resource {
-	return &launchResource[identityProcessingArgs, identityProcessingModel, *identityProcessingModel]{op: identityProcessing}
-}
+func NewIdentityProcessingResource() resource.Resource { return newLaunchResource(identityProcessing) }
 
 // NewIdentityProcessingAction is the sailpoint_identity_processing action.
-func NewIdentityProcessingAction() action.Action {
-	return &launchAction[identityProcessingArgs, identityProcessingActionModel, *identityProcessingActionModel]{op: identityProcessing}
-}
+func NewIdentityProcessingAction() action.Action { return newLaunchAction(identityProcessing) }

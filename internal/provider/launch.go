@@ -17,10 +17,6 @@ import (
 // resources and actions: they differ only in how Terraform calls them and
 // in how they report progress.
 
-// defaultLaunchTimeout bounds a launch, waiting included, unless the
-// configuration says otherwise. Aggregations of large sources take long.
-const defaultLaunchTimeout = time.Hour
-
 // notVisibleGrace is how long a task the tenant just started may answer
 // 404 before the wait gives up on it: the spec does not promise that every
 // launch's id is readable at once (identity processing calls it a job id).
@@ -31,12 +27,12 @@ type launchRequest struct {
 	// operation names the launch for people: "account aggregation of source \"2c91...\"".
 	operation string
 	// sourceID, when set with waitForRunning, makes the launch wait until
-	// no task of that source is still running, so two aggregations of one
-	// source never overlap.
+	// no task of that source is still running, so two tasks of one source
+	// never overlap.
 	sourceID       string
 	waitForRunning bool
 
-	start func(context.Context) (*sailpoint.Launch, error)
+	start func(context.Context, *sailpoint.Client) (*sailpoint.Launch, error)
 
 	wait         bool
 	expected     []string
@@ -85,7 +81,7 @@ func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest)
 		}
 	}
 
-	launch, err := req.start(ctx)
+	launch, err := req.start(ctx, client)
 	if err != nil {
 		diags.Append(launchErrorDiagnostic(err, req.operation))
 		return out, diags
@@ -167,7 +163,8 @@ func waitForLaunched(ctx context.Context, client *sailpoint.Client, req launchRe
 		if waitErr.Last == notYet {
 			waitErr.Last = nil
 		}
-		diags.Append(launchWaitDiagnostic(waitErr, req, time.Since(started)))
+		diags.Append(waitDiagnostic(waitErr, waitContext{operation: req.operation, timeoutName: req.timeoutName,
+			timeout: req.timeout, elapsed: time.Since(started), taskKept: req.taskKept}))
 	case err != nil:
 		summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
 		diags.AddError(summary, fmt.Sprintf("The %s started task %q, but waiting for it failed.\n\n%s\n\n"+
@@ -201,21 +198,6 @@ func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launch
 		"Before starting the %s, the provider waits until no task of the source is still running. After %s these were still running: %s.\n\n"+
 			"Nothing was started. Wait for them to finish (or stop them in ISC), raise %s, or set wait_for_running_tasks = false to start anyway.",
 		req.operation, time.Since(started).Round(time.Second), strings.Join(ids, ", "), req.timeoutName))
-}
-
-// launchWaitDiagnostic explains a wait for a started task that ran out of
-// time or was stopped.
-func launchWaitDiagnostic(e *sailpoint.WaitError, req launchRequest, elapsed time.Duration) diag.Diagnostic {
-	last := lastReadText(e)
-	if errors.Is(e.Err, context.Canceled) {
-		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
-			"The %s started task %q; the wait was stopped after %s and %d reads. %s\n\n"+
-				"The task goes on in the tenant; %s.", req.operation, e.TaskID, e.Waited.Round(time.Second), e.Polls, last, req.taskKept))
-	}
-	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
-		"The %s started task %q and waited %s (%s is %s, %s spent in all) over %d reads, and the task has not finished. %s\n\n"+
-			"The task goes on in the tenant; %s. Raise %s if the task is just slow, or check it in ISC if it is stuck.",
-		req.operation, e.TaskID, e.Waited.Round(time.Second), req.timeoutName, req.timeout, elapsed.Round(time.Second), e.Polls, last, req.taskKept, req.timeoutName))
 }
 
 // launchErrorDiagnostic explains a launch the tenant refused or that

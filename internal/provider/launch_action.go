@@ -6,10 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	aschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -20,80 +18,52 @@ import (
 // resource of the same operation, showing its progress in the console.
 // Older Terraform and OpenTofu never ask for actions.
 
-// launchActionModel holds what every launch action has.
-type launchActionModel struct {
-	gateArgs
-	Timeout timetypes.GoDuration `tfsdk:"timeout"`
-}
-
-func (m *launchActionModel) gate() *launchActionModel { return m }
-
-// invokable is an action model: launchActionModel and the operation's arguments.
-type invokable[A any] interface {
-	gate() *launchActionModel
-	withArgs[A]
-}
-
-type launchAction[A, M any, P interface {
-	*M
-	invokable[A]
-}] struct {
-	op   launchOperation[A]
+// launchAction is every launch action: this one type with its operation
+// as a value, like launchResource.
+type launchAction struct {
+	op   operation
 	data *providerData
 	// now is the progress messages' clock; nil is time.Now.
 	now func() time.Time
 }
 
-var _ action.ActionWithConfigure = (*launchAction[accountAggregationArgs, accountAggregationActionModel, *accountAggregationActionModel])(nil)
+func newLaunchAction(op operation) action.Action { return &launchAction{op: op} }
 
-func (a *launchAction[A, M, P]) setClock(now func() time.Time) { a.now = now }
+var _ action.ActionWithConfigure = (*launchAction)(nil)
 
-func (a *launchAction[A, M, P]) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+func (a *launchAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + a.op.typeName
 }
 
-func (a *launchAction[A, M, P]) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+func (a *launchAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-func (a *launchAction[A, M, P]) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
-	attrs := map[string]aschema.Attribute{
-		"timeout": aschema.StringAttribute{
-			Optional:   true,
-			CustomType: timetypes.GoDurationType{},
-			MarkdownDescription: fmt.Sprintf("How long the invocation may take, as a Go duration such as `\"90m\"`: starting the "+
-				"task and waiting for it (and, for an aggregation, waiting for its source to be idle first); at least `%s`. Defaults to `%s`.",
-				shortDuration(minActionTimeout), shortDuration(defaultLaunchTimeout)),
-			Validators: []validator.String{minDuration(minActionTimeout, "Timeout")},
-		},
-	}
+func (a *launchAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	attrs := map[string]aschema.Attribute{"timeout": actionTimeoutAttribute()}
 	for name, arg := range gateArguments() {
 		attrs[name] = arg.actionAttribute()
 	}
-	for name, arg := range a.op.arguments {
+	for name, arg := range a.op.allArguments() {
 		attrs[name] = arg.actionAttribute()
 	}
 	resp.Schema = aschema.Schema{MarkdownDescription: a.op.actionDescription + " " + actionsNeedTerraform114, Attributes: attrs}
 }
 
-// minActionTimeout leaves time for a few polls: less could not see a task finish.
-const minActionTimeout = 10 * time.Second
-
 const actionsNeedTerraform114 = "Actions need Terraform 1.14 or newer; with OpenTofu or an older Terraform, use the resource of the same name."
 
-func (a *launchAction[A, M, P]) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var cfg M
-	ctx, ok := begin(ctx, a.data, "action", req.Config, &cfg, &resp.Diagnostics)
+func (a *launchAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var obj types.Object
+	ctx, ok := begin(ctx, a.data, "action", req.Config, &obj, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	m := P(&cfg).gate()
-
+	cfg := attrs(obj.Attributes())
 	timeout := defaultLaunchTimeout
-	if d := goDuration(m.Timeout); d > 0 {
+	if d := goDuration(cfg.duration("timeout")); d > 0 {
 		timeout = d
 	}
-	lr, _, diags := a.op.prepare(ctx, a.data.client, P(&cfg).arguments(), &m.gateArgs, types.StringNull())
+	lr, _, diags := a.op.prepare(cfg, readGate(cfg), actionForm, types.StringNull())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

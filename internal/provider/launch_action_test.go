@@ -112,7 +112,7 @@ func invokeAction(ctx context.Context, t *testing.T, ft *faketenant.Tenant, newA
 		clock.advance(10 * time.Second)
 		return clock.t
 	}
-	a.(interface{ setClock(func() time.Time) }).setClock(tick)
+	a.(*launchAction).now = tick
 	var msgs []string
 	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) {
 		mu.Lock()

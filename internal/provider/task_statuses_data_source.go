@@ -85,7 +85,7 @@ func (d *taskStatusesDataSource) Schema(ctx context.Context, _ datasource.Schema
 					"`task_definition_summary`). Use it as a list: `length(...)`, `[for t in ... : t.id]`, " +
 					"`...[0].attributes.identityCount`.",
 			},
-			"timeouts": timeoutsAttribute(ctx, "How long the read may take, all its pages, retries and waits included"),
+			"timeouts": readTimeoutsAttribute(ctx, "How long the read may take, all its pages, retries and waits included"),
 		},
 	}
 }
