@@ -4,185 +4,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
-
-// The gate as a pipeline uses it (wait_for_completion with
-// expected_completion_statuses): wait, then pass because the task finished
-// with an expected status, on its third read.
-func TestAccGate_waitsUntilFinished(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	ft.PutTaskSequence("wait-3",
-		taskDoc(t, "wait-3", runningChanges),
-		taskDoc(t, "wait-3", map[string]any{"completed": nil, "completionStatus": "SUCCESS", "percentComplete": 99}), // status before completed
-		taskDoc(t, "wait-3", nil))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerConfig(ft) + taskStatusBlock("wait-3", `
-  wait_for_completion          = true
-  expected_completion_statuses = ["SUCCESS", "WARNING"]
-  poll_interval                = "1s"
-  timeouts = {
-    read = "30m"
-  }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("completion_status", str("SUCCESS")),
-				expect("completed", str("2026-11-27T09:21:47.528Z")),
-				expect("percent_complete", knownvalue.Int64Exact(100)),
-				expect("wait_for_completion", knownvalue.Bool(true)),
-				expect("expected_completion_statuses", knownvalue.SetExact([]knownvalue.Check{str("SUCCESS"), str("WARNING")})),
-				expect("poll_interval", str("1s")),
-				expect("timeouts", knownvalue.ObjectExact(map[string]knownvalue.Check{"read": str("30m")})),
-			},
-			Check: func(*terraform.State) error {
-				if n := ft.Reads("wait-3"); n < 3 {
-					return fmt.Errorf("the task was read %d times; it finishes on the third read", n)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
-func TestAccGate_timeout(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	ft.PutTask(taskDoc(t, "stuck", runningChanges))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerConfig(ft) + taskStatusBlock("stuck", `
-  wait_for_completion = true
-  poll_interval       = "1s"
-  timeouts = {
-    read = "3s"
-  }`),
-			ExpectError: errorWith(`Timed out waiting for task "stuck"`, "(timeouts.read is 3s)", `progress "Aggregating accounts", percent_complete 40`),
-		}},
-	})
-	if n := ft.Reads("stuck"); n < 2 {
-		t.Errorf("read %d times in 3 s with 1 s polls", n)
-	}
-}
-
-// A failed task fails the gate with its own messages.
-func TestAccGate_failedTaskShowsItsMessages(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID, `
-  wait_for_completion          = true
-  expected_completion_statuses = ["SUCCESS", "WARNING"]`),
-			ExpectError: errorWith("finished with status ERROR", "(Cloud Account Aggregation, target Workday [source])", "not one of SUCCESS, WARNING",
-				"ERROR: Connection refused: connector host workday-vm.acme.local:443 did not answer", "WARN: Aggregation stopped after 0 of 5120 accounts"),
-		}},
-	})
-}
-
-// Statuses compare without regard to case, in the configuration and in
-// what the tenant sends (some API examples write "Success").
-func TestAccGate_statusCase(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	ft.PutBeyondSpecTask("mixed-case", taskDoc(t, "mixed-case", map[string]any{"completionStatus": "Success"}))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:            providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = ["success"]`),
-				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
-			},
-			{
-				Config:            providerConfig(ft) + taskStatusBlock("mixed-case", `expected_completion_statuses = ["SUCCESS"]`),
-				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("Success"))},
-			},
-		},
-	})
-}
-
-func TestAccGate_runningWithoutWait(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      providerConfig(ft) + taskStatusBlock(faketenant.RunningNullsTaskID, `expected_completion_statuses = ["SUCCESS"]`),
-			ExpectError: errorWith("has not finished", "completion_status null", "wait_for_completion = true"),
-		}},
-	})
-	if n := ft.Reads(faketenant.RunningNullsTaskID); n != 1 {
-		t.Errorf("read %d times without wait_for_completion, want 1", n)
-	}
-}
-
-func TestAccGate_postcondition(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID, `
-  lifecycle {
-    postcondition {
-      condition     = self.completion_status == "SUCCESS"
-      error_message = "Aggregation failed: ${join("; ", [for m in self.messages : m.localized_text.message if m.type == "ERROR"])}"
-    }
-  }`),
-			ExpectError: regexp.MustCompile(`(?s)Aggregation failed: Connection refused`),
-		}},
-	})
-}
-
-func TestAccGate_argumentValidation(t *testing.T) {
-	t.Parallel()
-	ft := newTenant(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = ["DONE"]`),
-				ExpectError: regexp.MustCompile(`(?s)value must be one of.*SUCCESS`),
-			},
-			{
-				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = []`),
-				ExpectError: regexp.MustCompile(`(?s)set must contain at least 1`),
-			},
-			{
-				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "wait_for_completion = true\n  poll_interval = \"100ms\""),
-				ExpectError: regexp.MustCompile(`(?s)Poll interval too short`),
-			},
-			{
-				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "poll_interval = \"soon\""),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Time Duration String Value`),
-			},
-			{
-				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "timeouts = {\n    read = \"soon\"\n  }"),
-				ExpectError: regexp.MustCompile(`(?s)must be a string containing a sequence of decimal numbers`),
-			},
-		},
-	})
-	if n := ft.Count(faketenant.IsTaskGet); n != 0 {
-		t.Errorf("%d GETs from invalid configurations", n)
-	}
-}
 
 // Progress is logged at Info while waiting, so TF_LOG=info shows it.
 func TestWaiterLogsProgressAtInfo(t *testing.T) {
@@ -234,5 +72,80 @@ func TestWaitDiagnosticNamesStatusWithoutCompleted(t *testing.T) {
 	d := waitDiagnostic(&sailpoint.WaitError{TaskID: "t", Last: last, Polls: 3, Err: context.DeadlineExceeded}, waitContext{timeoutName: readTimeoutName, timeout: time.Minute})
 	if !strings.Contains(d.Detail(), `completion_status "ERROR", completed null`) {
 		t.Errorf("detail %q", d.Detail())
+	}
+}
+
+// gateAttribute is what the test compares of an attribute in any schema.
+type gateAttribute interface {
+	GetType() attr.Type
+	IsOptional() bool
+	IsRequired() bool
+}
+
+// The data source, the resources and the actions take the gate's
+// arguments from one definition: the same names, types and validators;
+// only the resource has defaults in its schema (the others apply their
+// own when an argument is null).
+func TestGateArgumentsOneDefinition(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var ds datasource.SchemaResponse
+	NewTaskStatusDataSource().Schema(ctx, datasource.SchemaRequest{}, &ds)
+	var rs fwresource.SchemaResponse
+	NewAccountAggregationResource().Schema(ctx, fwresource.SchemaRequest{}, &rs)
+	var as action.SchemaResponse
+	NewAccountAggregationAction().Schema(ctx, action.SchemaRequest{}, &as)
+	forms := map[string]map[string]gateAttribute{"data source": {}, "resource": {}, "action": {}}
+	for name := range gateArguments() {
+		forms["data source"][name] = ds.Schema.Attributes[name]
+		forms["resource"][name] = rs.Schema.Attributes[name]
+		forms["action"][name] = as.Schema.Attributes[name]
+	}
+	if len(gateArguments()) != 3 {
+		t.Fatalf("gate arguments %v", gateArguments())
+	}
+	validators := func(a gateAttribute) []string {
+		var out []string
+		if v, ok := a.(interface{ StringValidators() []validator.String }); ok {
+			for _, x := range v.StringValidators() {
+				out = append(out, x.Description(ctx))
+			}
+		}
+		if v, ok := a.(interface{ SetValidators() []validator.Set }); ok {
+			for _, x := range v.SetValidators() {
+				out = append(out, x.Description(ctx))
+			}
+		}
+		return out
+	}
+	for name, want := range forms["resource"] {
+		if want == nil {
+			t.Fatalf("the resource has no %s", name)
+		}
+		for form, attrs := range forms {
+			got := attrs[name]
+			switch {
+			case got == nil:
+				t.Errorf("the %s has no %s", form, name)
+			case !got.GetType().Equal(want.GetType()):
+				t.Errorf("%s: %s is a %s, the resource's a %s", form, name, got.GetType(), want.GetType())
+			case !slices.Equal(validators(got), validators(want)):
+				t.Errorf("%s: %s validators %q, the resource's %q", form, name, validators(got), validators(want))
+			case !got.IsOptional() || got.IsRequired():
+				t.Errorf("%s: %s is not optional", form, name)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(validators(forms["data source"]["expected_completion_statuses"]), " "), `"TEMP_ERROR"`) {
+		t.Errorf("the data source refuses TEMP_ERROR: %q", validators(forms["data source"]["expected_completion_statuses"]))
+	}
+	// Only the defaults differ: in the resource's plan, and in what a null
+	// means to the others.
+	if d, ok := forms["resource"]["wait_for_completion"].(rschema.BoolAttribute); !ok || d.Default == nil {
+		t.Errorf("the resource's wait_for_completion has no default")
+	}
+	if (gateArgs{}).wait(dataSourceForm) || !(gateArgs{}).wait(actionForm) || (gateArgs{}).expected(dataSourceForm) != nil ||
+		!slices.Equal((gateArgs{}).expected(actionForm), defaultExpected) {
+		t.Errorf("null gate arguments: the data source reads once and checks nothing, an action waits and expects %v", defaultExpected)
 	}
 }

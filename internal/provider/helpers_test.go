@@ -1,22 +1,37 @@
 package provider
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // What the provider's tests share: the provider served to Terraform, a
@@ -163,3 +178,215 @@ provider "sailpoint" {}
 		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret)
 	return dir, env
 }
+
+func isPost(r faketenant.Request) bool {
+	return r.Method == http.MethodPost && r.Path != faketenant.TokenPath
+}
+
+// posts counts launches the tenant was sent, accepted or not.
+func posts(ft *faketenant.Tenant) int { return ft.Count(isPost) }
+
+func wantPosts(ft *faketenant.Tenant, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := posts(ft); n != want {
+			return fmt.Errorf("the tenant was sent %d launches, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+func launchState(addr, attr string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), v)
+}
+
+func containsAll(have []string, want ...string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			found = found || h == w
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// actionsCLI is tfversion.SkipBelow(1.14) with a message that says how
+// to run the test.
+type actionsCLI struct{}
+
+// Actions need Terraform 1.14 or newer. The action tests skip on an older
+// CLI (or OpenTofu), saying how to run them.
+const actionsSkipHint = "the action tests need Terraform 1.14 or newer: run `make testacc-actions`, " +
+	"or set TF_ACC_TERRAFORM_PATH to such a CLI (../shared/tools/terraform-1.15.9 holds one)"
+
+var actionVersionChecks = []tfversion.TerraformVersionCheck{actionsCLI{}}
+
+// actionsCLIPath is the CLI for tests that drive it directly; they skip
+// like the others when it has no actions.
+func actionsCLIPath(t *testing.T) string {
+	t.Helper()
+	tf := cliPath(t)
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	if have, err := version.NewVersion(v.Version); err != nil || have.LessThan(tfversion.Version1_14_0) {
+		t.Skipf("Terraform CLI %s (%s) has no actions; %s", v.Version, tf, actionsSkipHint)
+	}
+	return tf
+}
+
+func wantLaunches(ft *faketenant.Tenant, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := ft.LaunchCount(""); n != want {
+			return fmt.Errorf("the tenant started %d tasks, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+// waitedFor checks that the last launched task was read until it had
+// finished: the invocation waited.
+func waitedFor(ft *faketenant.Tenant, reads int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		l := ft.Launches()
+		id := l[len(l)-1].TaskID
+		if n := ft.Reads(id); n < reads {
+			return fmt.Errorf("task %s was read %d times, want at least %d (running, then finished)", id, n, reads)
+		}
+		return nil
+	}
+}
+
+// cliEvent is one line of terraform's -json output, the fields used here.
+type cliEvent struct {
+	Type string `json:"type"`
+	Hook struct {
+		Message string `json:"message"`
+	} `json:"hook"`
+	Diagnostic struct {
+		Severity string `json:"severity"`
+		Summary  string `json:"summary"`
+		Detail   string `json:"detail"`
+	} `json:"diagnostic"`
+}
+
+// invokeCLI runs terraform apply -invoke=action.<addr> -json and returns
+// the progress messages and the error diagnostics it printed.
+func invokeCLI(t *testing.T, tf, dir string, env []string, addr string) (progress, errs []string, err error) {
+	t.Helper()
+	cmd := exec.Command(tf, "-chdir="+dir, "apply", "-invoke=action."+addr, "-auto-approve", "-input=false", "-json")
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e cliEvent
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			t.Fatalf("not a JSON line: %s", sc.Text())
+		}
+		switch {
+		case e.Type == "action_progress":
+			progress = append(progress, e.Hook.Message)
+		case e.Type == "diagnostic" && e.Diagnostic.Severity == "error":
+			errs = append(errs, e.Diagnostic.Summary+"\n"+e.Diagnostic.Detail)
+		}
+	}
+	t.Logf("terraform apply -invoke=action.%s: %v\nprogress:\n  %s\nerrors:\n%s%s", addr, err,
+		strings.Join(progress, "\n  "), strings.Join(errs, "\n"), stderr.String())
+	return progress, errs, err
+}
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func percent(n string) *sailpoint.TaskStatus { return runningTask("Running", n) }
+
+func runningTask(progress, pct string) *sailpoint.TaskStatus {
+	ts := &sailpoint.TaskStatus{ID: "task-1", Progress: ptrTo(progress)}
+	if pct != "" {
+		n := json.Number(pct)
+		ts.PercentComplete = &n
+	}
+	return ts
+}
+
+// invokeAction runs an action's Invoke against a fake tenant, as Terraform
+// would, and returns the progress messages it sent. Its clock moves 10 s
+// at each reading, so every change of progress is shown.
+func invokeAction(ctx context.Context, t *testing.T, ft *faketenant.Tenant, newAction func() action.Action, config map[string]tftypes.Value) ([]string, action.InvokeResponse) {
+	t.Helper()
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAction()
+	var cresp action.ConfigureResponse
+	a.(action.ActionWithConfigure).Configure(ctx, action.ConfigureRequest{ProviderData: &providerData{client: client}}, &cresp)
+	var sresp action.SchemaResponse
+	a.Schema(ctx, action.SchemaRequest{}, &sresp)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the action schema is not an object")
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := config[name]; ok {
+			vals[name] = v
+		}
+	}
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	var mu sync.Mutex
+	tick := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock.advance(10 * time.Second)
+		return clock.t
+	}
+	a.(*launchAction).now = tick
+	var msgs []string
+	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		msgs = append(msgs, e.Message)
+	}}
+	a.Invoke(ctx, action.InvokeRequest{Config: tfsdk.Config{Raw: tftypes.NewValue(typ, vals), Schema: sresp.Schema}}, &resp)
+	mu.Lock()
+	defer mu.Unlock()
+	return msgs, resp
+}
+
+func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func (actionsCLI) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	tfversion.SkipBelow(tfversion.Version1_14_0).CheckTerraformVersion(ctx, req, resp)
+	if resp.Skip != "" {
+		resp.Skip += "; " + actionsSkipHint
+	}
+}
+
+// The launch resources the tests name.
+const (
+	accountAddr     = "sailpoint_account_aggregation.test"
+	entitlementAddr = "sailpoint_entitlement_aggregation.test"
+	processingAddr  = "sailpoint_identity_processing.test"
+)
+
+var (
+	compareSame = compare.ValuesSame()
+	uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+)

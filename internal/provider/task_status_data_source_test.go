@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -370,4 +375,232 @@ func TestAccTaskStatus_serverErrors(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The gate as a pipeline uses it (wait_for_completion with
+// expected_completion_statuses): wait, then pass because the task finished
+// with an expected status, on its third read.
+func TestAccTaskStatus_gateWaitsUntilFinished(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.PutTaskSequence("wait-3",
+		taskDoc(t, "wait-3", runningChanges),
+		taskDoc(t, "wait-3", map[string]any{"completed": nil, "completionStatus": "SUCCESS", "percentComplete": 99}), // status before completed
+		taskDoc(t, "wait-3", nil))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + taskStatusBlock("wait-3", `
+  wait_for_completion          = true
+  expected_completion_statuses = ["SUCCESS", "WARNING"]
+  poll_interval                = "1s"
+  timeouts = {
+    read = "30m"
+  }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("completion_status", str("SUCCESS")),
+				expect("completed", str("2026-11-27T09:21:47.528Z")),
+				expect("percent_complete", knownvalue.Int64Exact(100)),
+				expect("wait_for_completion", knownvalue.Bool(true)),
+				expect("expected_completion_statuses", knownvalue.SetExact([]knownvalue.Check{str("SUCCESS"), str("WARNING")})),
+				expect("poll_interval", str("1s")),
+				expect("timeouts", knownvalue.ObjectExact(map[string]knownvalue.Check{"read": str("30m")})),
+			},
+			Check: func(*terraform.State) error {
+				if n := ft.Reads("wait-3"); n < 3 {
+					return fmt.Errorf("the task was read %d times; it finishes on the third read", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccTaskStatus_gateTimeout(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.PutTask(taskDoc(t, "stuck", runningChanges))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + taskStatusBlock("stuck", `
+  wait_for_completion = true
+  poll_interval       = "1s"
+  timeouts = {
+    read = "3s"
+  }`),
+			ExpectError: errorWith(`Timed out waiting for task "stuck"`, "(timeouts.read is 3s)", `progress "Aggregating accounts", percent_complete 40`),
+		}},
+	})
+	if n := ft.Reads("stuck"); n < 2 {
+		t.Errorf("read %d times in 3 s with 1 s polls", n)
+	}
+}
+
+// A failed task fails the gate with its own messages.
+func TestAccTaskStatus_gateFailedTaskShowsItsMessages(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID, `
+  wait_for_completion          = true
+  expected_completion_statuses = ["SUCCESS", "WARNING"]`),
+			ExpectError: errorWith("finished with status ERROR", "(Cloud Account Aggregation, target Workday [source])", "not one of SUCCESS, WARNING",
+				"ERROR: Connection refused: connector host workday-vm.acme.local:443 did not answer", "WARN: Aggregation stopped after 0 of 5120 accounts"),
+		}},
+	})
+}
+
+// Statuses compare without regard to case, in the configuration and in
+// what the tenant sends (some API examples write "Success").
+func TestAccTaskStatus_gateStatusCase(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.PutBeyondSpecTask("mixed-case", taskDoc(t, "mixed-case", map[string]any{"completionStatus": "Success"}))
+	ft.PutTask(taskDoc(t, "temporary", map[string]any{"completionStatus": "TEMPERROR"}))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = ["success"]`),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("SUCCESS"))},
+			},
+			{
+				Config:            providerConfig(ft) + taskStatusBlock("mixed-case", `expected_completion_statuses = ["SUCCESS"]`),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("Success"))},
+			},
+			{
+				// LoadAccountsTask's spelling is TaskStatus's TEMPERROR, here as in the launches.
+				Config:            providerConfig(ft) + taskStatusBlock("temporary", `expected_completion_statuses = ["TEMP_ERROR"]`),
+				ConfigStateChecks: []statecheck.StateCheck{expect("completion_status", str("TEMPERROR"))},
+			},
+		},
+	})
+}
+
+func TestAccTaskStatus_gateRunningWithoutWait(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      providerConfig(ft) + taskStatusBlock(faketenant.RunningNullsTaskID, `expected_completion_statuses = ["SUCCESS"]`),
+			ExpectError: errorWith("has not finished", "completion_status null", "wait_for_completion = true"),
+		}},
+	})
+	if n := ft.Reads(faketenant.RunningNullsTaskID); n != 1 {
+		t.Errorf("read %d times without wait_for_completion, want 1", n)
+	}
+}
+
+func TestAccTaskStatus_gatePostcondition(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + taskStatusBlock(faketenant.FailedTaskID, `
+  lifecycle {
+    postcondition {
+      condition     = self.completion_status == "SUCCESS"
+      error_message = "Aggregation failed: ${join("; ", [for m in self.messages : m.localized_text.message if m.type == "ERROR"])}"
+    }
+  }`),
+			ExpectError: regexp.MustCompile(`(?s)Aggregation failed: Connection refused`),
+		}},
+	})
+}
+
+func TestAccTaskStatus_gateArgumentValidation(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = ["DONE"]`),
+				ExpectError: regexp.MustCompile(`(?s)value must be one of.*SUCCESS`),
+			},
+			{
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, `expected_completion_statuses = []`),
+				ExpectError: regexp.MustCompile(`(?s)set must contain at least 1`),
+			},
+			{
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "wait_for_completion = true\n  poll_interval = \"100ms\""),
+				ExpectError: regexp.MustCompile(`(?s)Poll interval too short`),
+			},
+			{
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "poll_interval = \"soon\""),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Time Duration String Value`),
+			},
+			{
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID, "timeouts = {\n    read = \"soon\"\n  }"),
+				ExpectError: regexp.MustCompile(`(?s)must be a string containing a sequence of decimal numbers`),
+			},
+		},
+	})
+	if n := ft.Count(faketenant.IsTaskGet); n != 0 {
+		t.Errorf("%d GETs from invalid configurations", n)
+	}
+}
+
+// Ctrl-C during a wait: Terraform stops the provider, the wait ends at
+// once, and no poll follows. This runs the built provider binary under the
+// real CLI, since the test harness cannot interrupt a run.
+func TestAccTaskStatus_interruptStopsTheWait(t *testing.T) {
+	t.Parallel()
+	tf := cliPath(t)
+	ft := newTenant(t)
+	ft.PutTask(taskDoc(t, "never-done", runningChanges))
+	dir, env := cliWorkspace(t, ft, `
+data "sailpoint_task_status" "wait" {
+  id                  = "never-done"
+  wait_for_completion = true
+  poll_interval       = "1s"
+  timeouts = {
+    read = "10m"
+  }
+}
+`)
+	cmd := exec.Command(tf, "-chdir="+dir, "plan", "-input=false", "-no-color")
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	// Interrupt once the wait is under way.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for ft.Reads("never-done") < 2 {
+		select {
+		case err := <-exited:
+			t.Fatalf("terraform ended before it was interrupted: %v\n%s", err, out.String())
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			t.Fatalf("the wait never started\n%s", out.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-ctx.Done():
+		_ = cmd.Process.Kill()
+		t.Fatalf("terraform kept running after Ctrl-C\n%s", out.String())
+	}
+	reads := ft.Reads("never-done")
+	// A wait that had not stopped would poll again within its 1 s cap.
+	time.Sleep(3 * time.Second)
+	if after := ft.Reads("never-done"); after != reads {
+		t.Fatalf("the provider polled %d more times after Terraform exited", after-reads)
+	}
+	t.Logf("interrupted after %d reads\n%s", reads, out.String())
 }

@@ -1,89 +1,22 @@
 package provider
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 )
-
-// Actions need Terraform 1.14 or newer. The action tests skip on an older
-// CLI (or OpenTofu), saying how to run them.
-const actionsSkipHint = "the action tests need Terraform 1.14 or newer: run `make testacc-actions`, " +
-	"or set TF_ACC_TERRAFORM_PATH to such a CLI (../shared/tools/terraform-1.15.9 holds one)"
-
-// actionsCLI is tfversion.SkipBelow(1.14) with a message that says how
-// to run the test.
-type actionsCLI struct{}
-
-func (actionsCLI) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	tfversion.SkipBelow(tfversion.Version1_14_0).CheckTerraformVersion(ctx, req, resp)
-	if resp.Skip != "" {
-		resp.Skip += "; " + actionsSkipHint
-	}
-}
-
-var actionVersionChecks = []tfversion.TerraformVersionCheck{actionsCLI{}}
-
-// actionsCLIPath is the CLI for tests that drive it directly; they skip
-// like the others when it has no actions.
-func actionsCLIPath(t *testing.T) string {
-	t.Helper()
-	tf := cliPath(t)
-	out, err := exec.Command(tf, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", tf, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", tf, err)
-	}
-	if have, err := version.NewVersion(v.Version); err != nil || have.LessThan(tfversion.Version1_14_0) {
-		t.Skipf("Terraform CLI %s (%s) has no actions; %s", v.Version, tf, actionsSkipHint)
-	}
-	return tf
-}
-
-func wantLaunches(ft *faketenant.Tenant, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if n := ft.LaunchCount(""); n != want {
-			return fmt.Errorf("the tenant started %d tasks, want %d", n, want)
-		}
-		return nil
-	}
-}
-
-// waitedFor checks that the last launched task was read until it had
-// finished: the invocation waited.
-func waitedFor(ft *faketenant.Tenant, reads int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		l := ft.Launches()
-		id := l[len(l)-1].TaskID
-		if n := ft.Reads(id); n < reads {
-			return fmt.Errorf("task %s was read %d times, want at least %d (running, then finished)", id, n, reads)
-		}
-		return nil
-	}
-}
 
 // An action_trigger on a terraform_data runs the action once per change:
 // one aggregation each time, waited for; none when nothing changed; a task
 // that ends in ERROR fails the apply with its messages.
-func TestAccAction_triggeredByTerraformData(t *testing.T) {
+func TestAccAccountAggregationAction_triggeredByTerraformData(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"})
@@ -137,51 +70,10 @@ action "sailpoint_account_aggregation" "aggregate" {
 	}
 }
 
-// cliEvent is one line of terraform's -json output, the fields used here.
-type cliEvent struct {
-	Type string `json:"type"`
-	Hook struct {
-		Message string `json:"message"`
-	} `json:"hook"`
-	Diagnostic struct {
-		Severity string `json:"severity"`
-		Summary  string `json:"summary"`
-		Detail   string `json:"detail"`
-	} `json:"diagnostic"`
-}
-
-// invokeCLI runs terraform apply -invoke=action.<addr> -json and returns
-// the progress messages and the error diagnostics it printed.
-func invokeCLI(t *testing.T, tf, dir string, env []string, addr string) (progress, errs []string, err error) {
-	t.Helper()
-	cmd := exec.Command(tf, "-chdir="+dir, "apply", "-invoke=action."+addr, "-auto-approve", "-input=false", "-json")
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var e cliEvent
-		if json.Unmarshal(sc.Bytes(), &e) != nil {
-			t.Fatalf("not a JSON line: %s", sc.Text())
-		}
-		switch {
-		case e.Type == "action_progress":
-			progress = append(progress, e.Hook.Message)
-		case e.Type == "diagnostic" && e.Diagnostic.Severity == "error":
-			errs = append(errs, e.Diagnostic.Summary+"\n"+e.Diagnostic.Detail)
-		}
-	}
-	t.Logf("terraform apply -invoke=action.%s: %v\nprogress:\n  %s\nerrors:\n%s%s", addr, err,
-		strings.Join(progress, "\n  "), strings.Join(errs, "\n"), stderr.String())
-	return progress, errs, err
-}
-
 // terraform apply -invoke starts exactly one aggregation, names the task
 // while it waits, ends with its status, and fails with the task's own
 // messages when it failed.
-func TestAccAction_invokeFromCLI(t *testing.T) {
+func TestAccAccountAggregationAction_invokeFromCLI(t *testing.T) {
 	t.Parallel()
 	tf := actionsCLIPath(t)
 	ft := newTenant(t)
@@ -228,5 +120,67 @@ action "sailpoint_account_aggregation" "x" {
 	}
 	if len(progress) == 0 || !strings.Contains(progress[len(progress)-1], "finished: ERROR") {
 		t.Errorf("the last progress message should give the status ERROR: %q", progress)
+	}
+}
+
+// Invoke starts one task, shows its id, its progress and its status, and
+// passes when the task finished as expected.
+func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"})
+	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval": tfString("1s"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("diagnostics: %v", resp.Diagnostics)
+	}
+	launches := ft.Launches()
+	if len(launches) != 1 || launches[0].Operation != faketenant.OperationAccountAggregation {
+		t.Fatalf("launches: %+v", launches)
+	}
+	id := launches[0].TaskID
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{
+		`Started the account aggregation of source "` + faketenant.ActiveDirectorySourceID + `": task ` + id + " (POST /sources/v1/" + faketenant.ActiveDirectorySourceID + "/load-accounts)",
+		"Task " + id + " running: Running, 50% complete",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no progress message with %q in:\n%s", want, all)
+		}
+	}
+	if last := msgs[len(msgs)-1]; !strings.HasPrefix(last, "Task "+id+" finished: SUCCESS") {
+		t.Errorf("last message %q, want the task's status", last)
+	}
+}
+
+// Cancelling (Ctrl-C) stops the wait at once: Invoke returns, says it
+// stopped, and no poll follows.
+func TestAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 1000})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		// Cancel once the wait is under way.
+		for ft.LaunchCount("") == 0 || ft.Reads(ft.Launches()[0].TaskID) < 2 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+	}()
+	_, resp := invokeAction(ctx, t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval": tfString("1s"),
+	})
+	id := ft.Launches()[0].TaskID
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Summary(), "Stopped waiting for task") {
+		t.Fatalf("diagnostics %v, want Stopped waiting", resp.Diagnostics)
+	}
+	reads := ft.Reads(id)
+	time.Sleep(2500 * time.Millisecond) // longer than the 1 s poll cap
+	if after := ft.Reads(id); after != reads {
+		t.Fatalf("%d polls after the invocation was cancelled", after-reads)
 	}
 }

@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+)
+
+// A task that ends in ERROR fails the apply with its messages; its id stays
+// in state (tainted), so the next apply starts it again.
+func TestAccAccountAggregation_failedTaskFailsTheApply(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{
+		{Type: "ERROR", Text: "Connector host ad-vm.acme.local:636 refused the connection"},
+		{Type: "WARN", Text: "Aggregation stopped after 0 of 1200 accounts"},
+	}}, faketenant.DefaultScript)
+	config := providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+`, faketenant.ActiveDirectorySourceID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: errorWith("finished with status ERROR", "not one of SUCCESS, WARNING",
+					"ERROR: Connector host ad-vm.acme.local:636 refused the connection", "WARN: Aggregation stopped after 0 of 1200 accounts"),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				Check:             wantPosts(ft, 2),
+			},
+		},
+	})
+}
+
+// An unknown source is the tenant's 400, named, and nothing is kept.
+func TestAccAccountAggregation_unknownSource(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + `
+resource "sailpoint_account_aggregation" "test" {
+  source_id              = "2c91808a7813090a0178000000000000"
+  wait_for_running_tasks = false
+}
+`,
+			ExpectError: errorWith(`Could not start the account aggregation of source "2c91808a7813090a0178000000000000"`, "HTTP 400", "trackingId"),
+		}},
+	})
+	if n := posts(ft); n != 1 {
+		t.Errorf("%d POSTs for a refused launch, want 1", n)
+	}
+}
+
+// The uploaded file: sent as is; a changed content (same path) is seen at
+// plan time and starts exactly one new aggregation.
+func TestAccAccountAggregation_fileContentChangeReplaces(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	csv := filepath.Join(t.TempDir(), "accounts.csv")
+	write := func(s string) {
+		if err := os.WriteFile(csv, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("id,name\n1,Ada\n")
+	config := providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id = %q
+  file      = %q
+}
+`, faketenant.HRFileSourceID, csv)
+	lastFile := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			ls := ft.Launches()
+			if len(ls) == 0 || ls[len(ls)-1].File == nil {
+				return fmt.Errorf("no file uploaded: %+v", ls)
+			}
+			f := ls[len(ls)-1].File
+			if string(f.Content) != want || f.Name != "accounts.csv" {
+				return fmt.Errorf("uploaded %q as %q, want %q as accounts.csv", f.Content, f.Name, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "file_sha256", str(sha256Hex([]byte("id,name\n1,Ada\n"))))},
+				Check:             resource.ComposeTestCheckFunc(wantPosts(ft, 1), lastFile("id,name\n1,Ada\n")),
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            wantPosts(ft, 1),
+			},
+			{
+				PreConfig: func() { write("id,name\n1,Ada\n2,Grace\n") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
+				}},
+				Check: resource.ComposeTestCheckFunc(wantPosts(ft, 2), lastFile("id,name\n1,Ada\n2,Grace\n")),
+			},
+		},
+	})
+}
+
+// Timing out keeps the task id and says which limit ran out.
+func TestAccAccountAggregation_timeoutKeepsTheTask(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 1000})
+	config := providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+  timeouts = {
+    create = "3s"
+  }
+}
+`, faketenant.ActiveDirectorySourceID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: errorWith("Timed out waiting for task", "(timeouts.create is 3s", "its id is kept in state")},
+			{
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true, // tainted: the next apply starts a new task
+			},
+		},
+	})
+	if n := posts(ft); n != 1 {
+		t.Errorf("%d launches, want 1", n)
+	}
+}
+
+// Two aggregations of one source never overlap: the launch waits until the
+// task still running for the source has finished.
+func TestAccAccountAggregation_waitsForRunningTaskOfTheSource(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"v1", "v2024"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			ft := newTenant(t)
+			running := taskDoc(t, "earlier-run", map[string]any{
+				"completed": nil, "completionStatus": nil, "progress": "Aggregating accounts", "percentComplete": 40,
+				"target": map[string]any{"id": faketenant.ActiveDirectorySourceID, "type": "APPLICATION", "name": "Active Directory [source]"},
+			})
+			done := taskDoc(t, "earlier-run", map[string]any{
+				"target": map[string]any{"id": faketenant.ActiveDirectorySourceID, "type": "APPLICATION", "name": "Active Directory [source]"},
+			})
+			ft.PutRunningTaskSequence("earlier-run", running, running, done)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(ft, fmt.Sprintf("api_version = %q", version)) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id = %q
+  timeouts = {
+    create = "2m"
+  }
+}
+`, faketenant.ActiveDirectorySourceID),
+					Check: func(*terraform.State) error {
+						var order []string
+						for _, r := range ft.Requests() {
+							switch {
+							case isPost(r):
+								order = append(order, "POST")
+							case faketenant.IsPendingGet(r) || r.Method == http.MethodGet && r.TaskID == "" && r.Path != faketenant.TokenPath:
+								order = append(order, "LIST")
+							}
+						}
+						if got := strings.Join(order, " "); !strings.HasPrefix(got, "LIST LIST LIST POST") {
+							return fmt.Errorf("requests %q: the launch must follow three looks at the running tasks", got)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}

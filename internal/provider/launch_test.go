@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+)
+
+// The three resources: one POST each, a wait, the task in state; nothing
+// on a second apply; exactly one POST when a trigger changes.
+func TestAccLaunch_threeResourcesStartOnceAndWait(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	config := func(trigger string) string {
+		return providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+  triggers = {
+    config = %q
+  }
+}
+
+resource "sailpoint_entitlement_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+
+resource "sailpoint_identity_processing" "test" {
+  identity_ids  = ["2c9180835d2e5168015d32f890ca1581", "78733556-9ea3-4f59-bf69-e5cd92b011b4"]
+  poll_interval = "1s"
+}
+`, faketenant.ActiveDirectorySourceID, trigger, faketenant.WorkdaySourceID)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("v1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					launchState(accountAddr, "completion_status", str("SUCCESS")),
+					launchState(accountAddr, "task_id", knownvalue.NotNull()),
+					launchState(accountAddr, "task", knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(accountAddr, tfjsonpath.New("task").AtMapKey("target").AtMapKey("id"), str(faketenant.ActiveDirectorySourceID)),
+					statecheck.ExpectKnownValue(accountAddr, tfjsonpath.New("task").AtMapKey("completion_status"), str("SUCCESS")),
+					statecheck.CompareValuePairs(accountAddr, tfjsonpath.New("id"), accountAddr, tfjsonpath.New("task_id"), compareSame),
+					statecheck.CompareValuePairs(accountAddr, tfjsonpath.New("task_id"), accountAddr, tfjsonpath.New("task").AtMapKey("id"), compareSame),
+					launchState(accountAddr, "wait_for_completion", knownvalue.Bool(true)),
+					launchState(accountAddr, "wait_for_running_tasks", knownvalue.Bool(true)),
+					launchState(accountAddr, "expected_completion_statuses", knownvalue.SetExact([]knownvalue.Check{str("SUCCESS"), str("WARNING")})),
+					launchState(accountAddr, "file_sha256", knownvalue.Null()),
+					launchState(entitlementAddr, "completion_status", str("SUCCESS")),
+					launchState(processingAddr, "completion_status", str("SUCCESS")),
+					launchState(processingAddr, "task_id", knownvalue.StringRegexp(uuidPattern)),
+				},
+				Check: resource.ComposeTestCheckFunc(wantPosts(ft, 3), func(*terraform.State) error {
+					byOp := map[string]int{}
+					for _, l := range ft.Launches() {
+						byOp[l.Operation]++
+						if l.Operation == faketenant.OperationIdentityProcessing && len(l.IdentityIDs) != 2 {
+							return fmt.Errorf("identity processing sent %v", l.IdentityIDs)
+						}
+						if l.DisableOptimization != nil || l.File != nil {
+							return fmt.Errorf("%s sent a flag or file nobody configured: %+v", l.Operation, l)
+						}
+					}
+					if byOp[faketenant.OperationAccountAggregation] != 1 || byOp[faketenant.OperationEntitlementAggregation] != 1 || byOp[faketenant.OperationIdentityProcessing] != 1 {
+						return fmt.Errorf("launches by operation: %v", byOp)
+					}
+					return nil
+				}),
+			},
+			{
+				// Nothing changed: no launch, and the plan is empty.
+				Config: config("v1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: wantPosts(ft, 3),
+			},
+			{
+				Config: config("v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(entitlementAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(processingAddr, plancheck.ResourceActionNoop),
+				}},
+				Check: wantPosts(ft, 4),
+			},
+		},
+		CheckDestroy: wantPosts(ft, 4), // destroying starts nothing
+	})
+}
+
+// Every API version: the launch goes to that version's path, and the task
+// is read there too.
+func TestAccLaunch_apiVersions(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ version, accounts, process string }{
+		{"v1", "/sources/v1/" + faketenant.HRFileSourceID + "/load-accounts", "/identities/v1/process"},
+		{"v2026", "/v2026/sources/" + faketenant.HRFileSourceID + "/load-accounts", "/v2026/identities/process"},
+		{"v2025", "/v2025/sources/" + faketenant.HRFileSourceID + "/load-accounts", "/v2025/identities/process"},
+		{"v2024", "/v2024/sources/" + faketenant.HRFileSourceID + "/load-accounts", "/v2024/identities/process"},
+		{"beta", "/beta/sources/" + faketenant.HRFileSourceID + "/load-accounts", "/beta/identities/process"},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			t.Parallel()
+			ft := newTenant(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(ft, fmt.Sprintf("api_version = %q", tc.version)) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id            = %q
+  disable_optimization = true
+}
+
+resource "sailpoint_identity_processing" "test" {
+  identity_ids = ["2c9180835d2e5168015d32f890ca1581"]
+}
+`, faketenant.HRFileSourceID),
+					ConfigStateChecks: []statecheck.StateCheck{
+						launchState(accountAddr, "completion_status", str("SUCCESS")),
+						launchState(processingAddr, "completion_status", str("SUCCESS")),
+					},
+					Check: func(*terraform.State) error {
+						var paths []string
+						for _, r := range ft.Requests() {
+							if isPost(r) {
+								paths = append(paths, r.Path)
+							}
+						}
+						if len(paths) != 2 || !containsAll(paths, tc.accounts, tc.process) {
+							return fmt.Errorf("POSTs %v, want %s and %s", paths, tc.accounts, tc.process)
+						}
+						for _, l := range ft.Launches() {
+							if l.Operation == faketenant.OperationAccountAggregation && (l.DisableOptimization == nil || *l.DisableOptimization != "true") {
+								return fmt.Errorf("disableOptimization %v, want \"true\"", l.DisableOptimization)
+							}
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
