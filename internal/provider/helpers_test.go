@@ -30,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/isc-community/terraform-provider-sailpoint/internal/devcli"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
@@ -160,7 +161,6 @@ func cliWorkspace(t *testing.T, ft *faketenant.Tenant, config string) (dir strin
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-sailpoint"), "../..").CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"isc-community/sailpoint\" = %q\n  }\n  direct {}\n}\n", bin)
 	config = `terraform {
   required_providers {
     sailpoint = { source = "isc-community/sailpoint" }
@@ -168,7 +168,7 @@ func cliWorkspace(t *testing.T, ft *faketenant.Tenant, config string) (dir strin
 }
 provider "sailpoint" {}
 ` + config
-	if err := os.WriteFile(filepath.Join(dir, "terraformrc"), []byte(rc), 0o600); err != nil {
+	if err := devcli.WriteConfig(filepath.Join(dir, "terraformrc"), bin); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 )
 
