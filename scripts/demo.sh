@@ -22,14 +22,7 @@ for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.05; done
 base_url=$(cat "$work/url")
 echo "    $base_url"
 
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "isc-community/sailpoint" = "$work/bin"
-  }
-  direct {}
-}
-RC
+go run ./cmd/sailpoint-dev-cli-config -provider-dir "$work/bin" -out "$work/terraformrc"
 cp examples/demo/*.tf "$work/config/"
 
 export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1

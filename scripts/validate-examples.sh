@@ -15,14 +15,7 @@ if [ -d examples/actions ]; then
   actions_terraform=$(scripts/terraform-path.sh --actions 2>"$work/actions-cli.txt") || actions_terraform=
 fi
 go build -o "$work/bin/terraform-provider-sailpoint" .
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "isc-community/sailpoint" = "$work/bin"
-  }
-  direct {}
-}
-RC
+go run ./cmd/sailpoint-dev-cli-config -provider-dir "$work/bin" -out "$work/terraformrc"
 export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 echo "examples: $("$terraform" version | head -1)${actions_terraform:+; examples/actions/: $("$actions_terraform" version | head -1)}"
 

@@ -30,6 +30,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/isc-community/terraform-provider-sailpoint/internal/devcli"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 )
 
@@ -216,8 +217,7 @@ func prepare(o options) error {
 	if err := os.WriteFile(filepath.Join(o.work, "config", "main.tf"), []byte(config), 0o644); err != nil {
 		return err
 	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"isc-community/sailpoint\" = %q\n  }\n  direct {}\n}\n", o.providerDir)
-	return os.WriteFile(filepath.Join(o.work, "terraformrc"), []byte(rc), 0o644)
+	return devcli.WriteConfig(filepath.Join(o.work, "terraformrc"), o.providerDir)
 }
 
 // newTenant holds n spec-valid copies of the complete fixture.
