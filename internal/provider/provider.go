@@ -77,9 +77,11 @@ func (p *sailpointProvider) Metadata(_ context.Context, _ provider.MetadataReque
 
 func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads task statuses from SailPoint Identity Security Cloud (ISC), so a pipeline can " +
-			"wait for an aggregation or identity refresh and gate on how it finished. Authenticate with client " +
-			"credentials (an API client or a personal access token) or with an access token you already hold.",
+		MarkdownDescription: "Starts tasks in SailPoint Identity Security Cloud (ISC), such as aggregations and identity " +
+			"processing, and reads task statuses, so a pipeline can wait for a task and gate on how it finished: with a " +
+			"resource or an action that starts the task, or with the `sailpoint_task_status` data source for a task started " +
+			"elsewhere. Authenticate with client credentials (an API client or a personal access token) or with an access " +
+			"token you already hold.",
 		Attributes: map[string]schema.Attribute{
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "The tenant's API base URL, such as `https://acme.api.identitynow.com`. Falls back to " +
@@ -123,8 +125,8 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take before it is abandoned and retried, as a "+
-					"Go duration such as `\"30s\"`. Defaults to `%s`. A wait for a task is bounded by the data source's "+
-					"`timeouts.read`, not by this.", sailpoint.DefaultRequestTimeout),
+					"Go duration such as `\"30s\"`. Defaults to `%s`. A wait for a task is bounded by the data sources' "+
+					"`timeouts.read`, the resources' `timeouts.create` and the actions' `timeout`, not by this.", sailpoint.DefaultRequestTimeout),
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{minDuration(time.Second, "Request timeout")},
