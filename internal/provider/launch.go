@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -14,8 +15,9 @@ import (
 )
 
 // Starting a task and gating on it, the one code path behind the launch
-// resources and actions: they differ only in how Terraform calls them and
-// in how they report progress.
+// resources and actions: they differ only in how Terraform calls them, in
+// how they report progress, and in what a stopped wait means (a resource
+// resumes it at the next apply; an action has nothing to resume).
 
 // notVisibleGrace is how long a task the tenant just started may answer
 // 404 before the wait gives up on it: the spec does not promise that every
@@ -26,9 +28,11 @@ const notVisibleGrace = 2 * time.Minute
 type launchRequest struct {
 	// operation names the launch for people: "account aggregation of source \"2c91...\"".
 	operation string
-	// sourceID, when set with waitForRunning, makes the launch wait until
-	// no task of that source is still running, so two tasks of one source
-	// never overlap.
+	// needs says what starting it takes (scopes, token kind), for a refusal.
+	needs string
+	// sourceID makes the launch take its source's turn (one task of a
+	// source at a time) and, with waitForRunning, wait until no task of the
+	// source is still running in the tenant.
 	sourceID       string
 	waitForRunning bool
 
@@ -44,6 +48,12 @@ type launchRequest struct {
 	// taskKept says where the id of a started task that failed its gate
 	// can be found: "its id is kept in state" for a resource.
 	taskKept string
+	// resumable: a wait Terraform stopped (Ctrl-C) is a warning, not an
+	// error; the task is kept and its wait resumes at the next apply.
+	resumable bool
+	// afterTimeout says what happens next when the wait times out, and how
+	// to wait for the same task instead.
+	afterTimeout string
 
 	progress progressReporter
 }
@@ -51,6 +61,8 @@ type launchRequest struct {
 // progressReporter hears what a launch is doing: a resource logs it, an
 // action shows it in the console.
 type progressReporter interface {
+	// waitingForLaunch: another launch of this configuration has the source.
+	waitingForLaunch(ctx context.Context, holder string)
 	// waitingForRunning: the source still has running tasks.
 	waitingForRunning(ctx context.Context, tasks []sailpoint.TaskStatus)
 	started(ctx context.Context, l *sailpoint.Launch)
@@ -64,83 +76,130 @@ type progressReporter interface {
 type launchOutcome struct {
 	launch *sailpoint.Launch
 	task   *sailpoint.TaskStatus
+	// interrupted: Terraform stopped the wait (Ctrl-C) before the task
+	// finished; it was not gated.
+	interrupted bool
+	// timedOut: the wait ran out of time before the task finished.
+	timedOut bool
 }
 
-// runLaunch waits for the source to be idle, starts the task, waits for it
-// and checks how it ended. Diagnostics say which step failed; once a task
-// was started its id is in the outcome, whatever went wrong after.
-func runLaunch(ctx context.Context, client *sailpoint.Client, req launchRequest) (launchOutcome, diag.Diagnostics) {
+// runLaunch takes the source's turn, waits for the source to be idle,
+// starts the task, waits for it and checks how it ended. Diagnostics say
+// which step failed; once a task was started its id is in the outcome,
+// whatever went wrong after.
+func runLaunch(ctx context.Context, data *providerData, req launchRequest) (launchOutcome, diag.Diagnostics) {
 	var out launchOutcome
 	var diags diag.Diagnostics
 	started := time.Now()
+	client := data.client
 
-	if req.sourceID != "" && req.waitForRunning {
-		if d := waitForIdleSource(ctx, client, req, started); d != nil {
-			diags.Append(d)
-			return out, diags
+	var turn *heldTurn
+	if req.sourceID != "" {
+		var d diag.Diagnostic
+		if turn, d = takeSourceTurn(ctx, &data.sources, req, started); d != nil {
+			return out, append(diags, d)
+		}
+		defer turn.release()
+		if req.waitForRunning {
+			if d := waitForIdleSource(ctx, client, req, started); d != nil {
+				return out, append(diags, d)
+			}
 		}
 	}
 
 	launch, err := req.start(ctx, client)
 	if err != nil {
-		diags.Append(launchErrorDiagnostic(err, req.operation))
-		return out, diags
+		return out, append(diags, launchErrorDiagnostic(err, req))
 	}
 	out.launch = launch
+	turn.holding(fmt.Sprintf("%s (task %s)", req.operation, launch.TaskID))
 	ctx = tflog.SetField(ctx, "task_id", launch.TaskID)
 	tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": req.operation, "request": launch.Method + " " + launch.Path})
 	req.progress.started(ctx, launch)
 
-	var ts *sailpoint.TaskStatus
-	if req.wait {
-		ts, diags = waitForLaunched(ctx, client, req, launch, &out, started)
-	} else {
-		ts, diags = readLaunched(ctx, client, req, launch)
-	}
-	if ts == nil {
-		return out, diags
-	}
-	out.task = ts
-	if !ts.IsFinished() {
-		return out, diags // read once, still running: nothing to check yet
-	}
-	req.progress.finished(ctx, ts)
-	if len(req.expected) > 0 {
-		if d := expectationDiagnostic(launch.TaskID, ts, req.expected); d != nil {
-			diags.Append(d)
-		}
+	diags = awaitAndGate(ctx, client, req, launch.TaskID, time.Now(), started, &out)
+	if turn != nil && !req.wait && ctx.Err() == nil {
+		// Not waited for: keep the source until the tenant shows the task,
+		// or the next launch's idle check could miss it.
+		awaitListed(ctx, client, req, launch.TaskID)
 	}
 	return out, diags
 }
 
-// readLaunched reads a started task once (wait_for_completion = false). A
+// resumeLaunch waits for and gates a task started earlier (by an apply
+// that was interrupted, or adopted by import), starting nothing. The task
+// takes its source's turn like a new launch. graceFrom starts the time a
+// task that has never been read may answer 404; zero means none.
+func resumeLaunch(ctx context.Context, data *providerData, req launchRequest, taskID string, graceFrom time.Time) (launchOutcome, diag.Diagnostics) {
+	var out launchOutcome
+	started := time.Now()
+	if req.sourceID != "" {
+		turn, d := takeSourceTurn(ctx, &data.sources, req, started)
+		if d != nil {
+			return out, diag.Diagnostics{d}
+		}
+		defer turn.release()
+		turn.holding(fmt.Sprintf("%s (task %s)", req.operation, taskID))
+	}
+	ctx = tflog.SetField(ctx, "task_id", taskID)
+	tflog.Info(ctx, "Resuming the wait for a SailPoint task started earlier", map[string]any{"operation": req.operation})
+	return out, awaitAndGate(ctx, data.client, req, taskID, graceFrom, started, &out)
+}
+
+// awaitAndGate waits for the task (or reads it once, without
+// wait_for_completion) and checks how it ended, keeping the last status
+// read in out.
+func awaitAndGate(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) diag.Diagnostics {
+	var ts *sailpoint.TaskStatus
+	var diags diag.Diagnostics
+	if req.wait {
+		ts, diags = waitForTask(ctx, client, req, taskID, graceFrom, started, out)
+	} else {
+		ts, diags = readTask(ctx, client, req, taskID)
+	}
+	if ts == nil {
+		return diags
+	}
+	out.task = ts
+	if !ts.IsFinished() {
+		return diags // read once, still running: nothing to check yet
+	}
+	req.progress.finished(ctx, ts)
+	if len(req.expected) > 0 {
+		if d := expectationDiagnostic(taskID, ts, req.expected); d != nil {
+			diags.Append(d)
+		}
+	}
+	return diags
+}
+
+// readTask reads a started task once (wait_for_completion = false). A
 // failed read is a warning: the task was started, and failing now would
 // start it again on the next apply.
-func readLaunched(ctx context.Context, client *sailpoint.Client, req launchRequest, launch *sailpoint.Launch) (*sailpoint.TaskStatus, diag.Diagnostics) {
+func readTask(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string) (*sailpoint.TaskStatus, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	ts, err := client.GetTaskStatus(ctx, launch.TaskID)
+	ts, err := client.GetTaskStatus(ctx, taskID)
 	if err != nil {
-		summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
-		diags.AddWarning("Started task "+launch.TaskID+", but could not read it", fmt.Sprintf(
+		summary, detail := explain(err, fmt.Sprintf("task %q", taskID))
+		diags.AddWarning("Started task "+taskID+", but could not read it", fmt.Sprintf(
 			"The %s started task %q (wait_for_completion is false). Reading it once afterwards failed; %s.\n\n%s: %s",
-			req.operation, launch.TaskID, req.taskKept, summary, detail))
+			req.operation, taskID, req.taskKept, summary, detail))
 		return nil, diags
 	}
 	return ts, diags
 }
 
-// waitForLaunched waits until a started task has finished, keeping the
-// last status read in out as it goes. A task that answers 404 within
-// notVisibleGrace of its launch counts as running.
-func waitForLaunched(ctx context.Context, client *sailpoint.Client, req launchRequest, launch *sailpoint.Launch, out *launchOutcome, started time.Time) (*sailpoint.TaskStatus, diag.Diagnostics) {
+// waitForTask waits until a started task has finished, keeping the last
+// status read in out as it goes. A task that answers 404 within
+// notVisibleGrace of graceFrom counts as running.
+func waitForTask(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) (*sailpoint.TaskStatus, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	launchedAt := time.Now()
 	// notYet stands for a task not readable yet: the waiter counts it as
 	// running, and it is never shown.
-	notYet := &sailpoint.TaskStatus{ID: launch.TaskID}
+	notYet := &sailpoint.TaskStatus{ID: taskID}
 	get := func(ctx context.Context) (*sailpoint.TaskStatus, error) {
-		ts, err := client.GetTaskStatus(ctx, launch.TaskID)
-		if err != nil && sailpoint.IsNotFound(err) && time.Since(launchedAt) < notVisibleGrace {
+		ts, err := client.GetTaskStatus(ctx, taskID)
+		if err != nil && sailpoint.IsNotFound(err) && !graceFrom.IsZero() && time.Since(graceFrom) < notVisibleGrace {
 			tflog.Debug(ctx, "The task just started is not readable yet")
 			return notYet, nil
 		}
@@ -156,21 +215,34 @@ func waitForLaunched(ctx context.Context, client *sailpoint.Client, req launchRe
 		},
 		OnError: logTransientReadError,
 	}
-	ts, err := w.Wait(ctx, launch.TaskID, get)
+	ts, err := w.Wait(ctx, taskID, get)
 	var waitErr *sailpoint.WaitError
 	switch {
 	case errors.As(err, &waitErr):
 		if waitErr.Last == notYet {
 			waitErr.Last = nil
 		}
+		out.interrupted = errors.Is(waitErr.Err, context.Canceled)
+		out.timedOut = !out.interrupted
 		diags.Append(waitDiagnostic(waitErr, waitContext{operation: req.operation, timeoutName: req.timeoutName,
-			timeout: req.timeout, elapsed: time.Since(started), taskKept: req.taskKept}))
+			timeout: req.timeout, elapsed: time.Since(started), taskKept: req.taskKept, resumes: req.resumable, afterTimeout: req.afterTimeout}))
 	case err != nil:
-		summary, detail := explain(err, fmt.Sprintf("task %q", launch.TaskID))
+		summary, detail := explain(err, fmt.Sprintf("task %q", taskID))
 		diags.AddError(summary, fmt.Sprintf("The %s started task %q, but waiting for it failed.\n\n%s\n\n"+
-			"The task may still be running in the tenant; %s.", req.operation, launch.TaskID, detail, req.taskKept))
+			"The task may still be running in the tenant; %s.", req.operation, taskID, detail, req.taskKept))
 	}
 	return ts, diags
+}
+
+// awaitListed waits until the tenant lists a task just started as running
+// on its source, or the task has finished, so the next launch's idle check
+// sees it. It never fails the launch: a failure is logged and the source
+// passed on.
+func awaitListed(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string) {
+	w := sailpoint.Waiter{MaxInterval: req.pollInterval, OnError: logTransientReadError}
+	if err := client.WaitUntilListed(ctx, req.sourceID, taskID, w); err != nil {
+		tflog.Debug(ctx, "Could not see the task just started listed as running; passing the source on", map[string]any{"error": err.Error()})
+	}
 }
 
 // waitForIdleSource waits until no task of the source is still running,
@@ -184,27 +256,57 @@ func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launch
 		return nil
 	case !errors.As(err, &idleErr):
 		summary, detail := explain(err, fmt.Sprintf("the running tasks of source %q", req.sourceID))
-		return diag.NewErrorDiagnostic(summary, detail+"\n\nNothing was started. Set wait_for_running_tasks = false to start without this check.")
-	}
-	ids := make([]string, len(idleErr.Running))
-	for i, t := range idleErr.Running {
-		ids[i] = t.ID
+		detail += "\n\nBefore starting the " + req.operation + ", the provider reads which tasks of the source are still running. Nothing was started."
+		if hasStatus(err, http.StatusForbidden) {
+			// The launch itself may be allowed where the task list is not.
+			detail += " Give the credentials what reading task statuses needs, or set wait_for_running_tasks = false to start without this check."
+		}
+		return diag.NewErrorDiagnostic(summary, detail)
 	}
 	verb := "Timed out"
 	if errors.Is(err, context.Canceled) {
 		verb = "Stopped"
 	}
+	waited := time.Since(started).Round(time.Second)
+	var found, advice string
+	switch {
+	case len(idleErr.Running) > 0:
+		tasks := make([]string, len(idleErr.Running))
+		for i, t := range idleErr.Running {
+			tasks[i] = fmt.Sprintf("%s (%s, launched %s)", t.ID, sailpoint.CleanText(ptrOr(t.UniqueName, "no name")), sailpoint.CleanText(ptrOr(t.Launched, ptrOr(t.Created, "not yet"))))
+		}
+		found = fmt.Sprintf("After %s these were still running: %s.", waited, strings.Join(tasks, "; "))
+		advice = fmt.Sprintf(" Wait for them to finish (or stop them in ISC), or raise %s.", req.timeoutName)
+	case idleErr.LastErr != nil:
+		summary, detail := explain(idleErr.LastErr, fmt.Sprintf("the running tasks of source %q", req.sourceID))
+		found = fmt.Sprintf("After %s the provider still could not read which tasks of the source are running. The last read failed: %s: %s", waited, summary, detail)
+	default:
+		found = fmt.Sprintf("It was stopped after %s, before it could read which tasks of the source are running.", waited)
+	}
+	if idleErr.LastErr != nil && len(idleErr.Running) > 0 {
+		summary, detail := explain(idleErr.LastErr, fmt.Sprintf("the running tasks of source %q", req.sourceID))
+		found += fmt.Sprintf(" The last read failed: %s: %s", summary, detail)
+	}
+	if verb == "Stopped" {
+		advice = ""
+	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%s waiting for source %q to be idle", verb, req.sourceID), fmt.Sprintf(
-		"Before starting the %s, the provider waits until no task of the source is still running. After %s these were still running: %s.\n\n"+
-			"Nothing was started. Wait for them to finish (or stop them in ISC), raise %s, or set wait_for_running_tasks = false to start anyway.",
-		req.operation, time.Since(started).Round(time.Second), strings.Join(ids, ", "), req.timeoutName))
+		"Before starting the %s, the provider waits until no task of the source is still running. %s\n\nNothing was started.%s",
+		req.operation, found, advice))
 }
 
 // launchErrorDiagnostic explains a launch the tenant refused or that
-// failed on the way; nothing was started unless the text says it may have been.
-func launchErrorDiagnostic(err error, operation string) diag.Diagnostic {
-	summary, detail := explain(err, "the "+operation)
-	summary = "Could not start the " + operation + ": " + summary
+// failed on the way, in the words of that operation; nothing was started
+// unless the text says it may have been.
+func launchErrorDiagnostic(err error, req launchRequest) diag.Diagnostic {
+	var apiErr *sailpoint.APIError
+	var summary, detail string
+	if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests && apiErr.RetryAfterRefused == nil {
+		summary, detail = explainRefusedLaunch(apiErr, req)
+	} else {
+		summary, detail = explain(err, "the "+req.operation)
+		summary = "Could not start the " + req.operation + ": " + summary
+	}
 	if sailpoint.MayHaveStarted(err) {
 		detail += "\n\nThe request may have reached the tenant, so it was not sent again (a second launch would start a second task). " +
 			"Check in ISC whether the task started before you apply again."
@@ -212,9 +314,34 @@ func launchErrorDiagnostic(err error, operation string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
+// explainRefusedLaunch words a 4xx to a launch: the operation, the
+// request, the tenant's words, and what this operation needs.
+func explainRefusedLaunch(e *sailpoint.APIError, req launchRequest) (string, string) {
+	exchange := fmt.Sprintf("%s %s answered HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	detail := fmt.Sprintf("Starting the %s: %s.%s\n\nNothing was started.", req.operation, exchange, tenantSaid(e))
+	needs := ""
+	if req.needs != "" {
+		needs = " Starting it needs " + req.needs + "."
+	}
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
+		return "Could not start the " + req.operation + ": SailPoint refused the credentials", detail +
+			" The access token was refused, and a fresh one did not help: check that the client id and secret (or the access token) are current and belong to the tenant in base_url." + needs
+	case http.StatusForbidden:
+		return "Could not start the " + req.operation + ": not allowed", detail + " The credentials are not allowed to start it." + needs
+	case http.StatusNotFound:
+		return "Could not start the " + req.operation + ": not found", detail +
+			" The tenant found no such target: check the ids in the configuration, and that base_url and api_version are the tenant's and offer this operation."
+	}
+	return "Could not start the " + req.operation + ": SailPoint refused the request", detail +
+		" Check the arguments against what the tenant said."
+}
+
 // logProgress reports a launch through the provider's log (TF_LOG=info
 // shows a long wait moving): what a resource does.
 type logProgress struct{}
+
+func (logProgress) waitingForLaunch(context.Context, string) {} // takeSourceTurn logs it
 
 func (logProgress) waitingForRunning(ctx context.Context, tasks []sailpoint.TaskStatus) {
 	tflog.Info(ctx, fmt.Sprintf("Waiting for %d running task(s) of the source to finish before starting", len(tasks)), map[string]any{"running_task_id": tasks[0].ID})
@@ -230,4 +357,9 @@ func (logProgress) running(ctx context.Context, ts *sailpoint.TaskStatus, poll i
 
 func (logProgress) finished(ctx context.Context, ts *sailpoint.TaskStatus) {
 	tflog.Info(ctx, "SailPoint task finished", map[string]any{"completion_status": ptrString(ts.CompletionStatus)})
+}
+
+func hasStatus(err error, status int) bool {
+	var apiErr *sailpoint.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }

@@ -80,7 +80,7 @@ func (a *launchAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, diags = runLaunch(ctx, a.data.client, lr)
+	_, diags = runLaunch(ctx, a.data, lr)
 	resp.Diagnostics.Append(diags...)
 }
 
@@ -118,6 +118,11 @@ func (p *actionProgress) paced(state, msg string) {
 	if p.lastSent.IsZero() || (state != p.lastState && gap >= progressMinGap) || gap >= progressMaxGap {
 		p.emit(state, msg)
 	}
+}
+
+func (p *actionProgress) waitingForLaunch(_ context.Context, holder string) {
+	state := "waiting for " + holder
+	p.paced(state, fmt.Sprintf("Waiting for this configuration's %s to finish before starting the %s (one task of a source at a time)", orUnknown(holder), p.operation))
 }
 
 func (p *actionProgress) waitingForRunning(_ context.Context, tasks []sailpoint.TaskStatus) {

@@ -4,18 +4,21 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -23,7 +26,20 @@ import (
 
 // A launch resource starts one task when it is created and gates on it.
 // Every launch resource is this one type with its operation as a value:
-// the operation says what to start, this says how a resource lives.
+// the operation says what to start, this says how the resource lives.
+//
+//   - Plan: a change of what shapes the task (operation.shaping: its
+//     arguments, the source, the file's content, triggers) replaces the
+//     resource; a change of how to wait updates it in place.
+//   - Create: one POST (after the source's turn and idle check), the wait,
+//     the gate. Once a task is started its id is kept whatever happens.
+//   - Ctrl-C: the wait stops at once; the resource is saved with its task,
+//     untainted, and the next plan shows an update that resumes the wait.
+//   - Timeout or failed gate: an error; the next apply starts a new task.
+//   - Import: adopts a task by id; the first apply waits for it and gates.
+//   - Update: starts nothing; waits for the task in state if it has not
+//     passed the gate, and gates it with the new settings.
+//   - Refresh re-reads the task; destroy forgets it and calls nothing.
 type launchResource struct {
 	op   operation
 	data *providerData
@@ -32,8 +48,9 @@ type launchResource struct {
 func newLaunchResource(op operation) resource.Resource { return &launchResource{op: op} }
 
 var (
-	_ resource.ResourceWithConfigure  = (*launchResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*launchResource)(nil)
+	_ resource.ResourceWithConfigure   = (*launchResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*launchResource)(nil)
+	_ resource.ResourceWithImportState = (*launchResource)(nil)
 )
 
 func (r *launchResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -64,7 +81,6 @@ func (r *launchResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			MarkdownDescription: "Arbitrary values that start a new task when any of them changes, like `terraform_data`'s " +
 				"`triggers_replace`: for instance the hash of a source's configuration, or " +
 				"`formatdate(\"YYYY-MM-DD\", plantimestamp())` to run again once a day (`timestamp()` alone would start a task on every apply).",
-			PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 		},
 		"timeouts": createTimeoutsAttribute(ctx),
 		"task_id": schema.StringAttribute{
@@ -82,8 +98,9 @@ func (r *launchResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 	if r.op.file != noFile {
 		attrs["file_sha256"] = schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "SHA-256 of the uploaded file's content, hex encoded; null without `file`.",
+			Computed: true,
+			MarkdownDescription: "SHA-256 of the uploaded file's content, hex encoded; null without `file`. The content, " +
+				"not the path, decides whether a task starts: the same bytes under another path update in place.",
 		}
 	}
 	for name, a := range gateArguments() {
@@ -95,31 +112,163 @@ func (r *launchResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	resp.Schema = schema.Schema{MarkdownDescription: r.op.resourceDescription, Attributes: attrs}
 }
 
-// ModifyPlan notices a changed file from its content: the file's SHA-256
-// is part of the plan, and a new one replaces the resource.
+// The gate's state, kept in private state: whether the task in state has
+// passed the gate, and whether the resource adopted it by import.
+const (
+	gatePassed  = "passed"  // finished as expected, or read once without waiting
+	gatePending = "pending" // not gated yet: an interrupted wait, or an import
+	gateFailed  = "failed"  // an update's gate failed: the next plan replaces
+)
+
+const lifecycleKey = "lifecycle"
+
+type lifecycle struct {
+	Gate    string `json:"gate"`
+	Adopted bool   `json:"adopted,omitempty"`
+}
+
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// readLifecycle reads the gate's state; none (a resource created by an
+// older provider) is a task that passed.
+func readLifecycle(ctx context.Context, p privateGetter) lifecycle {
+	l := lifecycle{Gate: gatePassed}
+	if p == nil {
+		return l
+	}
+	if b, _ := p.GetKey(ctx, lifecycleKey); len(b) > 0 {
+		_ = json.Unmarshal(b, &l)
+	}
+	return l
+}
+
+func (l lifecycle) save(ctx context.Context, p privateSetter) diag.Diagnostics {
+	if p == nil {
+		return nil
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not save the resource's private state", err.Error()+". This is a bug in the provider; please report it.")
+		return diags
+	}
+	return p.SetKey(ctx, lifecycleKey, b)
+}
+
+// ModifyPlan says what an apply will do. A file is planned by its
+// content: its SHA-256 is part of the plan. A change of what shapes the
+// task replaces the resource (unless it adopted its task by import: then
+// the configured arguments are taken over); any other change, or a task
+// that has not passed the gate, is an update that waits for and gates the
+// task in state.
 func (r *launchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.op.file == noFile {
-		return // destroy, or nothing to hash
+	if req.Plan.Raw.IsNull() {
+		return // destroy
 	}
-	var file types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("file"), &file)...)
+	var planObj types.Object
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &planObj)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sum, diags := plannedFileHash(ctx, file)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	plan := attrs(planObj.Attributes())
+	if r.op.file != noFile {
+		sum, diags := plannedFileHash(ctx, plan.str("file"))
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		plan["file_sha256"] = sum
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("file_sha256"), sum)...)
-	if req.State.Raw.IsNull() {
-		return
+	if !req.State.Raw.IsNull() {
+		var stateObj types.Object
+		resp.Diagnostics.Append(req.State.Get(ctx, &stateObj)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		r.planChange(ctx, plan, attrs(stateObj.Attributes()), readLifecycle(ctx, req.Private), resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
-	var prior types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("file_sha256"), &prior)...)
-	if !sum.Equal(prior) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("file_sha256"))
+	resp.Diagnostics.Append(setPlan(ctx, plan, &resp.Plan)...)
+}
+
+// planChange plans an existing resource: a replacement, an update, or nothing.
+func (r *launchResource) planChange(ctx context.Context, plan, state attrs, life lifecycle, resp *resource.ModifyPlanResponse) {
+	if life.Adopted {
+		if r.op.source {
+			if problem := targetMismatch(state, plan.str("source_id")); problem != "" {
+				resp.Diagnostics.AddAttributeError(path.Root("source_id"), "The imported task is not this resource's", problem+
+					" Import the id of a task of this operation on the configured source, or change source_id.")
+				return
+			}
+		}
+	} else {
+		for _, name := range r.op.shaping() {
+			if !equal(plan[name], state[name]) {
+				resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+			}
+		}
+		if life.Gate == gateFailed {
+			// The task failed its gate in an update: as after a failed
+			// create, the next apply starts a new one.
+			plan["task_id"] = types.StringUnknown()
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("task_id"))
+		}
+		if len(resp.RequiresReplace) > 0 {
+			return
+		}
 	}
+	changed := false
+	for name := range plan {
+		switch name {
+		case "id", "task_id", "completion_status", "task", "file_sha256":
+		default:
+			changed = changed || !equal(plan[name], state[name])
+		}
+	}
+	if changed || life.Gate != gatePassed || life.Adopted {
+		// The update reads the task again: what it finds is known after apply.
+		plan["task"] = types.ObjectUnknown(taskStatusType().AttrTypes)
+		plan["completion_status"] = types.StringUnknown()
+		tflog.Debug(ctx, "Planning an update: the task in state is waited for and gated again, nothing is started",
+			map[string]any{"gate": life.Gate, "adopted": life.Adopted})
+	}
+}
+
+func equal(a, b attr.Value) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(b)
+}
+
+// targetMismatch says why the task in state is not one of source
+// sourceID's ("" when it is, or when the source is not known yet).
+func targetMismatch(state attrs, sourceID types.String) string {
+	if sourceID.IsUnknown() || sourceID.IsNull() {
+		return ""
+	}
+	id := state.str("task_id").ValueString()
+	task, ok := state["task"].(types.Object)
+	if !ok || task.IsNull() || task.IsUnknown() {
+		return fmt.Sprintf("Task %q could not be read, so its source cannot be compared with source_id %q.", id, sourceID.ValueString())
+	}
+	target, _ := task.Attributes()["target"].(types.Object)
+	if target.IsNull() || target.IsUnknown() {
+		return fmt.Sprintf("Task %q has no target (task.target is null): it does not work on a source, so it is not this resource's task on source %q.", id, sourceID.ValueString())
+	}
+	targetID := attrs(target.Attributes()).str("id")
+	if targetID.ValueString() != sourceID.ValueString() {
+		return fmt.Sprintf("Task %q works on source %q (task.target.id), not on source_id %q.", id, targetID.ValueString(), sourceID.ValueString())
+	}
+	return ""
 }
 
 func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -129,9 +278,7 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	planned := attrs(obj.Attributes())
-	timeout, diags := planned.createTimeout(ctx)
-	resp.Diagnostics.Append(diags...)
-	lr, sum, diags := r.op.prepare(planned, readGate(planned), resourceForm, planned.str("file_sha256"))
+	lr, sum, diags := r.launchRequest(ctx, planned)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -139,24 +286,41 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 	if r.op.file != noFile && sum != "" {
 		planned["file_sha256"] = types.StringValue(sum)
 	}
-	lr.timeout, lr.timeoutName = timeout, resourceTimeoutName
-	lr.taskKept = "its id is kept in state"
-	lr.progress = logProgress{}
+	lr.afterTimeout = " The resource is tainted, so the next apply starts a new task. To wait for this task instead, " +
+		"run `terraform untaint` on the resource and apply again."
 
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, lr.timeout)
 	defer cancel()
-	out, diags := runLaunch(ctx, r.data.client, lr)
+	out, diags := runLaunch(ctx, r.data, lr)
 	resp.Diagnostics.Append(diags...)
 	if out.launch == nil {
 		return // nothing was started: nothing to keep
 	}
 	// From here on the task exists: keep its id in state whatever the
-	// diagnostics say (an error marks the resource tainted, so the next
-	// apply starts a new task, as it should after a failed gate).
+	// diagnostics say. An error taints the resource, so the next apply
+	// starts a new task, as it should after a failed gate; an interrupted
+	// wait is only a warning, so the next apply resumes it instead.
 	planned["id"] = types.StringValue(out.launch.TaskID)
 	planned["task_id"] = planned["id"]
 	resp.Diagnostics.Append(planned.setTask(out.task)...)
+	life := lifecycle{Gate: gatePassed}
+	if out.interrupted || out.timedOut {
+		life.Gate = gatePending // after terraform untaint, the next apply resumes
+	}
+	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(setState(ctx, planned, &resp.State)...)
+}
+
+// launchRequest is what to start and how to gate, from the planned values.
+func (r *launchResource) launchRequest(ctx context.Context, planned attrs) (launchRequest, string, diag.Diagnostics) {
+	timeout, diags := planned.createTimeout(ctx)
+	lr, sum, d := r.op.prepare(planned, readGate(planned), resourceForm, planned.str("file_sha256"))
+	diags.Append(d...)
+	lr.timeout, lr.timeoutName = timeout, resourceTimeoutName
+	lr.taskKept = "its id is kept in state"
+	lr.resumable = true
+	lr.progress = logProgress{}
+	return lr, sum, diags
 }
 
 // Read re-reads the task. A task the tenant no longer returns (ISC keeps
@@ -174,8 +338,8 @@ func (r *launchResource) Read(ctx context.Context, req resource.ReadRequest, res
 	switch {
 	case sailpoint.IsNotFound(err):
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Task %q is no longer returned by the tenant", id), fmt.Sprintf(
-			"%s.%s is kept in state with the values last read. ISC returns tasks for 90 days; this one is older, or was removed. "+
-				"Nothing is started again unless an argument or a trigger changes.", r.op.typeName, id))
+			"The sailpoint_%s resource keeps task %q in state with the values last read. ISC returns tasks for 90 days; "+
+				"this one is older, or was removed. Nothing is started again unless an argument or a trigger changes.", r.op.typeName, id))
 		return
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
@@ -185,18 +349,126 @@ func (r *launchResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(setState(ctx, state, &resp.State)...)
 }
 
-// Update changes nothing in the tenant: only timeouts can change without
-// starting a new task.
+// Update starts nothing. It waits for the task in state (a wait Ctrl-C
+// stopped, an imported task), or reads it again, and gates it with the
+// settings planned.
 func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var planned types.Object
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, planned)...)
+	var planObj, stateObj types.Object
+	ctx, ok := begin(ctx, r.data, "resource", req.Plan, &planObj, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(req.State.Get(ctx, &stateObj)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	planned, prior := attrs(planObj.Attributes()), attrs(stateObj.Attributes())
+	planned["id"], planned["task_id"] = prior["id"], prior["task_id"]
+	if r.op.file != noFile {
+		planned["file_sha256"] = prior["file_sha256"] // the same content: else the plan replaced the resource
+	}
+	life := readLifecycle(ctx, req.Private)
+	if life.Adopted && r.op.source {
+		if problem := targetMismatch(prior, planned.str("source_id")); problem != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("source_id"), "The imported task is not this resource's", problem)
+			return
+		}
+	}
+	taskID := prior.str("task_id").ValueString()
+	lr, _, diags := r.launchRequest(ctx, planned)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	lr.afterTimeout = " The next apply replaces the resource and starts a new task. To wait for this task instead, remove " +
+		"the resource from state (`terraform state rm`) and import the task by its id."
+	var graceFrom time.Time
+	if task, _ := prior["task"].(types.Object); task.IsNull() {
+		graceFrom = time.Now() // never read yet: it may not be readable at once
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, lr.timeout)
+	defer cancel()
+	out, diags := resumeLaunch(ctx, r.data, lr, taskID, graceFrom)
+	resp.Diagnostics.Append(diags...)
+	if out.task != nil {
+		resp.Diagnostics.Append(planned.setTask(out.task)...)
+	} else {
+		planned["task"], planned["completion_status"] = prior["task"], prior["completion_status"]
+	}
+	life = lifecycle{Gate: gatePassed}
+	switch {
+	case out.interrupted:
+		life.Gate = gatePending
+	case resp.Diagnostics.HasError():
+		life.Gate = gateFailed
+	}
+	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(setState(ctx, planned, &resp.State)...)
 }
 
 // Delete starts nothing and calls nothing: a task cannot be undone, so
 // destroying the resource only forgets it.
 func (r *launchResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
 	tflog.Debug(ctx, "Forgetting the launch resource; the tenant is not called")
+}
+
+// ImportState adopts a task by its id (terraform import, import blocks):
+// the task is read, and the first apply after the import takes over the
+// configured arguments in place, waits for the task and gates it. Whether
+// it is this resource's task is checked at plan, where the configuration
+// is known.
+func (r *launchResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !requireClient(r.data, "resource", &resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.maskSecrets(ctx)
+	id := req.ID
+	if err := sailpoint.ValidateTaskID(id); err != nil {
+		resp.Diagnostics.AddError("Invalid task id to import", capitalize(err.Error())+
+			". Import a task by the id the tenant gave it, such as 2c91808a7813090a01781412a1110a30.")
+		return
+	}
+	ts, err := r.data.client.GetTaskStatus(ctx, id)
+	switch {
+	case sailpoint.IsNotFound(err):
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot import task %q: not found", id), fmt.Sprintf(
+			"The tenant has no task %q to adopt as a sailpoint_%s. Check the id, and that it belongs to the tenant in base_url: "+
+				"ISC returns tasks for 90 days.", id, r.op.typeName))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
+		return
+	}
+	values, diags := nullValues(ctx, resp.State.Schema.Type())
+	resp.Diagnostics.Append(diags...)
+	values["id"], values["task_id"] = types.StringValue(id), types.StringValue(id)
+	resp.Diagnostics.Append(values.setTask(ts)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(lifecycle{Gate: gatePending, Adopted: true}.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
+}
+
+// nullValues are a schema's attributes, all null.
+func nullValues(ctx context.Context, t attr.Type) (attrs, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ot, ok := t.(types.ObjectType)
+	if !ok {
+		diags.AddError("Unexpected schema type", fmt.Sprintf("The schema is a %T, not an object. This is a bug in the provider; please report it.", t))
+		return attrs{}, diags
+	}
+	out := attrs{}
+	for name, at := range ot.AttrTypes {
+		v, err := at.ValueFromTerraform(ctx, tftypes.NewValue(at.TerraformType(ctx), nil))
+		if err != nil {
+			diags.AddError("Unexpected schema type", fmt.Sprintf("No null value of %s: %v. This is a bug in the provider; please report it.", name, err))
+			continue
+		}
+		out[name] = v
+	}
+	return out, diags
 }
 
 // setState writes values as the whole state in one Set: setting
@@ -207,6 +479,14 @@ func setState(ctx context.Context, values attrs, state *tfsdk.State) diag.Diagno
 		return diags
 	}
 	return append(diags, state.Set(ctx, obj)...)
+}
+
+func setPlan(ctx context.Context, values attrs, plan *tfsdk.Plan) diag.Diagnostics {
+	obj, diags := values.object(plan.Schema.Type())
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, plan.Set(ctx, obj)...)
 }
 
 // setTask puts a status read into the values; nil leaves the task null.

@@ -18,11 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -50,7 +46,11 @@ type operation struct {
 	// and file_sha256 on the resource.
 	file fileUse
 	// arguments are the operation's own, besides the source's and the file.
+	// Each shapes the task: changing one starts a new task.
 	arguments map[string]argument
+	// needs says what starting the task takes (scopes, user levels, token
+	// kind), for the diagnostics of a refused launch.
+	needs string
 	// start starts the task from what was configured.
 	start func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error)
 	// subject says what the task works on, for messages; nil means the
@@ -80,6 +80,23 @@ func (op operation) describe(in launchInput) string {
 		return op.title + " " + op.subject(in)
 	}
 	return fmt.Sprintf("%s of source %q", op.title, in.sourceID)
+}
+
+// shaping are the resource attributes whose change starts a new task:
+// the operation's own arguments, the source, the file's content (not its
+// path) and the triggers. The others say how to wait, and update in place.
+func (op operation) shaping() []string {
+	names := []string{"triggers"}
+	if op.source {
+		names = append(names, "source_id")
+	}
+	if op.file != noFile {
+		names = append(names, "file_sha256")
+	}
+	for name := range op.arguments {
+		names = append(names, name)
+	}
+	return names
 }
 
 // allArguments are the operation's arguments with the source's and the
@@ -117,6 +134,7 @@ func (op operation) prepare(args attrs, gate gateArgs, f form, plannedSum types.
 		}
 	}
 	lr.operation = op.describe(in)
+	lr.needs = op.needs
 	lr.start = func(ctx context.Context, c *sailpoint.Client) (*sailpoint.Launch, error) { return op.start(ctx, c, in) }
 	lr.wait = gate.wait(f)
 	lr.expected = gate.expected(f)
@@ -227,29 +245,28 @@ func (a argument) describe(f form) string {
 	return r.Replace(a.description + a.notes[f])
 }
 
-// resourceAttribute renders a for a resource: a change replaces it, and
-// the defaults are in the plan.
+// resourceAttribute renders a for a resource, with the defaults in the
+// plan. What a change does is the resource's ModifyPlan's to say (a new
+// task, unless the resource adopted its task by import).
 func (a argument) resourceAttribute() rschema.Attribute {
 	desc := a.describe(resourceForm)
 	optional := !a.required
 	switch a.kind {
 	case argBool:
-		b := rschema.BoolAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc,
-			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}}
+		b := rschema.BoolAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc}
 		if a.boolDefault != nil {
 			b.Computed, b.Default = true, booldefault.StaticBool(*a.boolDefault)
 		}
 		return b
 	case argStringSet:
 		s := rschema.SetAttribute{Required: a.required, Optional: optional, ElementType: types.StringType, MarkdownDescription: desc,
-			Validators: a.setValidators, PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()}}
+			Validators: a.setValidators}
 		if a.setDefault != nil {
 			s.Computed, s.Default = true, setdefault.StaticValue(stringSetValue(a.setDefault))
 		}
 		return s
 	}
-	s := rschema.StringAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc,
-		Validators: a.stringValidators, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+	s := rschema.StringAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc, Validators: a.stringValidators}
 	if a.kind == argDuration {
 		s.CustomType = timetypes.GoDurationType{}
 	}
@@ -361,10 +378,15 @@ func plannedFileHash(ctx context.Context, file types.String) (types.String, diag
 	case err == nil:
 		return types.StringValue(sha256Hex(content)), diags
 	case errors.Is(err, fs.ErrNotExist):
-		// It may be written during the apply; it is read then.
+		// Another resource of the apply (a local_file) may write it; it is
+		// read when this one is applied.
 		tflog.Debug(ctx, "The file to upload does not exist yet; its hash is known after apply", map[string]any{"file": file.ValueString()})
+		diags.AddAttributeWarning(path.Root("file"), "The file to upload does not exist yet", fmt.Sprintf(
+			"%q does not exist now. If another resource of this apply writes it, it is read when this resource is applied; "+
+				"if it is still missing then, nothing is started. Otherwise check the path (relative paths are read from the "+
+				"directory Terraform runs in: use \"${path.module}/...\").", file.ValueString()))
 		return types.StringUnknown(), diags
 	}
-	diags.AddAttributeError(path.Root("file"), "Cannot read the file to upload", fmt.Sprintf("Reading %q: %v.", file.ValueString(), err))
+	diags.AddAttributeError(path.Root("file"), "Cannot read the file to upload", fmt.Sprintf("Reading %q: %v. Name a readable CSV file.", file.ValueString(), err))
 	return types.StringUnknown(), diags
 }

@@ -66,6 +66,8 @@ type providerModel struct {
 // providerData is what Configure hands to data sources.
 type providerData struct {
 	client *sailpoint.Client
+	// sources lets one launch at a time work on a source.
+	sources sourceTurns
 	// secrets are masked from every log line a data source writes.
 	secrets []string
 }

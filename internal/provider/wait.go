@@ -53,6 +53,11 @@ type waitContext struct {
 	// taskKept says where the id of the started task can be found, "" for
 	// a read.
 	taskKept string
+	// resumes: a stopped wait is a warning, since the next apply resumes it.
+	resumes bool
+	// afterTimeout says what happens after a timeout, and how to wait for
+	// the same task instead.
+	afterTimeout string
 }
 
 // waitDiagnostic explains a wait that ran out of time or was stopped.
@@ -66,7 +71,13 @@ func waitDiagnostic(e *sailpoint.WaitError, w waitContext) diag.Diagnostic {
 	if w.taskKept != "" {
 		goesOn = "The task goes on in the tenant; " + w.taskKept + ". "
 	}
-	if errors.Is(e.Err, context.Canceled) {
+	switch {
+	case errors.Is(e.Err, context.Canceled) && w.resumes:
+		return diag.NewWarningDiagnostic(fmt.Sprintf("Stopped waiting for task %q: the next apply resumes the wait", e.TaskID), fmt.Sprintf(
+			"%sTerraform was interrupted, and the wait was stopped after %s and %d reads, before the task finished. %s\n\n"+
+				"The task goes on in the tenant. The resource keeps it in state, not tainted: the next apply starts no new task, "+
+				"waits for this one and checks expected_completion_statuses then.", started, e.Waited.Round(time.Second), e.Polls, last))
+	case errors.Is(e.Err, context.Canceled):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Stopped waiting for task %q", e.TaskID), fmt.Sprintf(
 			"%sThe wait was stopped after %s and %d reads. %s\n\n%s", started, e.Waited.Round(time.Second), e.Polls, last, goesOn))
 	}
@@ -76,8 +87,8 @@ func waitDiagnostic(e *sailpoint.WaitError, w waitContext) diag.Diagnostic {
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for task %q", e.TaskID), fmt.Sprintf(
 		"%sWaited %s (%s is %s%s) over %d reads, and the task has not finished. %s\n\n"+
-			"%sRaise %s if the task is just slow, or check it in ISC if it is stuck.",
-		started, e.Waited.Round(time.Second), w.timeoutName, shortDuration(w.timeout), spent, e.Polls, last, goesOn, w.timeoutName))
+			"%sRaise %s if the task is just slow, or check it in ISC if it is stuck.%s",
+		started, e.Waited.Round(time.Second), w.timeoutName, shortDuration(w.timeout), spent, e.Polls, last, goesOn, w.timeoutName, w.afterTimeout))
 }
 
 // lastReadText says what the reads of a wait that ended found: the last

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -222,6 +223,38 @@ func (c *Client) WaitForIdleSource(ctx context.Context, sourceID string, w Waite
 	r := poll(ctx, w, read, idle, busy)
 	if r.stopped != nil {
 		return &IdleWaitError{SourceID: sourceID, Running: r.last, Err: r.stopped, LastErr: r.lastErr}
+	}
+	return r.err
+}
+
+// WaitUntilListed waits until the task taskID is listed among the running
+// tasks of its source (RunningTasksForSource), or has finished, polling as
+// Wait does: a launch not waited for holds its source until then, so the
+// next launch's idle check cannot miss it. A task not readable yet (404)
+// counts as not listed.
+func (c *Client) WaitUntilListed(ctx context.Context, sourceID, taskID string, w Waiter) error {
+	read := func(ctx context.Context) (bool, error) {
+		running, err := c.RunningTasksForSource(ctx, sourceID)
+		if err != nil {
+			return false, err
+		}
+		for _, t := range running {
+			if strings.EqualFold(t.ID, taskID) {
+				return true, nil
+			}
+		}
+		ts, err := c.GetTaskStatus(ctx, taskID)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return ts.IsFinished(), nil
+	}
+	r := poll(ctx, w, read, func(seen bool) bool { return seen }, nil)
+	if r.stopped != nil {
+		return r.stopped
 	}
 	return r.err
 }
