@@ -153,3 +153,93 @@ resource "sailpoint_identity_processing" "test" {
 		})
 	}
 }
+
+// Three resources on one source in one apply, against a tenant whose
+// tasks run for three reads: each POST waits until the task before it has
+// finished, though every idle check alone would have seen an idle source.
+func TestAccLaunch_oneTaskOfASourceAtATime(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 3})
+	src := faketenant.ActiveDirectorySourceID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "first" {
+  source_id     = %[1]q
+  poll_interval = "1s"
+}
+
+resource "sailpoint_entitlement_aggregation" "second" {
+  source_id     = %[1]q
+  poll_interval = "1s"
+}
+
+resource "sailpoint_account_aggregation" "third" {
+  source_id     = %[1]q
+  poll_interval = "1s"
+  triggers = {
+    run = "other"
+  }
+}
+
+resource "sailpoint_identity_processing" "elsewhere" {
+  identity_ids  = ["2c9180835d2e5168015d32f890ca1581"]
+  poll_interval = "1s"
+}
+`, src),
+			Check: resource.ComposeTestCheckFunc(
+				func(*terraform.State) error {
+					// Identity processing works on no source: it is not held up.
+					var onSource []faketenant.Launch
+					for _, l := range ft.Launches() {
+						if l.SourceID == src {
+							onSource = append(onSource, l)
+						}
+					}
+					if len(onSource) != 3 {
+						return fmt.Errorf("%d launches on the source, want 3", len(onSource))
+					}
+					return nil
+				},
+				sourceLaunchOrder(ft, faketenant.ActiveDirectorySourceID, 3),
+			),
+		}},
+	})
+}
+
+// sourceLaunchOrder is launchOrder for the launches of one source.
+func sourceLaunchOrder(ft *faketenant.Tenant, sourceID string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		log := ft.Requests()
+		var ids []string
+		for _, l := range ft.Launches() {
+			if l.SourceID == sourceID {
+				ids = append(ids, l.TaskID)
+			}
+		}
+		if len(ids) != want {
+			return fmt.Errorf("%d launches on source %s, want %d", len(ids), sourceID, want)
+		}
+		var postAt []int
+		for i, r := range log {
+			if isPost(r) && r.SourceID == sourceID {
+				postAt = append(postAt, i)
+			}
+		}
+		for n := 1; n < len(ids); n++ {
+			lastRead := -1
+			for i, r := range log {
+				if faketenant.IsTaskGet(r) && r.TaskID == ids[n-1] {
+					lastRead = i
+				}
+			}
+			if lastRead < 0 || lastRead > postAt[n] {
+				return fmt.Errorf("POST %d on the source (request %d) came before the wait for task %s ended (its last read is request %d): two tasks of one source overlapped",
+					n+1, postAt[n], ids[n-1], lastRead)
+			}
+		}
+		return nil
+	}
+}
