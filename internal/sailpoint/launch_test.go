@@ -846,3 +846,18 @@ func TestLaterLaunchScriptedRetry(t *testing.T) {
 		t.Errorf("ended %v", ends)
 	}
 }
+
+// Without a file, uncorrelated accounts are sent as an empty form (the
+// schema allows it); the fake tenant refuses it as the description says
+// ("File is required for upload"), and the task cannot have started.
+func TestUncorrelatedAccountImportWithoutFile(t *testing.T) {
+	ft := faketenant.StartChecked(t)
+	_, err := tenantClient(t, ft, "v2024").StartUncorrelatedAccountImport(context.Background(), sailpoint.UncorrelatedAccountImport{SourceID: faketenant.WorkdaySourceID})
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(apiErr.Message(), "File is required") || sailpoint.MayHaveStarted(err) {
+		t.Fatalf("got %v", err)
+	}
+	if n := ft.Count(isPost); n != 1 || len(ft.Launches()) != 0 {
+		t.Errorf("%d POSTs, %d launches", n, len(ft.Launches()))
+	}
+}

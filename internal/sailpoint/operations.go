@@ -12,9 +12,9 @@ import (
 // own words. needs_test.go checks this data against the spec files.
 
 // MachineIdentityAggregationVersions are the API versions that have machine
-// identity aggregation (POST .../sources/{sourceId}/aggregate-agents):
-// beta and v2024 have no such path.
-var MachineIdentityAggregationVersions = []string{APIVersionV2025, APIVersionV2026, APIVersionV1}
+// identity aggregation (POST .../sources/{sourceId}/aggregate-agents), in
+// the order of APIVersions: beta and v2024 have no such path.
+var MachineIdentityAggregationVersions = []string{APIVersionV1, APIVersionV2026, APIVersionV2025}
 
 // OperationVersions lists the API versions that have an operation, in the
 // order of APIVersions; nil for an operation this package does not know.
@@ -22,9 +22,7 @@ var MachineIdentityAggregationVersions = []string{APIVersionV2025, APIVersionV20
 func OperationVersions(operation string) []string {
 	switch operation {
 	case OperationMachineIdentityAggregation:
-		return slices.DeleteFunc(slices.Clone(APIVersions), func(v string) bool {
-			return !slices.Contains(MachineIdentityAggregationVersions, v)
-		})
+		return slices.Clone(MachineIdentityAggregationVersions)
 	case OperationAccountAggregation, OperationEntitlementAggregation, OperationIdentityProcessing,
 		OperationUncorrelatedAccountImport, OperationAccountReset, OperationEntitlementReset,
 		OperationAccountAggregationStatus, OperationClearTask:
@@ -61,8 +59,7 @@ func (e *UnsupportedOperationError) Error() string {
 	if len(e.Versions) == 0 {
 		return fmt.Sprintf("%q is not an operation this client knows", e.Operation)
 	}
-	return fmt.Sprintf("API version %s has no %s: the spec has it in %s only; set api_version to one of them",
-		e.Version, e.Operation, strings.Join(e.Versions, ", "))
+	return fmt.Sprintf("API version %s has no %s: the spec has it in %s only", e.Version, e.Operation, strings.Join(e.Versions, ", "))
 }
 
 // OperationNeeds is what the spec says a caller needs for an operation.
