@@ -1,7 +1,9 @@
 // Package faketenant is an in-process SailPoint ISC tenant for tests and the
-// demo. It serves the token endpoint and the task-status endpoints of every
-// API version as the OpenAPI files in testdata/spec describe them, and
-// offers fault injection and a request log for tests to assert on.
+// demo. It serves the token endpoint, the task-status endpoints (GET, the
+// lists, and the PATCH that clears a pending task), the launches and the
+// account aggregation status of every API version as the OpenAPI files in
+// testdata/spec describe them, and offers fault injection, scripted tasks
+// and a request log for tests to assert on.
 //
 // It is not a model of ISC beyond what the spec says: where the spec is
 // silent (the token endpoint's error body, for one) it answers the way OAuth
@@ -54,13 +56,15 @@ type Request struct {
 	Header  http.Header
 	Bearer  string
 	Version string // the API version, "" for the token endpoint
-	TaskID  string // for a single-task GET
+	TaskID  string // for a single-task GET or PATCH
 	// Operation is the launch a POST asks for (OperationAccountAggregation,
 	// ...), "" for other requests; SourceID is its source.
 	Operation string
 	SourceID  string
-	Status    int
-	Fault     bool // answered by an injected fault
+	// AggregationID is the id of an account aggregation status GET.
+	AggregationID string
+	Status        int
+	Fault         bool // answered by an injected fault
 }
 
 // Fault is an answer injected in place of the normal one.
@@ -116,6 +120,10 @@ type Tenant struct {
 	sources  map[string]string // id -> name
 	scripts  []Script          // for the next launches; the last one repeats
 	launches []Launch
+	// aggregations are the account aggregations whose status GET answers,
+	// by id.
+	aggregations map[string]*aggregation
+	patches      []Patch
 
 	server *httptest.Server
 }
@@ -145,6 +153,7 @@ func New() *Tenant {
 		tokenClient:   map[string]string{},
 		recent:        map[string][]time.Time{},
 		sources:       map[string]string{},
+		aggregations:  map[string]*aggregation{},
 	}
 	for _, f := range Fixtures() {
 		t.putTask(f.ID, f.Beyond, f.JSON)
@@ -289,11 +298,16 @@ func (t *Tenant) Count(match func(Request) bool) int {
 	return n
 }
 
-// IsToken matches token requests, IsTaskGet single-task GETs, IsLaunch
-// launch POSTs (whatever the answer, faults included).
+// IsToken matches token requests, IsTaskGet single-task GETs, IsPatch
+// task-status PATCHes, IsLaunch launch POSTs, IsAggregationStatusGet
+// account aggregation status GETs (whatever the answer, faults included).
 func IsToken(r Request) bool   { return r.Path == TokenPath }
 func IsTaskGet(r Request) bool { return r.TaskID != "" && r.Method == http.MethodGet }
+func IsPatch(r Request) bool   { return r.TaskID != "" && r.Method == http.MethodPatch }
 func IsLaunch(r Request) bool  { return r.Operation != "" && r.Method == http.MethodPost }
+func IsAggregationStatusGet(r Request) bool {
+	return r.AggregationID != "" && r.Method == http.MethodGet
+}
 
 // IssuedTokens lists every access token handed out, so a test can look for
 // them where they must not be.
@@ -323,6 +337,8 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case rt.kind == kindTask:
 		rec.TaskID = rt.param
+	case rt.kind == kindAggregationStatus:
+		rec.AggregationID = rt.param
 	case rt.isLaunch():
 		rec.Operation = rt.operation()
 		rec.SourceID = rt.param
@@ -355,8 +371,8 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	logged()
 }
 
-// check validates an API answer, and a launch's request, against the
-// spec, when asked to.
+// check validates an API answer, and the request of a launch or a PATCH,
+// against the spec, when asked to.
 func (t *Tenant) check(r *http.Request, rt route, body []byte, rw *recorder) {
 	t.mu.Lock()
 	v := t.validator
@@ -368,7 +384,7 @@ func (t *Tenant) check(r *http.Request, rt route, body []byte, rw *recorder) {
 	if err := v.validate(rt.version, rt.specPath, r, rw.status, rw.Header(), rw.body.Bytes()); err != nil {
 		problems = append(problems, err.Error())
 	}
-	if rt.isLaunch() {
+	if rt.isLaunch() || r.Method == http.MethodPatch {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if err := v.validateRequest(rt.version, rt.specPath, r, rt.pathParams()); err != nil {
 			problems = append(problems, err.Error())
@@ -515,8 +531,12 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request, rt route, 
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": " Rate Limit Exceeded "})
 		return
 	}
-	if want := rt.method(); r.Method != want {
-		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+want+" is served on this path by this fake tenant."))
+	if want := rt.methods(); !slices.Contains(want, r.Method) {
+		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+strings.Join(want, " and ")+" is served on this path by this fake tenant."))
+		return
+	}
+	if rt.isLaunch() {
+		t.serveLaunch(w, r, rt, rec.Bearer, body)
 		return
 	}
 	switch rt.kind {
@@ -526,10 +546,14 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request, rt route, 
 	case kindPending:
 		t.servePending(w, r)
 		return
-	case kindAccounts, kindEntitlements, kindProcess:
-		t.serveLaunch(w, r, rt, rec.Bearer, body)
+	case kindAggregationStatus:
+		t.serveAggregationStatus(w, rt)
 		return
 	case kindTask:
+		if r.Method == http.MethodPatch {
+			t.servePatch(w, r, rt, body)
+			return
+		}
 	default:
 		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
 		return

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -53,6 +54,11 @@ type Script struct {
 	// and the task's answers are not checked against the spec.
 	Status   string
 	Messages []Message // the ended task's messages
+	// AggregationStatuses are an account aggregation's answers to GET
+	// .../account-aggregations/{id}/status (AccountAggregationStatus), one
+	// per read, the last repeating; nil derives one from the task's state.
+	// Other launches ignore them.
+	AggregationStatuses []json.RawMessage
 }
 
 // Message is one message of a scripted task.
@@ -64,8 +70,10 @@ type Message struct {
 // DefaultScript runs a launched task for one read, then ends in SUCCESS.
 var DefaultScript = Script{RunningReads: 1, Status: "SUCCESS"}
 
-// ScriptLaunches sets how the next launched tasks run: each launch takes
-// the next script, the last one repeating. No scripts restore DefaultScript.
+// ScriptLaunches sets how the next launched tasks run: each launch, of any
+// operation, takes the next script, the last one repeating (so TEMPERROR
+// then SUCCESS scripts a retry that succeeds). No scripts restore
+// DefaultScript.
 func (t *Tenant) ScriptLaunches(scripts ...Script) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -78,9 +86,12 @@ type Launch struct {
 	Version     string
 	SourceID    string   // "" for identity processing
 	IdentityIDs []string // identity processing only
+	DatasetIDs  []string // machine identity aggregation only
 	// File is the uploaded CSV, nil when the request had no file part.
 	File *UploadedFile
-	// DisableOptimization is the field as sent, nil when absent.
+	// DisableOptimization is the field as sent, nil when absent: the form
+	// field's text, or machine identity aggregation's JSON boolean as
+	// "true" or "false".
 	DisableOptimization *string
 	ContentType         string // the request's, as sent
 	Experimental        string // the X-SailPoint-Experimental header, as sent
@@ -116,7 +127,7 @@ func badRequest(w http.ResponseWriter, text string) {
 	writeJSON(w, http.StatusBadRequest, errorDto("400.1 Bad Request Content", text))
 }
 
-// serveLaunch answers the three launch operations.
+// serveLaunch answers the launch operations.
 func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer string, body []byte) {
 	l := Launch{
 		Operation:    rt.operation(),
@@ -125,11 +136,23 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 		Experimental: r.Header.Get("X-SailPoint-Experimental"),
 	}
 	var problem string
-	if rt.kind == kindProcess {
+	switch rt.kind {
+	case kindProcess:
 		problem = parseProcess(&l, body)
-	} else {
+	case kindMachineIdentity:
+		l.SourceID = rt.param
+		problem = parseMachineIdentity(&l, body)
+	case kindAccountReset, kindEntitlementReset:
+		// No body is documented; whatever comes is not read.
+		l.SourceID = rt.param
+	default:
 		l.SourceID = rt.param
 		problem = parseAggregation(&l, rt, body)
+		// The schema makes the body optional, but the description says
+		// "File is required for upload".
+		if problem == "" && rt.kind == kindUncorrelated && l.File == nil {
+			problem = "File is required for upload: send the CSV as the multipart field file."
+		}
 	}
 	if problem != "" {
 		badRequest(w, problem)
@@ -140,9 +163,10 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 	defer t.mu.Unlock()
 	sourceName, known := t.sources[l.SourceID]
 	if rt.kind != kindProcess && !known {
-		// The spec lists 400, not 404, for the aggregations (404 is
-		// documented for identity processing only), so an unknown source
-		// is a bad request, as ErrorResponseDto.
+		// The spec lists 400, not 404, for the source launches (404 is
+		// documented for identity processing and machine identity
+		// aggregation only), so an unknown source is a bad request, as
+		// ErrorResponseDto, for all of them alike.
 		badRequest(w, fmt.Sprintf("The source %q does not exist in this tenant; check source_id.", l.SourceID))
 		return
 	}
@@ -156,6 +180,10 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 	now := t.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
 	run := launchedRun{launcher: t.tokenClient[bearer], now: now, script: script}
 	var answer any
+	status := http.StatusAccepted
+	source := map[string]any{"id": l.SourceID, "type": "APPLICATION", "name": sourceName + " [source]"}
+	// Task names and descriptions are this tenant's own where the spec
+	// shows none.
 	switch rt.kind {
 	case kindAccounts:
 		l.TaskID = hexID()
@@ -164,8 +192,11 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 			optimized = "disabled"
 		}
 		run.uniqueName, run.description = "Cloud Account Aggregation", "Aggregate from the specified application"
-		run.target = map[string]any{"id": l.SourceID, "type": "APPLICATION", "name": sourceName + " [source]"}
+		run.target = source
 		run.attributes = map[string]any{"appId": l.SourceID, "optimizedAggregation": optimized}
+		// The spec does not say which id the status GET takes ("the
+		// account aggregation id"); here it is the task's.
+		t.aggregations[l.TaskID] = &aggregation{docs: script.AggregationStatuses}
 		answer = map[string]any{"success": true, "task": map[string]any{
 			"id": l.TaskID, "type": "QUARTZ", "name": run.uniqueName, "description": run.description,
 			"launcher": run.launcher, "created": now, "launched": nil, "completed": nil, "completionStatus": nil,
@@ -175,7 +206,7 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 	case kindEntitlements:
 		l.TaskID = hexID()
 		run.uniqueName, run.description = "Cloud Group Aggregation", "Aggregate from the specified application"
-		run.target = map[string]any{"id": l.SourceID, "type": "APPLICATION", "name": sourceName + " [source]"}
+		run.target = source
 		run.attributes = map[string]any{"appId": l.SourceID}
 		answer = map[string]any{"id": l.TaskID, "type": "QUARTZ", "uniqueName": run.uniqueName,
 			"description": run.description, "launcher": run.launcher, "created": now, "returns": []any{}}
@@ -188,6 +219,47 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 		// name is "always null" in the text but a non-nullable string in
 		// the schema, so it is left out.
 		answer = map[string]any{"type": "TASK_RESULT", "id": l.TaskID}
+	case kindUncorrelated:
+		l.TaskID = hexID()
+		// The name and description are the spec's examples.
+		run.uniqueName, run.description = "Cloud Process Uncorrelated Accounts", "Processes uncorrelated accounts for the specified application."
+		run.target = source
+		qpocJobID := uuid()
+		run.attributes = map[string]any{"appId": l.SourceID, "qpocJobId": qpocJobID}
+		// returns is an object in this schema (its example is an array).
+		answer = map[string]any{"success": true, "task": map[string]any{
+			"id": l.TaskID, "type": "QUARTZ", "name": run.uniqueName, "description": run.description,
+			"launcher": run.launcher, "created": now, "launched": nil, "completed": nil, "completionStatus": nil,
+			"parentName": nil, "messages": []any{}, "progress": "Initializing...",
+			"attributes": map[string]any{"qpocJobId": qpocJobID}, "returns": map[string]any{},
+		}}
+	case kindAccountReset:
+		l.TaskID = hexID()
+		run.uniqueName, run.description = "Cloud Delete Accounts", "Remove all accounts of the specified application"
+		run.target = source
+		run.attributes = map[string]any{"appId": l.SourceID}
+		answer = map[string]any{"type": "TASK_RESULT", "id": l.TaskID, "name": nil}
+	case kindEntitlementReset:
+		l.TaskID = hexID()
+		run.uniqueName, run.description = "Entitlement Source Reset", "Remove all entitlements of the specified application"
+		run.target = source
+		run.attributes = map[string]any{"appId": l.SourceID}
+		answer = map[string]any{"type": "TASK_RESULT", "id": l.TaskID, "name": run.uniqueName}
+	case kindMachineIdentity:
+		// A dashed UUID, as the spec's example.
+		l.TaskID = uuid()
+		run.uniqueName, run.description = "AI Agent Aggregation - "+l.SourceID, "AI Agent Aggregation - From given dataset IDs"
+		run.target = source
+		run.attributes = map[string]any{"appId": l.SourceID, "datasetIds": l.DatasetIDs}
+		// 200, not 202: a MachineIdentityAggregationResponse, shaped like
+		// the task it started (its target a BaseReferenceDto).
+		status = http.StatusOK
+		answer = map[string]any{
+			"id": l.TaskID, "type": "QUARTZ", "uniqueName": run.uniqueName, "description": run.description,
+			"parentName": nil, "launcher": run.launcher, "target": source,
+			"created": now, "modified": now, "launched": nil, "completed": nil, "completionStatus": nil,
+			"messages": []any{}, "returns": []any{}, "attributes": run.attributes, "progress": "Initializing...", "percentComplete": 0,
+		}
 	}
 	docs, beyond := run.docs(l.TaskID)
 	if _, ok := t.tasks[l.TaskID]; !ok {
@@ -195,7 +267,7 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 	}
 	t.tasks[l.TaskID] = &task{docs: docs, beyond: beyond, listed: true}
 	t.launches = append(t.launches, l)
-	writeJSON(w, http.StatusAccepted, answer)
+	writeJSON(w, status, answer)
 }
 
 // parseProcess reads identity processing's JSON body into l.
@@ -216,6 +288,35 @@ func parseProcess(l *Launch, body []byte) string {
 		return fmt.Sprintf("identityIds must hold 1 to 250 ids, not %d.", n)
 	}
 	l.IdentityIDs = req.IdentityIDs
+	return ""
+}
+
+// parseMachineIdentity reads machine identity aggregation's JSON body
+// (MachineIdentityAggregationRequest) into l.
+func parseMachineIdentity(l *Launch, body []byte) string {
+	if l.Experimental != "true" {
+		return "This API is experimental: send the header X-SailPoint-Experimental: true."
+	}
+	if mt, _, _ := mime.ParseMediaType(l.ContentType); mt != "application/json" {
+		return fmt.Sprintf("The content type %q is not supported; send application/json.", l.ContentType)
+	}
+	var req struct {
+		DatasetIDs          *[]string `json:"datasetIds"`
+		DisableOptimization *bool     `json:"disableOptimization"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return "The body is not a MachineIdentityAggregationRequest: " + err.Error()
+	}
+	// datasetIds is required; the spec sets no minimum count, so an empty
+	// list is accepted.
+	if req.DatasetIDs == nil {
+		return "datasetIds is required."
+	}
+	l.DatasetIDs = *req.DatasetIDs
+	if req.DisableOptimization != nil {
+		v := strconv.FormatBool(*req.DisableOptimization)
+		l.DisableOptimization = &v
+	}
 	return ""
 }
 

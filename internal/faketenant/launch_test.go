@@ -259,3 +259,282 @@ func TestLaunchedTaskInListsWhileRunning(t *testing.T) {
 		t.Fatalf("answers outside the spec:\n%s", strings.Join(p, "\n"))
 	}
 }
+
+// sourceLaunchPaths are the paths of the four later launches on a version
+// for a source id; machine identity aggregation is "" where the version
+// has none.
+func sourceLaunchPaths(version, source string) (uncorrelated, accountReset, entitlementReset, machineIdentity string) {
+	if version == "v1" {
+		return "/sources/v1/" + source + "/load-uncorrelated-accounts", "/sources/v1/" + source + "/remove-accounts",
+			"/entitlements/v1/reset/sources/" + source, "/sources/v1/" + source + "/aggregate-agents"
+	}
+	uncorrelated = "/" + version + "/sources/" + source + "/load-uncorrelated-accounts"
+	accountReset = "/" + version + "/sources/" + source + "/remove-accounts"
+	entitlementReset = "/" + version + "/entitlements/reset/sources/" + source
+	if version == "v2025" || version == "v2026" {
+		machineIdentity = "/" + version + "/sources/" + source + "/aggregate-agents"
+	}
+	return uncorrelated, accountReset, entitlementReset, machineIdentity
+}
+
+var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// The four later launches on every version that has them: requests and
+// answers match the spec (202, or 200 for machine identity aggregation),
+// the id sits where each schema puts it, the launch is recorded as sent,
+// and its task runs on the source as scripted.
+func TestLaterLaunchesEveryVersion(t *testing.T) {
+	ft := New().ValidateWith(loadSpec(t)).Start()
+	defer ft.Close()
+	tok := token(t, ft)
+	ft.ScriptLaunches(Script{RunningReads: 1, Status: "TEMPERROR", Messages: []Message{{Type: "ERROR", Text: "The source is busy"}}})
+	experimental := map[string]string{"X-SailPoint-Experimental": "true"}
+
+	wantLaunches := 0
+	for version := range Versions {
+		uncorrelated, accountReset, entitlementReset, machineIdentity := sourceLaunchPaths(version, HRFileSourceID)
+		var ids []string
+
+		ct, body := multipartBody(t, "uncorrelated.csv", "id\n7\n", nil)
+		status, a := post(t, ft, tok, uncorrelated, ct, body, nil)
+		var unc struct {
+			Success bool `json:"success"`
+			Task    struct {
+				ID      string         `json:"id"`
+				Returns map[string]any `json:"returns"`
+			} `json:"task"`
+		}
+		if status != 202 || json.Unmarshal(a, &unc) != nil || !unc.Success || !hex32.MatchString(unc.Task.ID) {
+			t.Fatalf("%s uncorrelated: %d %s", version, status, a)
+		}
+		ids = append(ids, unc.Task.ID)
+
+		status, a = post(t, ft, tok, accountReset, "", nil, nil)
+		var reset struct {
+			Type string  `json:"type"`
+			ID   string  `json:"id"`
+			Name *string `json:"name"`
+		}
+		if status != 202 || json.Unmarshal(a, &reset) != nil || reset.Type != "TASK_RESULT" || !hex32.MatchString(reset.ID) || reset.Name != nil {
+			t.Fatalf("%s account reset: %d %s", version, status, a)
+		}
+		ids = append(ids, reset.ID)
+
+		status, a = post(t, ft, tok, entitlementReset, "", nil, nil)
+		var entReset struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		}
+		if status != 202 || json.Unmarshal(a, &entReset) != nil || entReset.Type != "TASK_RESULT" || !hex32.MatchString(entReset.ID) {
+			t.Fatalf("%s entitlement reset: %d %s", version, status, a)
+		}
+		ids = append(ids, entReset.ID)
+		wantLaunches += 3
+
+		if machineIdentity != "" {
+			status, a = post(t, ft, tok, machineIdentity, "application/json", []byte(`{"datasetIds":["ds-1","ds-2"],"disableOptimization":true}`), experimental)
+			var mia struct {
+				ID               string  `json:"id"`
+				CompletionStatus *string `json:"completionStatus"`
+				Target           struct {
+					ID string `json:"id"`
+				} `json:"target"`
+			}
+			if status != 200 || json.Unmarshal(a, &mia) != nil || !uuidPattern.MatchString(mia.ID) || mia.CompletionStatus != nil || mia.Target.ID != HRFileSourceID {
+				t.Fatalf("%s machine identity aggregation: %d %s", version, status, a)
+			}
+			ids = append(ids, mia.ID)
+			wantLaunches++
+		}
+
+		for _, id := range ids {
+			var running, done struct {
+				CompletionStatus *string `json:"completionStatus"`
+				Target           *struct {
+					ID string `json:"id"`
+				} `json:"target"`
+				Messages []json.RawMessage `json:"messages"`
+			}
+			_, r1 := get(t, ft, tok, Versions[version]+"/"+id)
+			_, r2 := get(t, ft, tok, Versions[version]+"/"+id)
+			if json.Unmarshal(r1, &running) != nil || json.Unmarshal(r2, &done) != nil {
+				t.Fatalf("%s %s: %s / %s", version, id, r1, r2)
+			}
+			if running.CompletionStatus != nil || done.CompletionStatus == nil || *done.CompletionStatus != "TEMPERROR" || len(done.Messages) != 1 {
+				t.Errorf("%s %s: reads %s / %s", version, id, r1, r2)
+			}
+			if done.Target == nil || done.Target.ID != HRFileSourceID {
+				t.Errorf("%s %s: target %s", version, id, r2)
+			}
+		}
+	}
+	if p := ft.Problems(); len(p) != 0 {
+		t.Fatalf("launches outside the spec:\n%s", strings.Join(p, "\n"))
+	}
+
+	got := ft.Launches()
+	if len(got) != wantLaunches || ft.LaunchCount(OperationMachineIdentityAggregation) != 3 || ft.Count(IsLaunch) != wantLaunches {
+		t.Fatalf("%d launches recorded (want %d), %d machine identity, %d logged", len(got), wantLaunches, ft.LaunchCount(OperationMachineIdentityAggregation), ft.Count(IsLaunch))
+	}
+	for _, l := range got {
+		if l.SourceID != HRFileSourceID || l.TaskID == "" {
+			t.Errorf("recorded as %+v", l)
+		}
+		switch l.Operation {
+		case OperationUncorrelatedAccountImport:
+			if l.File == nil || l.File.Name != "uncorrelated.csv" || string(l.File.Content) != "id\n7\n" || l.DisableOptimization != nil {
+				t.Errorf("uncorrelated account import recorded as %+v", l)
+			}
+		case OperationAccountReset, OperationEntitlementReset:
+			if l.File != nil || l.ContentType != "" || l.DisableOptimization != nil {
+				t.Errorf("%s recorded as %+v", l.Operation, l)
+			}
+		case OperationMachineIdentityAggregation:
+			if strings.Join(l.DatasetIDs, ",") != "ds-1,ds-2" || l.DisableOptimization == nil || *l.DisableOptimization != "true" ||
+				l.Experimental != "true" || l.ContentType != "application/json" {
+				t.Errorf("machine identity aggregation recorded as %+v", l)
+			}
+		default:
+			t.Errorf("unexpected launch %+v", l)
+		}
+	}
+}
+
+// The later launches refuse what the spec says they need, naming why; a
+// version without machine identity aggregation does not know the path.
+func TestLaterLaunchRefusals(t *testing.T) {
+	ft := New().ValidateWith(loadSpec(t)).Start()
+	defer ft.Close()
+	tok := token(t, ft)
+	experimental := map[string]string{"X-SailPoint-Experimental": "true"}
+	ids := []byte(`{"datasetIds":["ds-1"]}`)
+
+	uncorrelated, accountReset, entitlementReset, machineIdentity := sourceLaunchPaths("v2026", "no-such-source")
+	ct, body := multipartBody(t, "u.csv", "id\n", nil)
+	for _, tc := range []struct {
+		path, contentType string
+		body              []byte
+		header            map[string]string
+	}{
+		{uncorrelated, ct, body, nil},
+		{accountReset, "", nil, nil},
+		{entitlementReset, "", nil, nil},
+		{machineIdentity, "application/json", ids, experimental},
+	} {
+		status, answer := post(t, ft, tok, tc.path, tc.contentType, tc.body, tc.header)
+		if status != 400 || !strings.Contains(string(answer), `\"no-such-source\" does not exist`) || !strings.Contains(string(answer), "trackingId") {
+			t.Errorf("%s: %d %s", tc.path, status, answer)
+		}
+	}
+
+	uncorrelated, _, _, machineIdentity = sourceLaunchPaths("v1", WorkdaySourceID)
+	for _, tc := range []struct {
+		name, path, contentType string
+		body                    []byte
+		header                  map[string]string
+		want                    string
+	}{
+		{"no experimental header", machineIdentity, "application/json", ids, nil, "X-SailPoint-Experimental"},
+		{"no datasetIds", machineIdentity, "application/json", []byte(`{}`), experimental, "datasetIds is required"},
+		{"a string for a boolean", machineIdentity, "application/json", []byte(`{"datasetIds":["a"],"disableOptimization":"true"}`), experimental, "not a MachineIdentityAggregationRequest"},
+		{"no file", uncorrelated, "", nil, nil, "File is required for upload"},
+	} {
+		status, answer := post(t, ft, tok, tc.path, tc.contentType, tc.body, tc.header)
+		if status != 400 || !strings.Contains(string(answer), tc.want) {
+			t.Errorf("%s: %d %s", tc.name, status, answer)
+		}
+	}
+	// Refused answers are documented ones; the three requests that broke
+	// the spec are caught by the validator (the missing file is the
+	// description's rule, not the schema's).
+	problems := strings.Join(ft.Problems(), "\n")
+	if len(ft.Problems()) != 3 || !strings.Contains(problems, "X-SailPoint-Experimental") || !strings.Contains(problems, "datasetIds") ||
+		!strings.Contains(problems, "disableOptimization") {
+		t.Errorf("%d problems:\n%s", len(ft.Problems()), problems)
+	}
+
+	for _, version := range []string{"beta", "v2024"} {
+		path := "/" + version + "/sources/" + WorkdaySourceID + "/aggregate-agents"
+		if status, answer := post(t, ft, tok, path, "application/json", ids, experimental); status != 404 || !strings.Contains(string(answer), "404 Not found") {
+			t.Errorf("%s: %d %s", path, status, answer)
+		}
+	}
+	_, accountReset, _, _ = sourceLaunchPaths("v2025", WorkdaySourceID)
+	if status, _ := get(t, ft, tok, accountReset); status != http.StatusMethodNotAllowed {
+		t.Errorf("GET on %s: %d", accountReset, status)
+	}
+	if n := len(ft.Launches()); n != 0 {
+		t.Errorf("%d refused launches recorded", n)
+	}
+}
+
+// Scripts are taken per launch, whatever the operation: TEMPERROR, then
+// SUCCESS on the second attempt.
+func TestScriptedRetryOfEveryOperation(t *testing.T) {
+	ft := New().ValidateWith(loadSpec(t)).Start()
+	defer ft.Close()
+	tok := token(t, ft)
+	accounts, entitlements, process := launchPaths("v2025", WorkdaySourceID)
+	uncorrelated, accountReset, entitlementReset, machineIdentity := sourceLaunchPaths("v2025", WorkdaySourceID)
+	csvType, csv := multipartBody(t, "a.csv", "id\n", nil)
+	experimental := map[string]string{"X-SailPoint-Experimental": "true"}
+	for _, tc := range []struct {
+		path, contentType string
+		body              []byte
+		header            map[string]string
+	}{
+		{accounts, "", nil, nil},
+		{entitlements, "", nil, nil},
+		{process, "application/json", []byte(`{"identityIds":["a"]}`), experimental},
+		{uncorrelated, csvType, csv, nil},
+		{accountReset, "", nil, nil},
+		{entitlementReset, "", nil, nil},
+		{machineIdentity, "application/json", []byte(`{"datasetIds":["d"]}`), experimental},
+	} {
+		ft.ScriptLaunches(Script{RunningReads: 0, Status: "TEMPERROR"}, Script{RunningReads: 0, Status: "SUCCESS"})
+		var ends []string
+		for range 2 {
+			status, answer := post(t, ft, tok, tc.path, tc.contentType, tc.body, tc.header)
+			if status/100 != 2 {
+				t.Fatalf("%s: %d %s", tc.path, status, answer)
+			}
+			id := ft.Launches()[len(ft.Launches())-1].TaskID
+			_, read := get(t, ft, tok, Versions["v2025"]+"/"+id)
+			var ts struct {
+				CompletionStatus string `json:"completionStatus"`
+			}
+			_ = json.Unmarshal(read, &ts)
+			ends = append(ends, ts.CompletionStatus)
+		}
+		if strings.Join(ends, " ") != "TEMPERROR SUCCESS" {
+			t.Errorf("%s: ended %v", tc.path, ends)
+		}
+	}
+	if p := ft.Problems(); len(p) != 0 {
+		t.Fatalf("answers outside the spec:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// A task a later launch started is running on its source: the list's
+// sourceId filter and pending-tasks show it until it ends.
+func TestLaterLaunchesRunOnTheirSource(t *testing.T) {
+	ft := New().ValidateWith(loadSpec(t)).Start()
+	defer ft.Close()
+	tok := token(t, ft)
+	ft.AddSource("src-reset", "Reset Me")
+	ft.ScriptLaunches(Script{RunningReads: 1})
+	_, accountReset, _, _ := sourceLaunchPaths("v2025", "src-reset")
+	if status, body := post(t, ft, tok, accountReset, "", nil, nil); status != 202 {
+		t.Fatalf("%d %s", status, body)
+	}
+	filter := Versions["v2026"] + "?filters=" + url.QueryEscape(`sourceId eq "src-reset" and completionStatus isnull`)
+	_, first := get(t, ft, tok, filter)
+	_, second := get(t, ft, tok, filter)
+	var page1, page2 []json.RawMessage
+	if json.Unmarshal(first, &page1) != nil || json.Unmarshal(second, &page2) != nil || len(page1) != 1 || len(page2) != 0 {
+		t.Errorf("running on the source: %s, then %s", first, second)
+	}
+	if p := ft.Problems(); len(p) != 0 {
+		t.Fatalf("answers outside the spec:\n%s", strings.Join(p, "\n"))
+	}
+}

@@ -8,23 +8,32 @@ import (
 )
 
 // Operations the tenant launches, as Request.Operation and Launch.Operation
-// name them.
+// name them (the same text as the client's Launch.Operation).
 const (
-	OperationAccountAggregation     = "account aggregation"
-	OperationEntitlementAggregation = "entitlement aggregation"
-	OperationIdentityProcessing     = "identity processing"
+	OperationAccountAggregation         = "account aggregation"
+	OperationEntitlementAggregation     = "entitlement aggregation"
+	OperationIdentityProcessing         = "identity processing"
+	OperationUncorrelatedAccountImport  = "uncorrelated account import"
+	OperationAccountReset               = "account reset"
+	OperationEntitlementReset           = "entitlement reset"
+	OperationMachineIdentityAggregation = "machine identity aggregation"
 )
 
 type routeKind int
 
 const (
 	kindNone routeKind = iota
-	kindTask
+	kindTask           // GET and PATCH
 	kindList
 	kindPending
 	kindAccounts
 	kindEntitlements
 	kindProcess
+	kindUncorrelated
+	kindAccountReset
+	kindEntitlementReset
+	kindMachineIdentity
+	kindAggregationStatus
 )
 
 // route is what a request path names: the API version, the operation, the
@@ -34,8 +43,11 @@ type route struct {
 	version  string
 	kind     routeKind
 	specPath string
-	param    string // task id or source id, unescaped
+	param    string // task id, source id or account aggregation id, unescaped
 }
+
+// machineIdentityVersions have aggregate-agents; beta and v2024 do not.
+var machineIdentityVersions = []string{"v2025", "v2026", "v1"}
 
 // pendingVersions still serve the deprecated pending-tasks list.
 var pendingVersions = []string{"beta", "v2024", "v2025"}
@@ -64,42 +76,85 @@ func parseRoute(u *url.URL) route {
 	return launchRoute(u.EscapedPath())
 }
 
-// launchRoute recognises /sources/v1/{id}/load-accounts and
-// /{version}/sources/{id}/load-accounts, load-entitlements likewise, and
-// /identities/v1/process or /{version}/identities/process.
+// launchRoute recognises the launches and the account aggregation status,
+// on v1 (the service, then v1: /sources/v1/{id}/load-accounts) and on the
+// other versions (/{version}/sources/{id}/load-accounts):
+//   - sources/{id}/ load-accounts, load-entitlements,
+//     load-uncorrelated-accounts, remove-accounts, aggregate-agents
+//   - identities/process
+//   - entitlements/reset/sources/{id}
+//   - account-aggregations/{id}/status
+//
+// A path a version does not have (aggregate-agents on beta and v2024)
+// names nothing.
 func launchRoute(escaped string) route {
 	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	var version string
 	var rest []string
 	switch {
-	case len(segs) >= 2 && segs[1] == "v1" && (segs[0] == "sources" || segs[0] == "identities"):
+	case len(segs) >= 2 && segs[1] == "v1" && slices.Contains([]string{"sources", "identities", "entitlements", "account-aggregations"}, segs[0]):
 		version, rest = "v1", append([]string{segs[0]}, segs[2:]...)
 	case len(segs) >= 1 && segs[0] != "v1" && Versions[segs[0]] != "":
 		version, rest = segs[0], segs[1:]
 	default:
 		return route{}
 	}
-	prefix := ""
-	if version == "v1" {
-		prefix = "/v1"
+	// The service's path, as the version's spec writes it.
+	service := func(name string) string {
+		if version == "v1" {
+			return "/" + name + "/v1"
+		}
+		return "/" + name
+	}
+	// The spec names a source's path parameter id or sourceId, by version
+	// and operation; beta says sourceId throughout.
+	sourceParam := "{id}"
+	if version == "beta" {
+		sourceParam = "{sourceId}"
+	}
+	param := func(escapedID string) (string, bool) {
+		id, err := url.PathUnescape(escapedID)
+		return id, err == nil && id != ""
 	}
 	switch {
 	case len(rest) == 2 && rest[0] == "identities" && rest[1] == "process":
-		return route{version: version, kind: kindProcess, specPath: "/identities" + prefix + "/process"}
-	case len(rest) == 3 && rest[0] == "sources" && (rest[2] == "load-accounts" || rest[2] == "load-entitlements"):
-		id, err := url.PathUnescape(rest[1])
-		if err != nil || id == "" {
+		return route{version: version, kind: kindProcess, specPath: service("identities") + "/process"}
+	case len(rest) == 3 && rest[0] == "sources":
+		id, ok := param(rest[1])
+		if !ok {
 			return route{}
 		}
-		// The spec names the path parameter id or sourceId, by version.
-		if rest[2] == "load-accounts" {
-			name := "{id}"
-			if version == "beta" {
-				name = "{sourceId}"
+		rt := route{version: version, param: id}
+		switch rest[2] {
+		case "load-accounts":
+			rt.kind, rt.specPath = kindAccounts, service("sources")+"/"+sourceParam+"/load-accounts"
+		case "load-entitlements":
+			rt.kind, rt.specPath = kindEntitlements, service("sources")+"/{sourceId}/load-entitlements"
+		case "load-uncorrelated-accounts":
+			rt.kind, rt.specPath = kindUncorrelated, service("sources")+"/"+sourceParam+"/load-uncorrelated-accounts"
+		case "remove-accounts":
+			rt.kind, rt.specPath = kindAccountReset, service("sources")+"/"+sourceParam+"/remove-accounts"
+		case "aggregate-agents":
+			if !slices.Contains(machineIdentityVersions, version) {
+				return route{}
 			}
-			return route{version: version, kind: kindAccounts, specPath: "/sources" + prefix + "/" + name + "/load-accounts", param: id}
+			rt.kind, rt.specPath = kindMachineIdentity, service("sources")+"/{sourceId}/aggregate-agents"
+		default:
+			return route{}
 		}
-		return route{version: version, kind: kindEntitlements, specPath: "/sources" + prefix + "/{sourceId}/load-entitlements", param: id}
+		return rt
+	case len(rest) == 4 && rest[0] == "entitlements" && rest[1] == "reset" && rest[2] == "sources":
+		id, ok := param(rest[3])
+		if !ok {
+			return route{}
+		}
+		return route{version: version, kind: kindEntitlementReset, specPath: service("entitlements") + "/reset/sources/" + sourceParam, param: id}
+	case len(rest) == 3 && rest[0] == "account-aggregations" && rest[2] == "status":
+		id, ok := param(rest[1])
+		if !ok {
+			return route{}
+		}
+		return route{version: version, kind: kindAggregationStatus, specPath: service("account-aggregations") + "/{id}/status", param: id}
 	}
 	return route{}
 }
@@ -118,9 +173,7 @@ func taskStatusPath(path string) (version, rest string, ok bool) {
 	return "", "", false
 }
 
-func (rt route) isLaunch() bool {
-	return rt.kind == kindAccounts || rt.kind == kindEntitlements || rt.kind == kindProcess
-}
+func (rt route) isLaunch() bool { return rt.operation() != "" }
 
 func (rt route) operation() string {
 	switch rt.kind {
@@ -130,16 +183,27 @@ func (rt route) operation() string {
 		return OperationEntitlementAggregation
 	case kindProcess:
 		return OperationIdentityProcessing
+	case kindUncorrelated:
+		return OperationUncorrelatedAccountImport
+	case kindAccountReset:
+		return OperationAccountReset
+	case kindEntitlementReset:
+		return OperationEntitlementReset
+	case kindMachineIdentity:
+		return OperationMachineIdentityAggregation
 	}
 	return ""
 }
 
-// method is the one method the route serves.
-func (rt route) method() string {
-	if rt.isLaunch() {
-		return http.MethodPost
+// methods are the methods the route serves.
+func (rt route) methods() []string {
+	switch {
+	case rt.isLaunch():
+		return []string{http.MethodPost}
+	case rt.kind == kindTask:
+		return []string{http.MethodGet, http.MethodPatch}
 	}
-	return http.MethodGet
+	return []string{http.MethodGet}
 }
 
 // pathParams names the path's id as the spec template does.

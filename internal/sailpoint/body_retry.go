@@ -17,10 +17,16 @@ var errReadingBody = errors.New("reading the response body")
 // with the usual backoff. Only idempotent requests may use it: a launch
 // whose answer was lost may still have started its task.
 func (c *Client) getIdempotent(ctx context.Context, path string, query url.Values) (*http.Response, []byte, error) {
+	return c.sendIdempotent(ctx, func() (*http.Response, []byte, error) { return c.get(ctx, path, query) }, http.MethodGet, path)
+}
+
+// sendIdempotent makes the call once, and again as getIdempotent says when
+// the answer's body was cut off; method and path name it in errors.
+func (c *Client) sendIdempotent(ctx context.Context, call func() (*http.Response, []byte, error), method, path string) (*http.Response, []byte, error) {
 	start := time.Now()
 	attempts := 0
 	for retry := 0; ; retry++ {
-		resp, body, err := c.get(ctx, path, query)
+		resp, body, err := call()
 		if err == nil {
 			return resp, body, nil
 		}
@@ -38,7 +44,7 @@ func (c *Client) getIdempotent(ctx context.Context, path string, query url.Value
 		}
 		attempts = te.Attempts
 		if sleepCtx(ctx, backoff(c.retryWaitMin, c.retryWaitMax, retry, nil)) != nil {
-			return nil, nil, &TransportError{Method: http.MethodGet, Path: path, Attempts: attempts, Elapsed: time.Since(start), Err: ctx.Err()}
+			return nil, nil, &TransportError{Method: method, Path: path, Attempts: attempts, Elapsed: time.Since(start), Err: ctx.Err()}
 		}
 	}
 }

@@ -14,11 +14,28 @@ import (
 	"strings"
 )
 
-// Operation names, as messages call the launches.
+// Operation names, as messages call the launches (Launch.Operation).
 const (
 	OperationAccountAggregation     = "account aggregation"
 	OperationEntitlementAggregation = "entitlement aggregation"
 	OperationIdentityProcessing     = "identity processing"
+	// OperationUncorrelatedAccountImport processes a CSV of uncorrelated
+	// accounts (load-uncorrelated-accounts).
+	OperationUncorrelatedAccountImport = "uncorrelated account import"
+	// OperationAccountReset removes all accounts of a source
+	// (remove-accounts), without provisioning changes to the source.
+	OperationAccountReset = "account reset"
+	// OperationEntitlementReset removes all entitlements of a source.
+	OperationEntitlementReset = "entitlement reset"
+	// OperationMachineIdentityAggregation aggregates machine identities
+	// (AI agents) of a source's datasets (aggregate-agents).
+	OperationMachineIdentityAggregation = "machine identity aggregation"
+)
+
+// Operations that start no task, named for OperationVersions and Needs.
+const (
+	OperationAccountAggregationStatus = "account aggregation status"
+	OperationClearTask                = "clear task"
 )
 
 // MaxIdentityIDs is the most identities one identity-processing call takes.
@@ -43,11 +60,30 @@ type EntitlementAggregation struct {
 	File     *LaunchFile
 }
 
+// UncorrelatedAccountImport says which source's uncorrelated accounts to
+// process, from which CSV.
+type UncorrelatedAccountImport struct {
+	SourceID string
+	// File is the CSV. The spec's description says "File is required for
+	// upload", but its schema makes the body optional, so nil sends an
+	// empty form and the tenant decides.
+	File *LaunchFile
+}
+
+// MachineIdentityAggregation says which datasets of a source to aggregate.
+type MachineIdentityAggregation struct {
+	SourceID   string
+	DatasetIDs []string // 1 or more, none twice
+	// DisableOptimization nil leaves the field out (the spec's default is
+	// false).
+	DisableOptimization *bool
+}
+
 // Launch is what the tenant answered to a launch: the id of the task it started.
 type Launch struct {
 	TaskID string
-	// Operation names the launch for messages: "account aggregation",
-	// "entitlement aggregation", "identity processing".
+	// Operation names the launch for messages: one of the Operation
+	// constants, such as "account aggregation".
 	Operation string
 	// Method and Path are the request, e.g. POST /v2026/sources/{id}/load-accounts
 	// (escaped path, no host or query).
@@ -74,6 +110,30 @@ func ValidateIdentityIDs(ids []string) error {
 		}
 		if seen[id] {
 			return fmt.Errorf("the identity id %q is listed twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// ValidateDatasetIDs checks a machine identity aggregation's datasets: at
+// least one, none empty or blank or with surrounding white space, none
+// twice. They travel in the JSON body, so they need not be path-safe.
+func ValidateDatasetIDs(ids []string) error {
+	if len(ids) == 0 {
+		return errors.New("no dataset ids: machine identity aggregation takes at least one")
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		switch {
+		case id == "":
+			return errors.New("a dataset id is empty")
+		case strings.TrimSpace(id) == "":
+			return fmt.Errorf("the dataset id %q is blank", id)
+		case strings.TrimSpace(id) != id:
+			return fmt.Errorf("the dataset id %q has leading or trailing white space", id)
+		case seen[id]:
+			return fmt.Errorf("the dataset id %q is listed twice", id)
 		}
 		seen[id] = true
 	}
@@ -172,6 +232,112 @@ func (c *Client) StartIdentityProcessing(ctx context.Context, identityIDs []stri
 	}
 	l.TaskID = answer.ID
 	return checkTaskID(l, "id")
+}
+
+// StartUncorrelatedAccountImport processes the uncorrelated accounts of a
+// source from a CSV (POST .../sources/{id}/load-uncorrelated-accounts,
+// multipart field file). The answer, LoadUncorrelatedAccountsTask, puts
+// the id in task.id.
+func (c *Client) StartUncorrelatedAccountImport(ctx context.Context, u UncorrelatedAccountImport) (*Launch, error) {
+	if err := ValidateSourceID(u.SourceID); err != nil {
+		return nil, err
+	}
+	var fields []formField
+	if u.File != nil {
+		fields = append(fields, fileField(u.File))
+	}
+	var answer struct {
+		Task *struct {
+			ID string `json:"id"`
+		} `json:"task"`
+	}
+	l := &Launch{Operation: OperationUncorrelatedAccountImport, Method: http.MethodPost, Path: sourcePath(c.apiVersion, u.SourceID, "load-uncorrelated-accounts")}
+	if err := c.launchMultipart(ctx, l, fields, "LoadUncorrelatedAccountsTask", &answer); err != nil {
+		return nil, err
+	}
+	if answer.Task != nil {
+		l.TaskID = answer.Task.ID
+	}
+	return checkTaskID(l, "task.id")
+}
+
+// StartSourceAccountReset removes all accounts of a source from ISC,
+// without provisioning changes to the source (POST
+// .../sources/{id}/remove-accounts, no body). The answer is a
+// TaskResultDto; the id is in id.
+func (c *Client) StartSourceAccountReset(ctx context.Context, sourceID string) (*Launch, error) {
+	if err := ValidateSourceID(sourceID); err != nil {
+		return nil, err
+	}
+	l := &Launch{Operation: OperationAccountReset, Method: http.MethodPost, Path: sourcePath(c.apiVersion, sourceID, "remove-accounts")}
+	return c.launchWithoutBody(ctx, l, "TaskResultDto")
+}
+
+// StartSourceEntitlementReset removes all entitlements of a source (POST
+// .../entitlements/reset/sources/{id}, no body). The answer is an
+// EntitlementSourceResetBaseReferenceDto; the id is in id.
+func (c *Client) StartSourceEntitlementReset(ctx context.Context, sourceID string) (*Launch, error) {
+	if err := ValidateSourceID(sourceID); err != nil {
+		return nil, err
+	}
+	l := &Launch{Operation: OperationEntitlementReset, Method: http.MethodPost, Path: entitlementResetPath(c.apiVersion, sourceID)}
+	return c.launchWithoutBody(ctx, l, "EntitlementSourceResetBaseReferenceDto")
+}
+
+// StartMachineIdentityAggregation aggregates the machine identities of a
+// source's datasets (POST .../sources/{sourceId}/aggregate-agents, JSON,
+// with the experimental header the spec requires). Only v2025, v2026 and
+// v1 have it; on other versions it returns an *UnsupportedOperationError
+// and sends nothing. The answer is 200 with a task-shaped
+// MachineIdentityAggregationResponse; the id is in id.
+func (c *Client) StartMachineIdentityAggregation(ctx context.Context, m MachineIdentityAggregation) (*Launch, error) {
+	if err := ValidateOperationVersion(OperationMachineIdentityAggregation, c.apiVersion); err != nil {
+		return nil, err
+	}
+	if err := ValidateSourceID(m.SourceID); err != nil {
+		return nil, err
+	}
+	if err := ValidateDatasetIDs(m.DatasetIDs); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(struct {
+		DatasetIDs          []string `json:"datasetIds"`
+		DisableOptimization *bool    `json:"disableOptimization,omitempty"`
+	}{m.DatasetIDs, m.DisableOptimization})
+	if err != nil {
+		return nil, err
+	}
+	l := &Launch{Operation: OperationMachineIdentityAggregation, Method: http.MethodPost, Path: sourcePath(c.apiVersion, m.SourceID, "aggregate-agents")}
+	var answer struct {
+		ID string `json:"id"`
+	}
+	err = c.launch(ctx, l, apiRequest{body: body, contentType: "application/json", experimental: true},
+		"MachineIdentityAggregationResponse", &answer)
+	if err != nil {
+		return nil, err
+	}
+	l.TaskID = answer.ID
+	return checkTaskID(l, "id")
+}
+
+// launchWithoutBody sends a launch that takes no body (no Content-Type
+// either) and whose answer carries the task id in id.
+func (c *Client) launchWithoutBody(ctx context.Context, l *Launch, document string) (*Launch, error) {
+	var answer struct {
+		ID string `json:"id"`
+	}
+	if err := c.launch(ctx, l, apiRequest{}, document, &answer); err != nil {
+		return nil, err
+	}
+	l.TaskID = answer.ID
+	return checkTaskID(l, "id")
+}
+
+func entitlementResetPath(version, sourceID string) string {
+	if version == APIVersionV1 || version == "" {
+		return "/entitlements/v1/reset/sources/" + url.PathEscape(sourceID)
+	}
+	return "/" + version + "/entitlements/reset/sources/" + url.PathEscape(sourceID)
 }
 
 type formField struct {

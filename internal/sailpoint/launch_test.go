@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,6 +170,17 @@ func TestLaunchTaskIDs(t *testing.T) {
 		{"process", `{"type":"TASK_RESULT"}`, "", "no task id in id"},
 		{"process", `{"id":"../oauth/token"}`, "", "unusable task id"},
 		{"process", `{"id":`, "", "not a valid TaskResultResponse"},
+		{"uncorrelated", `{"success":true,"task":{"id":"90b83a6bb737489494794f84cd3a51e6","attributes":{"qpocJobId":"5d303d46-fc51-48cd-9c6d-4e211e3ab63c"}}}`, "90b83a6bb737489494794f84cd3a51e6", ""},
+		{"uncorrelated", `{"success":true,"id":"90b83a6bb737489494794f84cd3a51e6","task":{}}`, "", "no task id in task.id"},
+		{"uncorrelated", `{"success":true,"task":null}`, "", "no task id in task.id"},
+		{"account reset", `{"type":"TASK_RESULT","id":"464ae7bf791e49fdb74606a2e4a89635","name":null}`, "464ae7bf791e49fdb74606a2e4a89635", ""},
+		{"account reset", `{"type":"TASK_RESULT","task":{"id":"464ae7bf791e49fdb74606a2e4a89635"}}`, "", "no task id in id"},
+		{"account reset", `[]`, "", "not a valid TaskResultDto"},
+		{"entitlement reset", `{"type":"TASK_RESULT","id":"2c91808568c529c60168cca6f90c1313","name":"Entitlement Source Reset6c6"}`, "2c91808568c529c60168cca6f90c1313", ""},
+		{"entitlement reset", `{"id":"a b/c"}`, "", "unusable task id"},
+		{"machine identity", `{"id":"8886e5e3-63d0-462f-a195-d98da885b8dc","type":"QUARTZ","completionStatus":null}`, "8886e5e3-63d0-462f-a195-d98da885b8dc", ""},
+		{"machine identity", `{"uniqueName":"AI Agent Aggregation"}`, "", "no task id in id"},
+		{"machine identity", `{"id":"x"}{"id":"y"}`, "", "not a valid MachineIdentityAggregationResponse"},
 	} {
 		srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -177,6 +189,9 @@ func TestLaunchTaskIDs(t *testing.T) {
 		})
 		c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
 		l, err := launchOp(c, tc.op)
+		if err == nil && l.Operation != launchOperations[tc.op] {
+			t.Errorf("%s: operation %q", tc.op, l.Operation)
+		}
 		if tc.wantErr == "" {
 			if err != nil || l.TaskID != tc.wantID {
 				t.Errorf("%s %s: %+v %v", tc.op, tc.body, l, err)
@@ -189,13 +204,37 @@ func TestLaunchTaskIDs(t *testing.T) {
 	}
 }
 
+// launchOperations are the names launchOp takes, and the operation each
+// starts.
+var launchOperations = map[string]string{
+	"accounts":          sailpoint.OperationAccountAggregation,
+	"entitlements":      sailpoint.OperationEntitlementAggregation,
+	"process":           sailpoint.OperationIdentityProcessing,
+	"uncorrelated":      sailpoint.OperationUncorrelatedAccountImport,
+	"account reset":     sailpoint.OperationAccountReset,
+	"entitlement reset": sailpoint.OperationEntitlementReset,
+	"machine identity":  sailpoint.OperationMachineIdentityAggregation,
+}
+
 func launchOp(c *sailpoint.Client, op string) (*sailpoint.Launch, error) {
 	ctx := context.Background()
+	src := "src"
+	if c.APIVersion() != sailpoint.APIVersionV1 {
+		src = faketenant.WorkdaySourceID
+	}
 	switch op {
 	case "accounts":
-		return c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: "src"})
+		return c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: src})
 	case "entitlements":
-		return c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{SourceID: "src"})
+		return c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{SourceID: src})
+	case "uncorrelated":
+		return c.StartUncorrelatedAccountImport(ctx, sailpoint.UncorrelatedAccountImport{SourceID: src, File: &sailpoint.LaunchFile{Name: "u.csv", Content: []byte("id\n1\n")}})
+	case "account reset":
+		return c.StartSourceAccountReset(ctx, src)
+	case "entitlement reset":
+		return c.StartSourceEntitlementReset(ctx, src)
+	case "machine identity":
+		return c.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: src, DatasetIDs: []string{"ds-1"}})
 	}
 	return c.StartIdentityProcessing(ctx, []string{"id-1"})
 }
@@ -217,7 +256,7 @@ func TestLaunchErrorStatuses(t *testing.T) {
 		{429, `{"message":" Rate Limit Exceeded "}`, "Rate Limit Exceeded", false, 3},
 		{500, fmt.Sprintf(dto, "500.0 Internal Fault", "An internal fault occurred."), "An internal fault occurred.", true, 1},
 	} {
-		for _, op := range []string{"accounts", "entitlements", "process"} {
+		for op := range launchOperations {
 			var posts atomic.Int32
 			srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 				posts.Add(1)
@@ -238,7 +277,8 @@ func TestLaunchErrorStatuses(t *testing.T) {
 				t.Fatalf("%d %s: got %T %v", tc.status, op, err, err)
 			}
 			if apiErr.Method != "POST" || apiErr.StatusCode != tc.status || !strings.Contains(apiErr.Message(), tc.text) ||
-				(apiErr.TrackingID != "") != tc.wantTracking || !strings.HasPrefix(apiErr.Path, "/sources/v1/src/") && !strings.HasPrefix(apiErr.Path, "/identities/v1/") {
+				(apiErr.TrackingID != "") != tc.wantTracking || !strings.HasPrefix(apiErr.Path, "/sources/v1/src/") && !strings.HasPrefix(apiErr.Path, "/identities/v1/") &&
+				apiErr.Path != "/entitlements/v1/reset/sources/src" {
 				t.Errorf("%d %s: %+v", tc.status, op, apiErr)
 			}
 			if int(posts.Load()) != tc.wantPosts || apiErr.Attempts != tc.wantPosts {
@@ -531,5 +571,293 @@ func TestLaunchRetryAfterPastTheBound(t *testing.T) {
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.Method != http.MethodPost || apiErr.RetryAfterRefused == nil || posts.Load() != 1 {
 		t.Fatalf("%d POSTs, got %v", posts.Load(), err)
+	}
+}
+
+// The four later launches on each version that has them: the spec's path,
+// body and headers (the fake checks each request and answer against the
+// spec), the id read where each answer puts it, and a task that reads back
+// and runs on its source.
+func TestLaterLaunchesEveryVersion(t *testing.T) {
+	ft := faketenant.StartChecked(t)
+	src := faketenant.HRFileSourceID
+	for _, v := range sailpoint.APIVersions {
+		sources, resetPath := "/"+v+"/sources/", "/"+v+"/entitlements/reset/sources/"
+		if v == sailpoint.APIVersionV1 {
+			sources, resetPath = "/sources/v1/", "/entitlements/v1/reset/sources/"
+		}
+		c := tenantClient(t, ft, v)
+		ctx := context.Background()
+		ft.ResetLog()
+		ft.ScriptLaunches(faketenant.Script{RunningReads: 1})
+		before := len(ft.Launches())
+
+		unc, err := c.StartUncorrelatedAccountImport(ctx, sailpoint.UncorrelatedAccountImport{
+			SourceID: src, File: &sailpoint.LaunchFile{Name: "uncorrelated.csv", Content: []byte("id,name\n9,Grace\n")},
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		accReset, err := c.StartSourceAccountReset(ctx, src)
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		entReset, err := c.StartSourceEntitlementReset(ctx, src)
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		got := []*sailpoint.Launch{unc, accReset, entReset}
+		want := []sailpoint.Launch{
+			{Operation: "uncorrelated account import", Method: "POST", Path: sources + src + "/load-uncorrelated-accounts"},
+			{Operation: "account reset", Method: "POST", Path: sources + src + "/remove-accounts"},
+			{Operation: "entitlement reset", Method: "POST", Path: resetPath + src},
+		}
+		mia, err := c.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{
+			SourceID: src, DatasetIDs: []string{"ds-agents", "ds-bots"}, DisableOptimization: boolPtr(true),
+		})
+		hasMIA := slices.Contains(sailpoint.MachineIdentityAggregationVersions, v)
+		if hasMIA {
+			if err != nil {
+				t.Fatalf("%s: %v", v, err)
+			}
+			got = append(got, mia)
+			want = append(want, sailpoint.Launch{Operation: "machine identity aggregation", Method: "POST", Path: sources + src + "/aggregate-agents"})
+		} else {
+			var unsupported *sailpoint.UnsupportedOperationError
+			if !errors.As(err, &unsupported) || unsupported.Version != v || strings.Join(unsupported.Versions, ",") != "v1,v2026,v2025" {
+				t.Errorf("%s: machine identity aggregation: %v", v, err)
+			}
+		}
+
+		recorded := ft.Launches()[before:]
+		if len(recorded) != len(want) {
+			t.Fatalf("%s: %d launches recorded, want %d", v, len(recorded), len(want))
+		}
+		for i := range want {
+			want[i].TaskID = recorded[i].TaskID
+			if *got[i] != want[i] {
+				t.Errorf("%s: launch %+v, want %+v", v, *got[i], want[i])
+			}
+		}
+		if len(unc.TaskID) != 32 || len(accReset.TaskID) != 32 || len(entReset.TaskID) != 32 || hasMIA && !dashedUUID.MatchString(mia.TaskID) {
+			t.Errorf("%s: ids %+v", v, recorded)
+		}
+		u := recorded[0]
+		if mt, _, _ := mime.ParseMediaType(u.ContentType); mt != "multipart/form-data" || u.File == nil || u.File.Name != "uncorrelated.csv" ||
+			string(u.File.Content) != "id,name\n9,Grace\n" || u.File.ContentType != "text/csv" || u.DisableOptimization != nil {
+			t.Errorf("%s: uncorrelated accounts sent as %+v", v, u)
+		}
+		for _, r := range recorded[1:3] {
+			if r.ContentType != "" || r.File != nil {
+				t.Errorf("%s: %s sent with a body: %+v", v, r.Operation, r)
+			}
+		}
+		if hasMIA {
+			m := recorded[3]
+			if m.ContentType != "application/json" || strings.Join(m.DatasetIDs, ",") != "ds-agents,ds-bots" || m.DisableOptimization == nil || *m.DisableOptimization != "true" {
+				t.Errorf("%s: machine identity aggregation sent as %+v", v, m)
+			}
+		}
+		for _, r := range ft.Requests() {
+			if !faketenant.IsLaunch(r) {
+				continue
+			}
+			wantHeader := ""
+			if r.Operation == faketenant.OperationMachineIdentityAggregation {
+				wantHeader = "true"
+			}
+			if got := r.Header.Get("X-SailPoint-Experimental"); got != wantHeader {
+				t.Errorf("%s %s: X-SailPoint-Experimental %q, want %q", v, r.Operation, got, wantHeader)
+			}
+		}
+		if n := ft.Count(faketenant.IsLaunch); n != len(want) {
+			t.Errorf("%s: %d launch POSTs, want %d", v, n, len(want))
+		}
+
+		// Each task runs on the source, then ends; the running-task check
+		// sees them while they run.
+		running, err := c.RunningTasksForSource(ctx, src)
+		if err != nil || len(running) != len(want) {
+			t.Errorf("%s: %d running (%v), want %d", v, len(running), err, len(want))
+		}
+		for _, l := range got {
+			ts, err := c.GetTaskStatus(ctx, l.TaskID)
+			if err != nil || !ts.IsFinished() || ts.Target == nil || ts.Target.ID == nil || *ts.Target.ID != src {
+				t.Errorf("%s %s: %+v %v", v, l.Operation, ts, err)
+			}
+		}
+		if running, err := c.RunningTasksForSource(ctx, src); err != nil || len(running) != 0 {
+			t.Errorf("%s: %d still running (%v)", v, len(running), err)
+		}
+	}
+}
+
+// The machine identity aggregation body exactly as sent: the ids in order,
+// disableOptimization only when set.
+func TestMachineIdentityAggregationBody(t *testing.T) {
+	var bodies []string
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, r.Method+" "+r.URL.Path+" "+r.Header.Get("Content-Type")+" "+r.Header.Get("X-SailPoint-Experimental")+" "+string(b))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":"8886e5e3-63d0-462f-a195-d98da885b8dc"}`)
+	})
+	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", APIVersion: "v2026"})
+	for _, off := range []*bool{nil, boolPtr(false)} {
+		if _, err := c.StartMachineIdentityAggregation(context.Background(), sailpoint.MachineIdentityAggregation{
+			SourceID: "src", DatasetIDs: []string{"b", "a"}, DisableOptimization: off,
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{
+		`POST /v2026/sources/src/aggregate-agents application/json true {"datasetIds":["b","a"]}`,
+		`POST /v2026/sources/src/aggregate-agents application/json true {"datasetIds":["b","a"],"disableOptimization":false}`,
+	}
+	if strings.Join(bodies, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sent\n%s\nwant\n%s", strings.Join(bodies, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The resets send no body and no Content-Type.
+func TestResetsSendNoBody(t *testing.T) {
+	var sent []string
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		sent = append(sent, fmt.Sprintf("%s %s %q %d", r.Method, r.URL.Path, r.Header.Get("Content-Type"), len(b)))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprint(w, `{"type":"TASK_RESULT","id":"464ae7bf791e49fdb74606a2e4a89635","name":null}`)
+	})
+	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", APIVersion: "beta"})
+	if _, err := c.StartSourceAccountReset(context.Background(), "src"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StartSourceEntitlementReset(context.Background(), "src"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(sent, "\n"); got != "POST /beta/sources/src/remove-accounts \"\" 0\nPOST /beta/entitlements/reset/sources/src \"\" 0" {
+		t.Errorf("sent\n%s", got)
+	}
+}
+
+// Refused arguments and a version without the operation make no request.
+func TestLaterLaunchArgumentsRefused(t *testing.T) {
+	ft := startTenant(t)
+	ctx := context.Background()
+	v1 := tenantClient(t, ft, "v1")
+	for _, bad := range []string{"", "a/b", "..", "x?y", " src"} {
+		for name, call := range map[string]func() (*sailpoint.Launch, error){
+			"uncorrelated": func() (*sailpoint.Launch, error) {
+				return v1.StartUncorrelatedAccountImport(ctx, sailpoint.UncorrelatedAccountImport{SourceID: bad, File: &sailpoint.LaunchFile{Name: "a.csv"}})
+			},
+			"account reset":     func() (*sailpoint.Launch, error) { return v1.StartSourceAccountReset(ctx, bad) },
+			"entitlement reset": func() (*sailpoint.Launch, error) { return v1.StartSourceEntitlementReset(ctx, bad) },
+			"machine identity": func() (*sailpoint.Launch, error) {
+				return v1.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: bad, DatasetIDs: []string{"d"}})
+			},
+		} {
+			if l, err := call(); err == nil || l != nil || !strings.Contains(err.Error(), "source id") || sailpoint.MayHaveStarted(err) {
+				t.Errorf("%s with source id %q: %+v %v", name, bad, l, err)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{nil, "no dataset ids"},
+		{[]string{}, "no dataset ids"},
+		{[]string{"a", ""}, "a dataset id is empty"},
+		{[]string{" "}, "blank"},
+		{[]string{"a "}, "white space"},
+		{[]string{"a", "b", "a"}, `"a" is listed twice`},
+	} {
+		if err := sailpoint.ValidateDatasetIDs(tc.ids); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.ids, err, tc.want)
+		}
+		if _, err := v1.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: "src", DatasetIDs: tc.ids}); err == nil {
+			t.Errorf("%q: sent", tc.ids)
+		}
+	}
+	// Dataset ids travel in the body: they need not be path-safe.
+	if err := sailpoint.ValidateDatasetIDs([]string{"source:datasetId12345", "a/b?c"}); err != nil {
+		t.Errorf("valid dataset ids refused: %v", err)
+	}
+	for _, v := range []string{"beta", "v2024"} {
+		_, err := tenantClient(t, ft, v).StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: "src", DatasetIDs: []string{"d"}})
+		var unsupported *sailpoint.UnsupportedOperationError
+		if !errors.As(err, &unsupported) || unsupported.Operation != sailpoint.OperationMachineIdentityAggregation || unsupported.Version != v ||
+			!strings.Contains(err.Error(), "v1, v2026, v2025") || sailpoint.IsTransient(err) || sailpoint.MayHaveStarted(err) || sailpoint.RequestMethod(err) != "POST" {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+	if n := len(ft.Requests()); n != 0 {
+		t.Errorf("%d requests for refused launches", n)
+	}
+}
+
+// A 5xx on a later launch is not resent (it may have started the task);
+// a 429 is, and the task starts once.
+func TestLaterLaunchRetryRules(t *testing.T) {
+	for _, op := range []string{"uncorrelated", "account reset", "entitlement reset", "machine identity"} {
+		t.Run(op, func(t *testing.T) {
+			ft := faketenant.StartChecked(t)
+			c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+				APIVersion: "v2025", RetryMax: 3})
+			ft.Inject(faketenant.Fault{Status: 500, Body: `{"detailCode":"500.0 Internal Fault","trackingId":"t","messages":[]}`})
+			_, err := launchOp(c, op)
+			var apiErr *sailpoint.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Method != "POST" || apiErr.Attempts != 1 || !sailpoint.MayHaveStarted(err) {
+				t.Errorf("500: %v", err)
+			}
+			if n := ft.Count(isPost); n != 1 {
+				t.Errorf("500: %d POSTs, want 1", n)
+			}
+			ft.ResetLog()
+			ft.Inject(faketenant.Fault{Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`})
+			l, err := launchOp(c, op)
+			if err != nil || l.TaskID == "" || ft.Count(isPost) != 2 || ft.LaunchCount(launchOperations[op]) != 1 {
+				t.Errorf("429: %+v %v, %d POSTs", l, err, ft.Count(isPost))
+			}
+		})
+	}
+}
+
+// Scripted per attempt: a TEMPERROR ending, then SUCCESS on the next
+// launch, for a later operation as for the first three.
+func TestLaterLaunchScriptedRetry(t *testing.T) {
+	ft := faketenant.StartChecked(t)
+	c := tenantClient(t, ft, "v1")
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 0, Status: "TEMPERROR"}, faketenant.Script{RunningReads: 0, Status: "SUCCESS"})
+	var ends []string
+	for range 2 {
+		l, err := c.StartSourceEntitlementReset(context.Background(), faketenant.WorkdaySourceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := c.GetTaskStatus(context.Background(), l.TaskID)
+		if err != nil || ts.CompletionStatus == nil {
+			t.Fatalf("%+v %v", ts, err)
+		}
+		ends = append(ends, *ts.CompletionStatus)
+	}
+	if strings.Join(ends, " ") != "TEMPERROR SUCCESS" || !sailpoint.StatusIn(ends[0], []string{"TEMP_ERROR"}) {
+		t.Errorf("ended %v", ends)
+	}
+}
+
+// Without a file, uncorrelated accounts are sent as an empty form (the
+// schema allows it); the fake tenant refuses it as the description says
+// ("File is required for upload"), and the task cannot have started.
+func TestUncorrelatedAccountImportWithoutFile(t *testing.T) {
+	ft := faketenant.StartChecked(t)
+	_, err := tenantClient(t, ft, "v2024").StartUncorrelatedAccountImport(context.Background(), sailpoint.UncorrelatedAccountImport{SourceID: faketenant.WorkdaySourceID})
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(apiErr.Message(), "File is required") || sailpoint.MayHaveStarted(err) {
+		t.Fatalf("got %v", err)
+	}
+	if n := ft.Count(isPost); n != 1 || len(ft.Launches()) != 0 {
+		t.Errorf("%d POSTs, %d launches", n, len(ft.Launches()))
 	}
 }

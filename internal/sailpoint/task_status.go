@@ -164,12 +164,19 @@ func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, err
 	if err := decodeJSON(resp, path, body, &ts, answer{document: "TaskStatus", kind: '{', budget: newBudget()}); err != nil {
 		return nil, err
 	}
-	// An answer about another task (a cache or proxy mixing answers up)
-	// must not pass a gate meant for this one.
-	if !strings.EqualFold(ts.ID, id) {
-		return nil, decodeError(resp, path, body, "TaskStatus", fmt.Errorf("%w: it is about task %q, not %q", ErrWrongTask, CleanText(ts.ID), id))
+	if err := sameTask(resp, path, body, &ts, id); err != nil {
+		return nil, err
 	}
 	return &ts, nil
+}
+
+// sameTask refuses an answer about another task (a cache or proxy mixing
+// answers up): it must not pass a gate meant for this one.
+func sameTask(resp *http.Response, path string, body []byte, ts *TaskStatus, id string) error {
+	if strings.EqualFold(ts.ID, id) {
+		return nil
+	}
+	return decodeError(resp, path, body, "TaskStatus", fmt.Errorf("%w: it is about task %q, not %q", ErrWrongTask, CleanText(ts.ID), id))
 }
 
 // ErrWrongTask marks an answer about another task than the one asked for.
