@@ -22,7 +22,6 @@ var accountAggregation = operation{
 		"Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts an account aggregation of a source each time it is invoked (" + accountAggregationEndpoint + "), " +
 		"shows its progress while it runs, and fails unless it finished as expected.",
-	needs:  "the scope idn:sources:manage (an API client or a personal access token); a personal access token's user needs one of the user levels ORG_ADMIN, SOURCE_ADMIN or SOURCE_SUBADMIN",
 	source: true,
 	file:   optionalFile,
 	arguments: map[string]argument{

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -203,5 +204,82 @@ resource "sailpoint_account_aggregation" "test" {
 				}},
 			})
 		})
+	}
+}
+
+// A file is its content: the same bytes under another path update in
+// place and start nothing; a path that names nothing fails before any
+// POST, naming it; a directory fails at plan.
+func TestAccAccountAggregation_fileIsItsContent(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	dir := t.TempDir()
+	first, copied := filepath.Join(dir, "accounts.csv"), filepath.Join(dir, "copy of accounts.csv")
+	for _, p := range []string{first, copied} {
+		if err := os.WriteFile(p, []byte("id,name\n1,Ada\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := func(file string) string {
+		return providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id = %q
+  file      = %q
+}
+`, faketenant.HRFileSourceID, file)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(first), Check: wantPosts(ft, 1)},
+			{
+				Config: config(copied),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "file", knownvalue.StringExact(copied))},
+				Check:             wantPosts(ft, 1),
+			},
+			{
+				Config:      config(filepath.Join(dir, "acounts.csv")),
+				ExpectError: errorWith("Cannot read the file to upload", filepath.Join(dir, "acounts.csv"), "Nothing was started"),
+			},
+			{
+				Config:      config(dir),
+				PlanOnly:    true,
+				ExpectError: errorWith("Cannot read the file to upload", dir, "is a directory"),
+			},
+		},
+	})
+	if n := posts(ft); n != 1 {
+		t.Errorf("%d launches, want 1", n)
+	}
+}
+
+// When the task list cannot be read, the idle wait's timeout names the
+// last error and its trackingId rather than an empty list of tasks.
+func TestAccAccountAggregation_idleWaitNamesItsCause(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1", Times: -1, Status: http.StatusServiceUnavailable,
+		Body: `{"detailCode":"503 Service Unavailable","trackingId":"idle-wait-503","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"The service is down for maintenance."}],"causes":[]}`})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft, "max_retries = 0") + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+  timeouts = {
+    create = "4s"
+  }
+}
+`, faketenant.ActiveDirectorySourceID),
+			ExpectError: errorWith(fmt.Sprintf("Timed out waiting for source %q to be idle", faketenant.ActiveDirectorySourceID),
+				"could not read which tasks of the source are running", "HTTP 503", "down for maintenance", "trackingId: idle-wait-503", "Nothing was started"),
+		}},
+	})
+	if n := posts(ft); n != 0 {
+		t.Errorf("%d launches, want 0", n)
 	}
 }

@@ -1,11 +1,17 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
@@ -29,5 +35,87 @@ func TestDiagnosticWords(t *testing.T) {
 	limited := &sailpoint.APIError{Method: "GET", Path: "/p", StatusCode: 429, Attempts: 3, RequestsPerWindow: 40, RateWindow: 10 * time.Second}
 	if _, d := explain(limited, "x"); !strings.Contains(d, "40 requests per 10s") || strings.Contains(d, "100 requests") {
 		t.Errorf("%s", d)
+	}
+}
+
+// A refused launch is worded for its operation, never as a read: no
+// "read task statuses" for a 403, no 90-day retention for a 404.
+func TestLaunchDiagnosticWords(t *testing.T) {
+	t.Parallel()
+	req := launchRequest{operation: `entitlement aggregation of source "s"`, kind: sailpoint.OperationEntitlementAggregation}
+	forbidden := &sailpoint.APIError{Method: "POST", Path: "/sources/v1/s/load-entitlements", StatusCode: 403, Attempts: 1}
+	d := launchErrorDiagnostic(forbidden, req, "v1")
+	if text := d.Summary() + d.Detail(); strings.Contains(text, "read task statuses") || strings.Contains(text, "idn:task-management:read") ||
+		!strings.Contains(text, "idn:entitlement:manage") || !strings.Contains(text, "ORG_ADMIN") {
+		t.Errorf("403 on a launch: %s", text)
+	}
+	req = launchRequest{operation: "identity processing of 1 identities", kind: sailpoint.OperationIdentityProcessing}
+	notFound := &sailpoint.APIError{Method: "POST", Path: "/identities/v1/process", StatusCode: 404, Attempts: 1}
+	d = launchErrorDiagnostic(notFound, req, "v1")
+	if text := d.Summary() + d.Detail(); strings.Contains(text, "90 days") || strings.Contains(text, "Task status not found") {
+		t.Errorf("404 on a launch: %s", text)
+	}
+}
+
+// The idle check's failure gives advice only where it helps: starting
+// without the check does not help refused credentials, and does help a
+// token that may not read the task list.
+func TestIdleWaitAdvice(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ctx := context.Background()
+	req := launchRequest{operation: `account aggregation of source "x"`, sourceID: faketenant.ActiveDirectorySourceID, timeoutName: resourceTimeoutName, progress: logProgress{}}
+	refused, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: "wrong", NoRetries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := waitForIdleSource(ctx, refused, req, time.Now()); d == nil || strings.Contains(d.Detail(), "wait_for_running_tasks") ||
+		!strings.Contains(d.Summary(), "refused the client credentials") {
+		t.Errorf("refused credentials: %v", d)
+	}
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1", Status: 403,
+		Body: `{"detailCode":"403 Forbidden","trackingId":"t","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, NoRetries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := waitForIdleSource(ctx, client, req, time.Now()); d == nil || !strings.Contains(d.Detail(), "wait_for_running_tasks = false") {
+		t.Errorf("a 403 on the task list: %v", d)
+	}
+}
+
+// The warning for a task the tenant no longer returns names the resource
+// type and the task in words.
+func TestGoneTaskWarning(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1/65b2a6898d541bfe9e81500f34ec41ac", Status: 404,
+		Body: `{"detailCode":"404 Not found","trackingId":"t","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Not found"}],"causes":[]}`})
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r := NewAccountAggregationResource()
+	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: &providerData{client: client}}, &resource.ConfigureResponse{})
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	values, diags := nullValues(ctx, sresp.Schema.Type())
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	values["task_id"] = types.StringValue("65b2a6898d541bfe9e81500f34ec41ac")
+	state := tfsdk.State{Schema: sresp.Schema}
+	if diags := setState(ctx, values, &state); diags.HasError() {
+		t.Fatal(diags)
+	}
+	resp := resource.ReadResponse{State: state}
+	r.Read(ctx, resource.ReadRequest{State: state}, &resp)
+	if len(resp.Diagnostics.Warnings()) != 1 {
+		t.Fatalf("diagnostics %v", resp.Diagnostics)
+	}
+	want := `The sailpoint_account_aggregation resource keeps task "65b2a6898d541bfe9e81500f34ec41ac" in state`
+	if d := resp.Diagnostics.Warnings()[0].Detail(); !strings.Contains(d, want) {
+		t.Errorf("warning %q, want %q", d, want)
 	}
 }

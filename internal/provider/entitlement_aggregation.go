@@ -24,7 +24,6 @@ var entitlementAggregation = operation{
 		"Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts an entitlement aggregation of a source each time it is invoked (" + entitlementAggregationEndpoint + "), " +
 		"shows its progress while it runs, and fails unless it finished as expected. " + userTokensOnly,
-	needs:  "a user token: a personal access token of a user with the user level ORG_ADMIN and the scope idn:entitlement:manage (the API documents this operation for user tokens only, so an API client's token is refused)",
 	source: true,
 	file:   optionalFile,
 	start: func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error) {

@@ -28,7 +28,6 @@ var identityProcessing = operation{
 		"`triggers` starts a new task. Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts processing of identities each time it is invoked (" + identityProcessingEndpoint + "): " + identityProcessingDoes +
 		" Shows its progress while it runs, and fails unless it finished as expected.",
-	needs: "both scopes idn:identity:process and idn:identity:manage (an API client or a personal access token); a personal access token's user needs the user level ORG_ADMIN or HELPDESK",
 	arguments: map[string]argument{
 		"identity_ids": {
 			kind:        argStringSet,

@@ -69,3 +69,24 @@ resource "sailpoint_identity_processing" "test" {
 		}},
 	})
 }
+
+// A 404 to identity processing is the launch's, not a task older than 90
+// days.
+func TestAccIdentityProcessing_refusedLaunchNotFound(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.Inject(faketenant.Fault{Path: "/identities/v1/process", Status: http.StatusNotFound,
+		Body: `{"detailCode":"404 Not found","trackingId":"process-404","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"The server did not find a current representation for the target resource."}],"causes":[]}`})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + `
+resource "sailpoint_identity_processing" "test" {
+  identity_ids = ["2c9180835d2e5168015d32f890ca1581"]
+}
+`,
+			ExpectError: errorWith("Could not start the identity processing of 1 identities: not found", "POST /identities/v1/process answered HTTP 404",
+				"trackingId: process-404", "check the ids in the configuration"),
+		}},
+	})
+}

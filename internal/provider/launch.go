@@ -28,8 +28,9 @@ const notVisibleGrace = 2 * time.Minute
 type launchRequest struct {
 	// operation names the launch for people: "account aggregation of source \"2c91...\"".
 	operation string
-	// needs says what starting it takes (scopes, token kind), for a refusal.
-	needs string
+	// kind is the client's name of the operation, such as
+	// sailpoint.OperationAccountAggregation: what it needs comes from it.
+	kind string
 	// sourceID makes the launch take its source's turn (one task of a
 	// source at a time) and, with waitForRunning, wait until no task of the
 	// source is still running in the tenant.
@@ -109,7 +110,7 @@ func runLaunch(ctx context.Context, data *providerData, req launchRequest) (laun
 
 	launch, err := req.start(ctx, client)
 	if err != nil {
-		return out, append(diags, launchErrorDiagnostic(err, req))
+		return out, append(diags, launchErrorDiagnostic(err, req, client.APIVersion()))
 	}
 	out.launch = launch
 	turn.holding(fmt.Sprintf("%s (task %s)", req.operation, launch.TaskID))
@@ -298,11 +299,11 @@ func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launch
 // launchErrorDiagnostic explains a launch the tenant refused or that
 // failed on the way, in the words of that operation; nothing was started
 // unless the text says it may have been.
-func launchErrorDiagnostic(err error, req launchRequest) diag.Diagnostic {
+func launchErrorDiagnostic(err error, req launchRequest, version string) diag.Diagnostic {
 	var apiErr *sailpoint.APIError
 	var summary, detail string
 	if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests && apiErr.RetryAfterRefused == nil {
-		summary, detail = explainRefusedLaunch(apiErr, req)
+		summary, detail = explainRefusedLaunch(apiErr, req, version)
 	} else {
 		summary, detail = explain(err, "the "+req.operation)
 		summary = "Could not start the " + req.operation + ": " + summary
@@ -316,12 +317,12 @@ func launchErrorDiagnostic(err error, req launchRequest) diag.Diagnostic {
 
 // explainRefusedLaunch words a 4xx to a launch: the operation, the
 // request, the tenant's words, and what this operation needs.
-func explainRefusedLaunch(e *sailpoint.APIError, req launchRequest) (string, string) {
+func explainRefusedLaunch(e *sailpoint.APIError, req launchRequest, version string) (string, string) {
 	exchange := fmt.Sprintf("%s %s answered HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	detail := fmt.Sprintf("Starting the %s: %s.%s\n\nNothing was started.", req.operation, exchange, tenantSaid(e))
 	needs := ""
-	if req.needs != "" {
-		needs = " Starting it needs " + req.needs + "."
+	if n := needsText(sailpoint.Needs(req.kind, version)); n != "" {
+		needs = " Starting it needs " + n + "."
 	}
 	switch e.StatusCode {
 	case http.StatusUnauthorized:
@@ -357,6 +358,43 @@ func (logProgress) running(ctx context.Context, ts *sailpoint.TaskStatus, poll i
 
 func (logProgress) finished(ctx context.Context, ts *sailpoint.TaskStatus) {
 	tflog.Info(ctx, "SailPoint task finished", map[string]any{"completion_status": ptrString(ts.CompletionStatus)})
+}
+
+// needsText says what the spec asks of the credentials for an operation.
+func needsText(n sailpoint.OperationNeeds) string {
+	var b strings.Builder
+	if n.UserTokenOnly {
+		b.WriteString("a personal access token (a user token: the API documents this operation for user tokens only, not for an API client's credentials)")
+	} else {
+		b.WriteString("an API client or a personal access token")
+	}
+	switch len(n.Scopes) {
+	case 0:
+	case 1:
+		b.WriteString(" with the scope " + n.Scopes[0])
+	default:
+		b.WriteString(" with the scopes " + strings.Join(n.Scopes, " and ") + ", all of them")
+	}
+	switch {
+	case len(n.UserLevels) == 1 && n.UserTokenOnly:
+		b.WriteString(", of a user with the user level " + n.UserLevels[0])
+	case len(n.UserLevels) > 0 && n.UserTokenOnly:
+		b.WriteString(", of a user with one of the user levels " + orList(n.UserLevels))
+	case len(n.UserLevels) > 0:
+		b.WriteString("; a personal access token's user needs one of the user levels " + orList(n.UserLevels))
+	}
+	if len(n.Scopes) == 0 && len(n.UserLevels) == 0 && !n.UserTokenOnly {
+		return ""
+	}
+	return b.String()
+}
+
+// orList writes a, b or c.
+func orList(ss []string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " or " + ss[len(ss)-1]
 }
 
 func hasStatus(err error, status int) bool {

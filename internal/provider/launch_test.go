@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -242,4 +244,190 @@ func sourceLaunchOrder(ft *faketenant.Tenant, sourceID string, want int) resourc
 		}
 		return nil
 	}
+}
+
+// sourceTask is a spec-valid task of a source, finished with status
+// ("" while running).
+func sourceTask(t *testing.T, id, sourceID, status string) json.RawMessage {
+	t.Helper()
+	changes := map[string]any{"target": map[string]any{"id": sourceID, "type": "APPLICATION", "name": "Active Directory [source]"}}
+	if status == "" {
+		maps.Copy(changes, runningChanges)
+	} else {
+		changes["completionStatus"] = status
+	}
+	return taskDoc(t, id, changes)
+}
+
+// How the provider waits changes nothing in the tenant: a new poll
+// interval, the idle check turned off, wait_for_completion turned on
+// update in place and wait for the task in state; a narrower
+// expected_completion_statuses that the task does not pass fails the
+// apply, and the apply after it starts a new task.
+func TestAccLaunch_waitSettingsUpdateInPlace(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 4, Status: "WARNING"}, faketenant.Script{RunningReads: 1, Status: "SUCCESS"})
+	config := func(settings string) string {
+		return providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id = %q
+  %s
+}
+`, faketenant.ActiveDirectorySourceID, settings)
+	}
+	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionUpdate)}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config(`wait_for_completion = false`),
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", knownvalue.Null())},
+				Check:             wantPosts(ft, 1),
+			},
+			{
+				// Waiting now: the update waits for the task the create left running.
+				Config: config(`
+  wait_for_completion    = true
+  wait_for_running_tasks = false
+  poll_interval          = "1s"`),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("WARNING"))},
+				Check:             wantPosts(ft, 1),
+			},
+			{
+				Config: config(`
+  poll_interval                = "1s"
+  expected_completion_statuses = ["SUCCESS"]`),
+				ConfigPlanChecks: update,
+				ExpectError:      errorWith("finished with status WARNING", "not SUCCESS"),
+			},
+			{
+				// The gate failed: as after a failed create, a new task.
+				Config: config(`
+  poll_interval                = "1s"
+  expected_completion_statuses = ["SUCCESS"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				Check:             wantPosts(ft, 2),
+			},
+		},
+	})
+}
+
+// terraform import and an import block adopt a task by id: the first
+// apply takes over the configured arguments in place, waits for the task
+// and gates it, and starts nothing.
+func TestAccLaunch_importAdoptsATask(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	src := faketenant.ActiveDirectorySourceID
+	ft.PutTask(sourceTask(t, "adopt-by-cli", src, "SUCCESS"))
+	ft.PutTaskSequence("adopt-by-block", sourceTask(t, "adopt-by-block", src, ""), sourceTask(t, "adopt-by-block", src, ""),
+		sourceTask(t, "adopt-by-block", src, "SUCCESS"))
+	resourceBlock := providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+`, src)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             resourceBlock,
+				ResourceName:       accountAddr,
+				ImportState:        true,
+				ImportStateId:      "adopt-by-cli",
+				ImportStatePersist: true,
+			},
+			{
+				Config: resourceBlock,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					launchState(accountAddr, "task_id", str("adopt-by-cli")),
+					launchState(accountAddr, "completion_status", str("SUCCESS")),
+					launchState(accountAddr, "source_id", str(src)),
+					launchState(accountAddr, "wait_for_completion", knownvalue.Bool(true)),
+				},
+				Check: wantPosts(ft, 0),
+			},
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: resourceBlock + `
+import {
+  to = sailpoint_account_aggregation.test
+  id = "adopt-by-block"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				launchState(accountAddr, "task_id", str("adopt-by-block")),
+				launchState(accountAddr, "completion_status", str("SUCCESS")),
+			},
+			Check: resource.ComposeTestCheckFunc(wantPosts(ft, 0), func(*terraform.State) error {
+				if n := ft.Reads("adopt-by-block"); n < 3 {
+					return fmt.Errorf("the adopted task was read %d times: the apply did not wait for it", n)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// An adopted task is checked against the resource: one of another source
+// is refused, naming what was compared, as is an id the tenant does not
+// know; an adopted task that failed fails the apply, and the next one
+// starts a new task.
+func TestAccLaunch_importChecksTheTask(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.PutTask(sourceTask(t, "of-workday", faketenant.WorkdaySourceID, "SUCCESS"))
+	ft.PutTask(taskDoc(t, "failed-here", map[string]any{"completionStatus": "ERROR",
+		"target":   map[string]any{"id": faketenant.ActiveDirectorySourceID, "type": "APPLICATION", "name": "Active Directory [source]"},
+		"messages": []any{map[string]any{"type": "ERROR", "localizedText": map[string]any{"locale": "en-US", "message": "LDAP bind failed"}, "key": "k", "parameters": nil}}}))
+	config := func(id string) string {
+		return providerConfig(ft) + fmt.Sprintf(`
+import {
+  to = sailpoint_account_aggregation.test
+  id = %q
+}
+
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+`, id, faketenant.ActiveDirectorySourceID)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("of-workday"),
+				ExpectError: errorWith("The imported task is not this resource's",
+					fmt.Sprintf(`works on source %q (task.target.id), not on source_id %q`, faketenant.WorkdaySourceID, faketenant.ActiveDirectorySourceID)),
+			},
+			{Config: config("no-such-task"), ExpectError: errorWith(`Cannot import task "no-such-task": not found`)},
+			{Config: config("failed-here"), ExpectError: errorWith("finished with status ERROR", "ERROR: LDAP bind failed")},
+			{
+				Config: providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+`, faketenant.ActiveDirectorySourceID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				Check:             wantPosts(ft, 1),
+			},
+		},
+	})
 }

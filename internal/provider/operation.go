@@ -48,9 +48,6 @@ type operation struct {
 	// arguments are the operation's own, besides the source's and the file.
 	// Each shapes the task: changing one starts a new task.
 	arguments map[string]argument
-	// needs says what starting the task takes (scopes, user levels, token
-	// kind), for the diagnostics of a refused launch.
-	needs string
 	// start starts the task from what was configured.
 	start func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error)
 	// subject says what the task works on, for messages; nil means the
@@ -134,7 +131,7 @@ func (op operation) prepare(args attrs, gate gateArgs, f form, plannedSum types.
 		}
 	}
 	lr.operation = op.describe(in)
-	lr.needs = op.needs
+	lr.kind = op.title
 	lr.start = func(ctx context.Context, c *sailpoint.Client) (*sailpoint.Launch, error) { return op.start(ctx, c, in) }
 	lr.wait = gate.wait(f)
 	lr.expected = gate.expected(f)
