@@ -18,7 +18,8 @@ var accountAggregation = operation{
 	title:    sailpoint.OperationAccountAggregation,
 	resourceDescription: "Starts an account aggregation of a source when created (" + accountAggregationEndpoint + "), " +
 		"waits for it and fails the apply unless it finished as expected. " +
-		"Any change of an argument, of `triggers` or of the uploaded file's content starts a new aggregation. " +
+		"A change of `source_id`, `disable_optimization`, `triggers` or the uploaded file's content starts a new aggregation; " +
+		"a change of how to wait updates in place. Ctrl-C keeps the task: the next apply resumes the wait. " +
 		"Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts an account aggregation of a source each time it is invoked (" + accountAggregationEndpoint + "), " +
 		"shows its progress while it runs, and fails unless it finished as expected.",

@@ -283,3 +283,47 @@ resource "sailpoint_account_aggregation" "test" {
 		t.Errorf("%d launches, want 0", n)
 	}
 }
+
+// A file changed between terraform plan -out and terraform apply starts
+// nothing: Terraform plans the resource again at apply, finds another
+// file_sha256 than the saved plan holds and stops ("Provider produced
+// inconsistent final plan"). The provider cannot say it in its own words
+// (the re-plan of a new resource has no prior or private state to compare
+// with), so its page says what the message means and what to do.
+func TestAccAccountAggregation_fileChangedAfterSavedPlan(t *testing.T) {
+	t.Parallel()
+	tf := cliPath(t)
+	ft := newTenant(t)
+	csv := filepath.Join(t.TempDir(), "accounts.csv")
+	if err := os.WriteFile(csv, []byte("id,name\n1,Ada\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id = %q
+  file      = %q
+}
+`, faketenant.HRFileSourceID, csv))
+	if out, err := cliRun(t, tf, dir, env, "plan", "-input=false", "-no-color", "-out=saved.tfplan"); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(csv, []byte("id,name\n1,Ada\n2,Grace\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cliRun(t, tf, dir, env, "apply", "-input=false", "-no-color", "saved.tfplan")
+	if err == nil || !strings.Contains(out, "file_sha256") {
+		t.Fatalf("applying a saved plan whose file changed should fail on file_sha256: %v\n%s", err, out)
+	}
+	if n := posts(ft); n != 0 {
+		t.Fatalf("%d launches, want none", n)
+	}
+	page, err := os.ReadFile("../../docs/resources/account_aggregation.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Provider produced inconsistent final plan", "file_sha256", "run `terraform plan` again"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("docs/resources/account_aggregation.md does not explain the saved-plan error (%q)", want)
+		}
+	}
+}

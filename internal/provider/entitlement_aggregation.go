@@ -20,7 +20,8 @@ var entitlementAggregation = operation{
 	title:    sailpoint.OperationEntitlementAggregation,
 	resourceDescription: "Starts an entitlement aggregation of a source when created (" + entitlementAggregationEndpoint + "), " +
 		"waits for it and fails the apply unless it finished as expected. " + userTokensOnly + " " +
-		"Any change of an argument, of `triggers` or of the uploaded file's content starts a new aggregation. " +
+		"A change of `source_id`, `triggers` or the uploaded file's content starts a new aggregation; " +
+		"a change of how to wait updates in place. Ctrl-C keeps the task: the next apply resumes the wait. " +
 		"Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts an entitlement aggregation of a source each time it is invoked (" + entitlementAggregationEndpoint + "), " +
 		"shows its progress while it runs, and fails unless it finished as expected. " + userTokensOnly,

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -390,3 +391,125 @@ var (
 	compareSame = compare.ValuesSame()
 	uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
+
+// syncBuffer is a bytes.Buffer a running command writes while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// cliProcess is a Terraform command running in the background, in a
+// process group of its own (with its provider), so a test can interrupt
+// it as Ctrl-C does or kill it as a dying CI runner would.
+type cliProcess struct {
+	cmd    *exec.Cmd
+	out    *syncBuffer
+	exited chan error
+}
+
+func cliStart(t *testing.T, tf, dir string, env []string, args ...string) *cliProcess {
+	t.Helper()
+	cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p := &cliProcess{cmd: cmd, out: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = p.out, p.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	return p
+}
+
+// stopWhen waits until ready, then signals the command (SIGINT: Terraform's
+// Ctrl-C; SIGKILL: the whole process group, provider included) and waits
+// for it to exit, returning its output.
+func (p *cliProcess) stopWhen(t *testing.T, ready func() bool, sig syscall.Signal) string {
+	t.Helper()
+	deadline := time.After(3 * time.Minute)
+	for !ready() {
+		select {
+		case err := <-p.exited:
+			t.Fatalf("terraform ended before it was stopped: %v\n%s", err, p.out.String())
+		case <-deadline:
+			t.Fatalf("terraform never got where it should be stopped\n%s", p.out.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	target := p.cmd.Process.Pid
+	if sig == syscall.SIGKILL {
+		target = -target
+	}
+	if err := syscall.Kill(target, sig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.exited:
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("terraform kept running after %v\n%s", sig, p.out.String())
+	}
+	return p.out.String()
+}
+
+// cliRun runs a Terraform command to its end and returns its output.
+func cliRun(t *testing.T, tf, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// cliInstance is one resource instance of a state, as terraform state pull shows it.
+type cliInstance struct {
+	Status     string         `json:"status"`
+	Attributes map[string]any `json:"attributes"`
+}
+
+// cliState maps each resource instance's address to what the state holds.
+func cliState(t *testing.T, tf, dir string, env []string) map[string]cliInstance {
+	t.Helper()
+	out, err := cliRun(t, tf, dir, env, "state", "pull")
+	if err != nil {
+		t.Fatalf("terraform state pull: %v\n%s", err, out)
+	}
+	var state struct {
+		Resources []struct {
+			Mode, Type, Name string
+			Instances        []struct {
+				IndexKey any `json:"index_key"`
+				cliInstance
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if strings.TrimSpace(out) == "" {
+		return map[string]cliInstance{}
+	}
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		t.Fatalf("terraform state pull: %v\n%s", err, out)
+	}
+	got := map[string]cliInstance{}
+	for _, r := range state.Resources {
+		for _, in := range r.Instances {
+			addr := r.Type + "." + r.Name
+			if in.IndexKey != nil {
+				addr += fmt.Sprintf("[%q]", fmt.Sprint(in.IndexKey))
+			}
+			got[addr] = in.cliInstance
+		}
+	}
+	return got
+}

@@ -24,8 +24,9 @@ var identityProcessing = operation{
 	typeName: "identity_processing",
 	title:    sailpoint.OperationIdentityProcessing,
 	resourceDescription: "Starts processing of identities when created (" + identityProcessingEndpoint + "): " + identityProcessingDoes +
-		" Waits for the task and fails the apply unless it finished as expected. Any change of an argument or of " +
-		"`triggers` starts a new task. Destroying it calls nothing: a task cannot be undone.",
+		" Waits for the task and fails the apply unless it finished as expected. A change of `identity_ids` or " +
+		"`triggers` starts a new task; a change of how to wait updates in place. Ctrl-C keeps the task: the next apply " +
+		"resumes the wait. Destroying it calls nothing: a task cannot be undone.",
 	actionDescription: "Starts processing of identities each time it is invoked (" + identityProcessingEndpoint + "): " + identityProcessingDoes +
 		" Shows its progress while it runs, and fails unless it finished as expected.",
 	arguments: map[string]argument{

@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -430,4 +434,219 @@ resource "sailpoint_account_aggregation" "test" {
 			},
 		},
 	})
+}
+
+// finishedTask is what the tenant answers for task id once it finished
+// with status, on source sourceID ("" for no source).
+func finishedTask(t *testing.T, id, sourceID, status string) json.RawMessage {
+	t.Helper()
+	changes := map[string]any{"completionStatus": status, "target": nil}
+	if sourceID != "" {
+		changes["target"] = map[string]any{"id": sourceID, "type": "APPLICATION", "name": "Active Directory [source]"}
+	}
+	if status == "ERROR" {
+		changes["messages"] = []any{map[string]any{"type": "ERROR", "localizedText": map[string]any{"locale": "en-US", "message": "Connector timed out"}, "key": "k", "parameters": nil}}
+	}
+	return taskDoc(t, id, changes)
+}
+
+// Ctrl-C while a resource waits for the task it started: the apply stops,
+// nothing downstream runs, the resource is kept untainted with its task;
+// the next apply starts nothing, waits for that same task and gates it. A
+// task that ended badly meanwhile fails that apply, and the apply after it
+// starts a new task.
+func TestAccLaunch_interruptResumes(t *testing.T) {
+	t.Parallel()
+	tf := cliPath(t)
+	for _, status := range []string{"SUCCESS", "ERROR"} {
+		t.Run(status, func(t *testing.T) {
+			t.Parallel()
+			ft := newTenant(t)
+			ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+			src := faketenant.ActiveDirectorySourceID
+			dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+
+resource "terraform_data" "after" {
+  input = sailpoint_account_aggregation.test.task_id
+}
+`, src))
+			p := cliStart(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+			out := p.stopWhen(t, func() bool {
+				ls := ft.Launches()
+				return len(ls) == 1 && ft.Reads(ls[0].TaskID) >= 2
+			}, syscall.SIGINT)
+			id := ft.Launches()[0].TaskID
+			if !strings.Contains(out, "the next apply resumes the wait") {
+				t.Errorf("the interrupted apply does not say the wait resumes:\n%s", out)
+			}
+			state := cliState(t, tf, dir, env)
+			agg, ok := state[accountAddr]
+			switch {
+			case !ok:
+				t.Fatalf("the interrupted resource is not in state: %v\n%s", state, out)
+			case agg.Status == "tainted":
+				t.Fatalf("the interrupted resource is tainted: the next apply would start its task again\n%s", out)
+			case agg.Attributes["task_id"] != id:
+				t.Fatalf("task_id %v in state, want %s", agg.Attributes["task_id"], id)
+			}
+			if _, ran := state["terraform_data.after"]; ran {
+				t.Fatalf("a resource downstream of the interrupted one was applied\n%s", out)
+			}
+
+			ft.PutTask(finishedTask(t, id, src, status))
+			plan, err := cliRun(t, tf, dir, env, "plan", "-input=false", "-no-color")
+			if err != nil || !strings.Contains(plan, "will be updated in-place") || strings.Contains(plan, "must be replaced") {
+				t.Fatalf("the plan after the interrupt should update in place: %v\n%s", err, plan)
+			}
+			out, err = cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+			if n := posts(ft); n != 1 {
+				t.Fatalf("%d launches after resuming, want the 1 interrupted\n%s", n, out)
+			}
+			if status == "SUCCESS" {
+				state = cliState(t, tf, dir, env)
+				if err != nil || state[accountAddr].Attributes["task_id"] != id || state[accountAddr].Attributes["completion_status"] != "SUCCESS" {
+					t.Fatalf("the resumed apply: %v %v\n%s", err, state[accountAddr].Attributes["completion_status"], out)
+				}
+				if _, ran := state["terraform_data.after"]; !ran {
+					t.Fatalf("the resource downstream did not run after the gate passed\n%s", out)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(out, "finished with status ERROR") || !strings.Contains(out, "Connector timed out") {
+				t.Fatalf("the resumed gate should fail with the task's messages: %v\n%s", err, out)
+			}
+			ft.ScriptLaunches(faketenant.DefaultScript)
+			out, err = cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+			if err != nil || posts(ft) != 2 {
+				t.Fatalf("the apply after a failed gate should start one new task (%d launches): %v\n%s", posts(ft), err, out)
+			}
+		})
+	}
+}
+
+// Thirty resources interrupted while they wait: the next apply starts none
+// of their tasks again.
+func TestAccLaunch_interruptThirtyResumes(t *testing.T) {
+	t.Parallel()
+	tf := cliPath(t)
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+	ids := make([]string, 30)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%q", fmt.Sprintf("2c9180835d2e5168015d32f890ca%04d", i))
+	}
+	dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
+resource "sailpoint_identity_processing" "each" {
+  for_each      = toset([%s])
+  identity_ids  = [each.key]
+  poll_interval = "2s"
+}
+`, strings.Join(ids, ", ")))
+	p := cliStart(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=30")
+	out := p.stopWhen(t, func() bool {
+		ls := ft.Launches()
+		if len(ls) < 30 {
+			return false
+		}
+		for _, l := range ls {
+			if ft.Reads(l.TaskID) < 1 {
+				return false
+			}
+		}
+		return true
+	}, syscall.SIGINT)
+	state := cliState(t, tf, dir, env)
+	if len(state) != 30 {
+		t.Fatalf("%d resources in state after the interrupt, want 30\n%s", len(state), out)
+	}
+	for addr, in := range state {
+		if in.Status == "tainted" {
+			t.Fatalf("%s is tainted\n%s", addr, out)
+		}
+	}
+	for _, l := range ft.Launches() {
+		ft.PutTask(finishedTask(t, l.TaskID, "", "SUCCESS"))
+	}
+	out, err := cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=30")
+	if err != nil || posts(ft) != 30 {
+		t.Fatalf("after resuming: %d launches, want the 30 interrupted: %v\n%s", posts(ft), err, out)
+	}
+}
+
+// A CI runner that dies (SIGKILL to Terraform and its provider) leaves the
+// task out of state; an import block with its id adopts it: the apply
+// starts nothing, waits for the task and gates it.
+func TestAccLaunch_killThenImport(t *testing.T) {
+	t.Parallel()
+	tf := cliPath(t)
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+	src := faketenant.ActiveDirectorySourceID
+	config := fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+}
+`, src)
+	dir, env := cliWorkspace(t, ft, config)
+	p := cliStart(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+	p.stopWhen(t, func() bool {
+		ls := ft.Launches()
+		return len(ls) == 1 && ft.Reads(ls[0].TaskID) >= 2
+	}, syscall.SIGKILL)
+	id := ft.Launches()[0].TaskID
+	if _, kept := cliState(t, tf, dir, env)[accountAddr]; kept {
+		t.Fatal("the killed apply saved the resource: this test needs it lost")
+	}
+	ft.PutTaskSequence(id, sourceTask(t, id, src, ""), finishedTask(t, id, src, "SUCCESS"))
+	if err := os.WriteFile(filepath.Join(dir, "import.tf"), []byte(fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", accountAddr, id)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+	state := cliState(t, tf, dir, env)
+	if err != nil || posts(ft) != 1 || state[accountAddr].Attributes["task_id"] != id || state[accountAddr].Attributes["completion_status"] != "SUCCESS" {
+		t.Fatalf("the import: %v, %d launches (want the 1 before the kill), state %v\n%s", err, posts(ft), state[accountAddr].Attributes["completion_status"], out)
+	}
+}
+
+// A timeout is a failed gate: the resource is tainted and the next apply
+// would start a new task. Its message says how to wait for the same task
+// instead, and that works: after terraform untaint the next apply starts
+// nothing and gates the task.
+func TestAccLaunch_timeoutThenUntaintResumes(t *testing.T) {
+	t.Parallel()
+	tf := cliPath(t)
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+	src := faketenant.ActiveDirectorySourceID
+	dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id     = %q
+  poll_interval = "1s"
+  timeouts = {
+    create = "3s"
+  }
+}
+`, src))
+	out, err := cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+	if err == nil || !strings.Contains(out, "Timed out waiting for task") || !strings.Contains(out, "terraform untaint") {
+		t.Fatalf("the timeout should fail the apply and say how to keep the task: %v\n%s", err, out)
+	}
+	if s := cliState(t, tf, dir, env)[accountAddr].Status; s != "tainted" {
+		t.Fatalf("status %q after a timeout, want tainted", s)
+	}
+	id := ft.Launches()[0].TaskID
+	if out, err := cliRun(t, tf, dir, env, "untaint", accountAddr); err != nil {
+		t.Fatalf("terraform untaint: %v\n%s", err, out)
+	}
+	ft.PutTask(finishedTask(t, id, src, "SUCCESS"))
+	out, err = cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+	state := cliState(t, tf, dir, env)[accountAddr]
+	if err != nil || posts(ft) != 1 || state.Attributes["task_id"] != id || state.Attributes["completion_status"] != "SUCCESS" {
+		t.Fatalf("after untaint: %v, %d launches (want 1), %v\n%s", err, posts(ft), state.Attributes["completion_status"], out)
+	}
 }
