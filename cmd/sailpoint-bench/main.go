@@ -107,7 +107,8 @@ func main() {
 	var o options
 	ns := flag.String("n", "10,100,1000", "numbers of task reads for the unlimited runs")
 	limited := flag.String("limited-n", "100,1000", "numbers of task reads against a tenant enforcing 100 requests per 10 s (empty: skip)")
-	launches := flag.Int("launches", 50, "account aggregations to start and wait for in one apply against a rate-limited tenant (0: skip)")
+	launches := flag.Int("launches", 50, "account aggregations to start and wait for in one apply against a rate-limited tenant, each on its own source (0: skip)")
+	shared := flag.String("shared-launches", "10/5", "more launch scenarios as aggregations/sources, several aggregations per source (they take turns); empty: none")
 	launchParallelism := flag.String("launch-parallelism", "10,50", "terraform -parallelism values for the launch apply")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
 	flag.StringVar(&o.providerDir, "provider-dir", "", "directory holding the built terraform-provider-sailpoint")
@@ -136,7 +137,16 @@ func main() {
 		limitedRuns(o, baseline, parseInts(*limited))
 	}
 	if *launches > 0 {
-		launchRuns(o, *launches, parseInts(*launchParallelism))
+		fmt.Printf("\nAccount aggregations started and waited for in one terraform apply, against a tenant enforcing 100 requests per 10 s (each task runs for one read, then ends in SUCCESS); launches on one source take turns:\n\n")
+		fmt.Println("| aggregations | sources | -parallelism | apply wall | limit's floor | POSTs | task GETs | lists | tokens | 429s | failures | provider CPU | provider peak RSS |")
+		fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		launchRuns(o, *launches, *launches, parseInts(*launchParallelism))
+		for _, set := range strings.Split(*shared, ",") {
+			var m, k int
+			if _, err := fmt.Sscanf(set, "%d/%d", &m, &k); err == nil && m > 0 && k > 0 {
+				launchRuns(o, m, k, []int{10})
+			}
+		}
 	}
 }
 
@@ -308,14 +318,14 @@ func isList(r faketenant.Request) bool {
 	return r.Method == http.MethodGet && r.TaskID == "" && !faketenant.IsToken(r)
 }
 
-// launchRuns applies m account aggregations, each on a source of its own
-// (two of one source would wait for each other), against a tenant that
-// enforces 100 requests per 10 s, once per -parallelism value.
-func launchRuns(o options, m int, parallelisms []int) {
+// launchRuns applies m account aggregations on k sources (m/k each; those
+// of one source take turns), against a tenant that enforces 100 requests
+// per 10 s, once per -parallelism value.
+func launchRuns(o options, m, k int, parallelisms []int) {
 	dir := filepath.Join(o.work, "launch")
 	sources := make([]string, m)
 	for i := range sources {
-		sources[i] = fmt.Sprintf("be0c%028x", i)
+		sources[i] = fmt.Sprintf("be0c%028x", i%k)
 	}
 	vars, _ := json.Marshal(map[string]any{"sources": sources})
 	for name, content := range map[string][]byte{"main.tf": []byte(launchConfig), "sources.auto.tfvars.json": vars} {
@@ -323,9 +333,6 @@ func launchRuns(o options, m int, parallelisms []int) {
 			log.Fatal(err)
 		}
 	}
-	fmt.Printf("\n%d account aggregations, each on its own source, started and waited for in one terraform apply, against a tenant enforcing 100 requests per 10 s (each task runs for one read, then ends in SUCCESS):\n\n", m)
-	fmt.Println("| -parallelism | apply wall | limit's floor | POSTs | task GETs | lists | tokens | 429s | failures | provider CPU | provider peak RSS |")
-	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, p := range parallelisms {
 		_ = os.Remove(filepath.Join(dir, "terraform.tfstate"))
 		ft := newTenant(0)
@@ -347,7 +354,7 @@ func launchRuns(o options, m int, parallelisms []int) {
 		apiRequests := r.posts + r.gets + r.lists
 		floor := time.Duration(math.Ceil(float64(apiRequests)/100)-1) * 10 * time.Second
 		ft.Close()
-		fmt.Printf("| %d | %s | %s | %d | %d | %d | %d | %d | %d | %s | %.1f MiB |\n", p, r.wall.Round(time.Millisecond), floor,
+		fmt.Printf("| %d | %d | %d | %s | %s | %d | %d | %d | %d | %d | %d | %s | %.1f MiB |\n", m, k, p, r.wall.Round(time.Millisecond), floor,
 			r.posts, r.gets, r.lists, r.tokens, r.limited, failures, r.cpu, float64(r.peakRSSKiB)/1024)
 	}
 }
