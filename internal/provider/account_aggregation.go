@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
@@ -32,6 +34,7 @@ var accountAggregation = operation{
 				"Left out of the request when not set.",
 		},
 	},
+	liveDetail: aggregationCounts,
 	start: func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error) {
 		return c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{
 			SourceID:            in.sourceID,
@@ -39,6 +42,28 @@ var accountAggregation = operation{
 			File:                in.file,
 		})
 	},
+}
+
+// aggregationCounts is the tenant's count of the changed accounts a running
+// aggregation has processed (GET .../account-aggregations/{id}/status). It
+// takes user tokens only and answers until an hour after the task: a
+// refusal or a 404 ends the counts for the invocation, never the launch.
+func aggregationCounts(ctx context.Context, c *sailpoint.Client, taskID string) (string, bool) {
+	st, err := c.GetAccountAggregationStatus(ctx, taskID)
+	if err != nil {
+		if sailpoint.IsTransient(err) {
+			return "", true // try again with the next line
+		}
+		tflog.Debug(ctx, "No account aggregation counts for this invocation; progress shows percent_complete only", map[string]any{"error": err.Error()})
+		return "", false
+	}
+	text := "aggregation " + sailpoint.CleanText(ptrOr(st.Status, "status unknown"))
+	// The counts exist once the accounts are collected.
+	status := ptrString(st.Status)
+	if st.TotalAccounts != nil && st.ProcessedAccounts != nil && (status == sailpoint.AggregationStatusAccountsCollected || status == sailpoint.AggregationStatusCompleted) {
+		text += fmt.Sprintf(", %d of %d changed accounts processed", *st.ProcessedAccounts, *st.TotalAccounts)
+	}
+	return text, true
 }
 
 // NewAccountAggregationResource is the sailpoint_account_aggregation resource.

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +185,96 @@ func TestAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond) // longer than the 1 s poll cap
 	if after := ft.Reads(id); after != reads {
 		t.Fatalf("%d polls after the invocation was cancelled", after-reads)
+	}
+}
+
+// aggregationStatus is a spec-valid AccountAggregationStatus.
+func aggregationStatus(status string, processed, total int) json.RawMessage {
+	return json.RawMessage(fmt.Sprintf(`{"start":"2026-11-28T11:58:00.000Z","status":%q,"totalAccounts":%d,"processedAccounts":%d,`+
+		`"totalAccountsMarkedForDeletion":0,"deletedAccounts":0,"totalIdentities":0,"processedIdentities":0}`, status, total, processed))
+}
+
+// While an account aggregation runs, the action's progress lines carry the
+// tenant's counts of changed accounts, read once per line at the most.
+func TestAccountAggregationAction_showsCounts(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 3, AggregationStatuses: []json.RawMessage{
+		aggregationStatus("STARTED", 0, 0), aggregationStatus("ACCOUNTS_COLLECTED", 120, 1024), aggregationStatus("ACCOUNTS_COLLECTED", 900, 1024),
+	}})
+	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval": tfString("1s"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("diagnostics: %v", resp.Diagnostics)
+	}
+	id := ft.Launches()[0].TaskID
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, "aggregation ACCOUNTS_COLLECTED, 120 of 1024 changed accounts processed") {
+		t.Errorf("no line with the counts in:\n%s", all)
+	}
+	lines := strings.Count(all, "Task "+id+" running:")
+	if reads := ft.AggregationStatusReads(id); reads == 0 || reads > lines {
+		t.Errorf("%d status reads for %d running lines", reads, lines)
+	}
+}
+
+// A tenant that refuses the counts (they take user tokens only) ends them
+// for the invocation after one read, with plain percent lines; the
+// aggregation is not failed.
+func TestAccountAggregationAction_countsRefused(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 4})
+	ft.Inject(faketenant.Fault{Path: "/account-aggregations/v1/", Times: -1, Status: http.StatusForbidden,
+		Body: `{"detailCode":"403 Forbidden","trackingId":"c403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
+	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval": tfString("1s"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("refused counts failed the invocation: %v", resp.Diagnostics)
+	}
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, "50% complete") || strings.Contains(all, "changed accounts") {
+		t.Errorf("want plain percent lines:\n%s", all)
+	}
+	if n := ft.Count(faketenant.IsAggregationStatusGet); n != 1 {
+		t.Errorf("%d status reads after a 403, want 1", n)
+	}
+}
+
+// terraform apply -invoke on a CLI with actions shows the counts the
+// tenant gives.
+func TestAccAccountAggregationAction_invokeShowsCounts(t *testing.T) {
+	t.Parallel()
+	tf := actionsCLIPath(t)
+	ft := newTenant(t)
+	statuses := []json.RawMessage{aggregationStatus("ACCOUNTS_COLLECTED", 300, 1024)}
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 9, AggregationStatuses: statuses})
+	dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
+action "sailpoint_account_aggregation" "x" {
+  config {
+    source_id     = %q
+    poll_interval = "1s"
+  }
+}
+`, faketenant.ActiveDirectorySourceID))
+	progress, errs, err := invokeCLI(t, tf, dir, env, "sailpoint_account_aggregation.x")
+	if err != nil || len(errs) > 0 {
+		t.Fatalf("the invocation failed: %v %v", err, errs)
+	}
+	if !strings.Contains(strings.Join(progress, "\n"), "300 of 1024 changed accounts processed") {
+		t.Errorf("no progress line with the counts:\n%s", strings.Join(progress, "\n"))
+	}
+
+	// A tenant that refuses the counts: plain percent lines.
+	ft.Inject(faketenant.Fault{Path: "/account-aggregations/v1/", Times: -1, Status: http.StatusForbidden,
+		Body: `{"detailCode":"403 Forbidden","trackingId":"c403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
+	progress, errs, err = invokeCLI(t, tf, dir, env, "sailpoint_account_aggregation.x")
+	all := strings.Join(progress, "\n")
+	if err != nil || len(errs) > 0 || !strings.Contains(all, "50% complete (") || strings.Contains(all, "changed accounts") {
+		t.Errorf("with the counts refused, want plain percent lines and a passing invocation: %v %v\n%s", err, errs, all)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -513,3 +514,100 @@ func cliState(t *testing.T, tf, dir string, env []string) map[string]cliInstance
 	}
 	return got
 }
+
+// operationCase is one operation as the every-version test drives it.
+type operationCase struct {
+	resource string // the resource type, such as "sailpoint_source_account_reset"
+	args     string // its arguments, besides poll_interval
+	// path is the POST's path on a version, from the spec's tables.
+	path func(version string) string
+	// check looks at what the tenant recorded of the launch.
+	check func(l faketenant.Launch) error
+}
+
+// testEveryVersion applies the operation's resource on each version: one
+// POST to the spec's path (the checked tenant validates its body, headers
+// and answer), the task waited for and gated, its id and status in state;
+// a second apply starts nothing. Then a task that ends in ERROR fails the
+// apply quoting its messages.
+func testEveryVersion(t *testing.T, oc operationCase, versions []string) {
+	t.Helper()
+	addr := oc.resource + ".test"
+	for _, version := range versions {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			ft := newTenant(t)
+			ft.ScriptLaunches(faketenant.Script{RunningReads: 1})
+			config := providerConfig(ft, fmt.Sprintf("api_version = %q", version)) + fmt.Sprintf(`
+resource %q "test" {
+  %s
+  poll_interval = "1s"
+}
+`, oc.resource, oc.args)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							launchState(addr, "completion_status", str("SUCCESS")),
+							statecheck.CompareValuePairs(addr, tfjsonpath.New("task_id"), addr, tfjsonpath.New("task").AtMapKey("id"), compareSame),
+						},
+						Check: func(*terraform.State) error {
+							var paths []string
+							for _, r := range ft.Requests() {
+								if isPost(r) {
+									paths = append(paths, r.Path)
+								}
+							}
+							if len(paths) != 1 || paths[0] != oc.path(version) {
+								return fmt.Errorf("POSTs %v, want one to %s", paths, oc.path(version))
+							}
+							l := ft.Launches()[0]
+							if n := ft.Reads(l.TaskID); n < 2 {
+								return fmt.Errorf("task %s read %d times: the apply did not wait for it", l.TaskID, n)
+							}
+							if oc.check != nil {
+								return oc.check(l)
+							}
+							return nil
+						},
+					},
+					{
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check:            wantPosts(ft, 1),
+					},
+				},
+			})
+		})
+	}
+	t.Run("ERROR", func(t *testing.T) {
+		t.Parallel()
+		ft := newTenant(t)
+		ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{{Type: "ERROR", Text: "The connector did not answer"}}})
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      providerConfig(ft, fmt.Sprintf("api_version = %q", versions[0])) + fmt.Sprintf("resource %q \"test\" {\n  %s\n  poll_interval = \"1s\"\n}\n", oc.resource, oc.args),
+				ExpectError: errorWith("finished with status ERROR", "ERROR: The connector did not answer"),
+			}},
+		})
+		if n := posts(ft); n != 1 {
+			t.Errorf("%d POSTs, want 1", n)
+		}
+	})
+}
+
+// sourcePath is a source operation's path on a version: /sources/v1/{id}/op
+// on v1, /{version}/sources/{id}/op on the others.
+func sourcePath(sourceID, op string) func(string) string {
+	return func(version string) string {
+		if version == "v1" {
+			return "/sources/v1/" + sourceID + "/" + op
+		}
+		return "/" + version + "/sources/" + sourceID + "/" + op
+	}
+}
+
+var allVersions = []string{"v1", "v2026", "v2025", "v2024", "beta"}

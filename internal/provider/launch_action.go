@@ -29,7 +29,17 @@ type launchAction struct {
 
 func newLaunchAction(op operation) action.Action { return &launchAction{op: op} }
 
-var _ action.ActionWithConfigure = (*launchAction)(nil)
+var (
+	_ action.ActionWithConfigure  = (*launchAction)(nil)
+	_ action.ActionWithModifyPlan = (*launchAction)(nil)
+)
+
+// ModifyPlan refuses at plan an operation the configured api_version lacks.
+func (a *launchAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	if d := a.op.versionProblem(a.data); d != nil {
+		resp.Diagnostics.Append(d)
+	}
+}
 
 func (a *launchAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + a.op.typeName
@@ -74,9 +84,15 @@ func (a *launchAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 	if now == nil {
 		now = time.Now
 	}
-	lr.progress = &actionProgress{send: func(msg string) {
+	progress := &actionProgress{send: func(msg string) {
 		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
 	}, now: now, operation: lr.operation}
+	if a.op.liveDetail != nil {
+		progress.detail = func(ctx context.Context, taskID string) (string, bool) {
+			return a.op.liveDetail(ctx, a.data.client, taskID)
+		}
+	}
+	lr.progress = progress
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -101,6 +117,11 @@ type actionProgress struct {
 	now       func() time.Time
 	operation string
 
+	// detail reads what the tenant says of a running task besides its
+	// progress; false ends it for the invocation. nil: nothing to read.
+	detail    func(ctx context.Context, taskID string) (string, bool)
+	detailOff bool
+
 	startedAt time.Time
 	lastSent  time.Time
 	lastState string // what the last message said, less the elapsed time
@@ -111,11 +132,17 @@ func (p *actionProgress) emit(state, msg string) {
 	p.send(msg)
 }
 
-// paced emits msg when state changed and progressMinGap has passed, or
-// when progressMaxGap has passed; the first message always goes.
-func (p *actionProgress) paced(state, msg string) {
+// due says whether a message of state goes now: when state changed and
+// progressMinGap has passed, or when progressMaxGap has passed; the first
+// message always goes.
+func (p *actionProgress) due(state string) bool {
 	gap := p.now().Sub(p.lastSent)
-	if p.lastSent.IsZero() || (state != p.lastState && gap >= progressMinGap) || gap >= progressMaxGap {
+	return p.lastSent.IsZero() || (state != p.lastState && gap >= progressMinGap) || gap >= progressMaxGap
+}
+
+// paced emits msg when a message of state is due.
+func (p *actionProgress) paced(state, msg string) {
+	if p.due(state) {
 		p.emit(state, msg)
 	}
 }
@@ -139,9 +166,26 @@ func (p *actionProgress) started(_ context.Context, l *sailpoint.Launch) {
 	p.emit("started", fmt.Sprintf("Started the %s: task %s (%s %s)", p.operation, l.TaskID, l.Method, l.Path))
 }
 
-func (p *actionProgress) running(_ context.Context, ts *sailpoint.TaskStatus, _ int, _ time.Duration) {
+// running shows the task's progress and, for an operation that has one,
+// what the tenant reports besides (an account aggregation's counts): read
+// only for a line that goes out, so never more than one read per line.
+func (p *actionProgress) running(ctx context.Context, ts *sailpoint.TaskStatus, _ int, _ time.Duration) {
 	state := fmt.Sprintf("%s, %s%% complete", sailpoint.CleanText(ptrOr(ts.Progress, "no progress yet")), percentCompleteOr(ts, "?"))
-	p.paced(state, fmt.Sprintf("Task %s running: %s (%s elapsed)", ts.ID, state, p.now().Sub(p.startedAt).Round(time.Second)))
+	// With counts to show, a line is due every progressMinGap: they move
+	// while the percentage does not.
+	counts := p.detail != nil && !p.detailOff
+	if !p.due(state) && (!counts || p.now().Sub(p.lastSent) < progressMinGap) {
+		return
+	}
+	line := state
+	if counts {
+		detail, ok := p.detail(ctx, ts.ID)
+		p.detailOff = !ok
+		if detail != "" {
+			line += "; " + detail
+		}
+	}
+	p.emit(state, fmt.Sprintf("Task %s running: %s (%s elapsed)", ts.ID, line, p.now().Sub(p.startedAt).Round(time.Second)))
 }
 
 func (p *actionProgress) finished(_ context.Context, ts *sailpoint.TaskStatus) {

@@ -2,10 +2,17 @@ package provider
 
 import (
 	"context"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
@@ -73,5 +80,51 @@ func TestActionProgress_cleansTenantText(t *testing.T) {
 	}
 	if len(got) != 2 {
 		t.Fatalf("messages %q", got)
+	}
+}
+
+// Every action of an operation on a source starts its task, waits and
+// ends with the task's status.
+func TestActionInvoke_everySourceOperation(t *testing.T) {
+	t.Parallel()
+	csv := filepath.Join(t.TempDir(), "u.csv")
+	if err := os.WriteFile(csv, []byte("id\n1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set := func(ss ...string) tftypes.Value {
+		var vs []tftypes.Value
+		for _, s := range ss {
+			vs = append(vs, tfString(s))
+		}
+		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vs)
+	}
+	for _, tc := range []struct {
+		name      string
+		newAction func() action.Action
+		operation string
+		extra     map[string]tftypes.Value
+	}{
+		{"uncorrelated account import", NewUncorrelatedAccountImportAction, faketenant.OperationUncorrelatedAccountImport, map[string]tftypes.Value{"file": tfString(csv)}},
+		{"account reset", NewSourceAccountResetAction, faketenant.OperationAccountReset, nil},
+		{"entitlement reset", NewSourceEntitlementResetAction, faketenant.OperationEntitlementReset, nil},
+		{"machine identity aggregation", NewMachineIdentityAggregationAction, faketenant.OperationMachineIdentityAggregation, map[string]tftypes.Value{"dataset_ids": set("ds-1")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ft := newTenant(t)
+			cfg := map[string]tftypes.Value{"source_id": tfString(faketenant.ActiveDirectorySourceID), "poll_interval": tfString("1s")}
+			maps.Copy(cfg, tc.extra)
+			msgs, resp := invokeAction(context.Background(), t, ft, tc.newAction, cfg)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("diagnostics: %v", resp.Diagnostics)
+			}
+			ls := ft.Launches()
+			if len(ls) != 1 || ls[0].Operation != tc.operation {
+				t.Fatalf("launches %+v", ls)
+			}
+			if last := msgs[len(msgs)-1]; !strings.HasPrefix(last, "Task "+ls[0].TaskID+" finished: SUCCESS") {
+				t.Errorf("last message %q", last)
+			}
+		})
 	}
 }

@@ -171,6 +171,10 @@ func (r *launchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	if d := r.op.versionProblem(r.data); d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
 	var planObj types.Object
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planObj)...)
 	if resp.Diagnostics.HasError() {

@@ -50,6 +50,10 @@ type operation struct {
 	arguments map[string]argument
 	// start starts the task from what was configured.
 	start func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error)
+	// liveDetail reads what the tenant reports of a running task besides
+	// its progress, for an action's progress lines (resources read nothing
+	// more); false ends it for the invocation. nil: none.
+	liveDetail func(ctx context.Context, c *sailpoint.Client, taskID string) (detail string, ok bool)
 	// subject says what the task works on, for messages; nil means the
 	// source: `of source "2c91..."`.
 	subject func(in launchInput) string
@@ -60,6 +64,7 @@ type fileUse int
 const (
 	noFile fileUse = iota
 	optionalFile
+	requiredFile
 )
 
 // launchInput is what an operation starts from: its arguments as
@@ -77,6 +82,23 @@ func (op operation) describe(in launchInput) string {
 		return op.title + " " + op.subject(in)
 	}
 	return fmt.Sprintf("%s of source %q", op.title, in.sourceID)
+}
+
+// versionProblem refuses, at plan, an operation the configured api_version
+// lacks, naming the versions that have it; nil when it has it, or while the
+// provider is not configured yet.
+func (op operation) versionProblem(data *providerData) diag.Diagnostic {
+	if data == nil || data.client == nil {
+		return nil
+	}
+	var unsupported *sailpoint.UnsupportedOperationError
+	if err := sailpoint.ValidateOperationVersion(op.title, data.client.APIVersion()); errors.As(err, &unsupported) {
+		return diag.NewErrorDiagnostic(fmt.Sprintf("api_version %s has no %s", unsupported.Version, op.title), fmt.Sprintf(
+			"The provider is configured with api_version %q, and the API offers %s on %s only. Nothing was started. "+
+				"Use a provider block with one of those versions for sailpoint_%s (an aliased provider block, if the rest "+
+				"of the configuration needs %s).", unsupported.Version, op.title, orList(unsupported.Versions), op.typeName, unsupported.Version))
+	}
+	return nil
 }
 
 // shaping are the resource attributes whose change starts a new task:
@@ -105,7 +127,9 @@ func (op operation) allArguments() map[string]argument {
 		out["wait_for_running_tasks"] = waitForRunningArgument
 	}
 	if op.file != noFile {
-		out["file"] = fileArgument
+		f := fileArgument
+		f.required = op.file == requiredFile
+		out["file"] = f
 	}
 	for name, a := range op.arguments {
 		out[name] = a

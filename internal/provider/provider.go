@@ -286,6 +286,10 @@ func (p *sailpointProvider) Resources(context.Context) []func() resource.Resourc
 		NewAccountAggregationResource,
 		NewEntitlementAggregationResource,
 		NewIdentityProcessingResource,
+		NewUncorrelatedAccountImportResource,
+		NewSourceAccountResetResource,
+		NewSourceEntitlementResetResource,
+		NewMachineIdentityAggregationResource,
 	}
 }
 
@@ -296,6 +300,10 @@ func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
 		NewAccountAggregationAction,
 		NewEntitlementAggregationAction,
 		NewIdentityProcessingAction,
+		NewUncorrelatedAccountImportAction,
+		NewSourceAccountResetAction,
+		NewSourceEntitlementResetAction,
+		NewMachineIdentityAggregationAction,
 	}
 }
 
