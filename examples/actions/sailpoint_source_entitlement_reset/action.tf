@@ -1,0 +1,8 @@
+# Remove every entitlement of a test source, by hand:
+#   terraform apply -invoke=action.sailpoint_source_entitlement_reset.test_ad
+# Destructive. Terraform 1.14 or newer; a personal access token of an ORG_ADMIN.
+action "sailpoint_source_entitlement_reset" "test_ad" {
+  config {
+    source_id = "c6dc37bf508149b28ce5b7d90ca4bbf9"
+  }
+}
