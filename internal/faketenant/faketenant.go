@@ -73,6 +73,8 @@ type Fault struct {
 	// matches every API request, launches included (not the token
 	// endpoint). Use TokenPath to fault the token endpoint.
 	Path string
+	// Method limits the fault to requests of this method; "" matches any.
+	Method string
 	// Times is how many matching requests it answers; 0 means 1, <0 forever.
 	Times int
 
@@ -353,7 +355,7 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	logged := sync.OnceFunc(func() { t.record(rec, rw) })
-	if f := t.takeFault(r.URL.Path); f != nil {
+	if f := t.takeFault(r.Method, r.URL.Path); f != nil {
 		rec.Fault = true
 		if done := t.serveFault(rw, r, f, &rec, logged); done {
 			logged()
@@ -404,12 +406,12 @@ func (t *Tenant) record(rec Request, rw *recorder) {
 	t.log = append(t.log, rec)
 }
 
-func (t *Tenant) takeFault(path string) *Fault {
+func (t *Tenant) takeFault(method, path string) *Fault {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i, f := range t.faults {
 		matches := f.Path == "" && path != TokenPath || f.Path != "" && strings.HasPrefix(path, f.Path)
-		if !matches {
+		if !matches || f.Method != "" && f.Method != method {
 			continue
 		}
 		if f.Times > 0 {

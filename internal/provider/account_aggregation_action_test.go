@@ -278,3 +278,29 @@ action "sailpoint_account_aggregation" "x" {
 		t.Errorf("with the counts refused, want plain percent lines and a passing invocation: %v %v\n%s", err, errs, all)
 	}
 }
+
+// An action reports each attempt of retry_on_statuses, and the stuck task
+// it cleared before starting.
+func TestAccountAggregationAction_retriesAndClears(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: faketenant.ActiveDirectorySourceID, Created: time.Now().Add(-30 * time.Hour), UniqueName: "Cloud Account Aggregation"})
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "TEMPERROR"}, faketenant.DefaultScript)
+	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+		"source_id":                      tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval":                  tfString("1s"),
+		"retry_on_statuses":              tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tfString("TEMPERROR")}),
+		"retry_delay":                    tfString("1s"),
+		"clear_pending_tasks_older_than": tfString("12h"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("diagnostics %v", resp.Diagnostics)
+	}
+	ls := ft.Launches()
+	all := strings.Join(msgs, "\n")
+	if len(ls) != 2 || !strings.Contains(all, "Cleared the source's pending task stuck (Cloud Account Aggregation), launched 30h0m ago") ||
+		!strings.Contains(all, "Task "+ls[0].TaskID+" ended with TEMPERROR: starting attempt 2 of 2 in 1s") ||
+		!strings.Contains(all, "Task "+ls[1].TaskID+" finished: SUCCESS") {
+		t.Fatalf("%d launches; progress:\n%s", len(ls), all)
+	}
+}

@@ -69,7 +69,7 @@ func TestIdleWaitAdvice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := waitForIdleSource(ctx, refused, req, time.Now()); d == nil || strings.Contains(d.Detail(), "wait_for_running_tasks") ||
+	if d := waitForIdleSource(ctx, refused, req, time.Now(), &launchOutcome{}); d == nil || strings.Contains(d.Detail(), "wait_for_running_tasks") ||
 		!strings.Contains(d.Summary(), "refused the client credentials") {
 		t.Errorf("refused credentials: %v", d)
 	}
@@ -79,7 +79,7 @@ func TestIdleWaitAdvice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := waitForIdleSource(ctx, client, req, time.Now()); d == nil || !strings.Contains(d.Detail(), "wait_for_running_tasks = false") {
+	if d := waitForIdleSource(ctx, client, req, time.Now(), &launchOutcome{}); d == nil || !strings.Contains(d.Detail(), "wait_for_running_tasks = false") {
 		t.Errorf("a 403 on the task list: %v", d)
 	}
 }

@@ -359,7 +359,9 @@ func invokeAction(ctx context.Context, t *testing.T, ft *faketenant.Tenant, newA
 		clock.advance(10 * time.Second)
 		return clock.t
 	}
-	a.(*launchAction).now = tick
+	if la, ok := a.(*launchAction); ok {
+		la.now = tick
+	}
 	var msgs []string
 	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) {
 		mu.Lock()

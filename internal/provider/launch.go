@@ -36,6 +36,14 @@ type launchRequest struct {
 	// source is still running in the tenant.
 	sourceID       string
 	waitForRunning bool
+	// clearOlderThan, when set, clears the source's running tasks
+	// launched longer ago than this while waiting for the source.
+	clearOlderThan time.Duration
+	// retryOn are the statuses that start the task again, up to
+	// retryAttempts more times, retryDelay after the one before ended.
+	retryOn       []string
+	retryAttempts int
+	retryDelay    time.Duration
 
 	start func(context.Context, *sailpoint.Client) (*sailpoint.Launch, error)
 
@@ -66,7 +74,13 @@ type progressReporter interface {
 	waitingForLaunch(ctx context.Context, holder string)
 	// waitingForRunning: the source still has running tasks.
 	waitingForRunning(ctx context.Context, tasks []sailpoint.TaskStatus)
+	// cleared: a running task of the source was stuck longer than
+	// clear_pending_tasks_older_than and was cleared.
+	cleared(ctx context.Context, ts *sailpoint.TaskStatus, age time.Duration)
 	started(ctx context.Context, l *sailpoint.Launch)
+	// retrying: the task ended with a status of retry_on_statuses, and
+	// attempt (from 2) starts after delay.
+	retrying(ctx context.Context, ts *sailpoint.TaskStatus, attempt, attempts int, delay time.Duration)
 	// running: a poll found the task still running.
 	running(ctx context.Context, ts *sailpoint.TaskStatus, poll int, next time.Duration)
 	finished(ctx context.Context, ts *sailpoint.TaskStatus)
@@ -77,6 +91,10 @@ type progressReporter interface {
 type launchOutcome struct {
 	launch *sailpoint.Launch
 	task   *sailpoint.TaskStatus
+	// taskIDs are every task started, oldest first; launch is the last.
+	taskIDs []string
+	// cleared are the source's stuck tasks cleared before starting.
+	cleared []clearedTask
 	// interrupted: Terraform stopped the wait (Ctrl-C) before the task
 	// finished; it was not gated.
 	interrupted bool
@@ -85,9 +103,10 @@ type launchOutcome struct {
 }
 
 // runLaunch takes the source's turn, waits for the source to be idle,
-// starts the task, waits for it and checks how it ended. Diagnostics say
-// which step failed; once a task was started its id is in the outcome,
-// whatever went wrong after.
+// starts the task, waits for it and checks how it ended, starting it again
+// while it ends with a status of retryOn and attempts are left.
+// Diagnostics say which step failed; once a task was started its id is in
+// the outcome, whatever went wrong after.
 func runLaunch(ctx context.Context, data *providerData, req launchRequest) (launchOutcome, diag.Diagnostics) {
 	var out launchOutcome
 	var diags diag.Diagnostics
@@ -101,30 +120,101 @@ func runLaunch(ctx context.Context, data *providerData, req launchRequest) (laun
 			return out, append(diags, d)
 		}
 		defer turn.release()
-		if req.waitForRunning {
-			if d := waitForIdleSource(ctx, client, req, started); d != nil {
+	}
+	var ended []*sailpoint.TaskStatus // earlier attempts, restarted
+	for attempt := 1; ; attempt++ {
+		if req.sourceID != "" && req.waitForRunning {
+			if d := waitForIdleSource(ctx, client, req, started, &out); d != nil {
 				return out, append(diags, d)
 			}
 		}
-	}
+		launch, err := req.start(ctx, client)
+		if err != nil {
+			return out, append(diags, withEarlier(launchErrorDiagnostic(err, req, client.APIVersion()), ended))
+		}
+		out.launch, out.task = launch, nil
+		out.taskIDs = append(out.taskIDs, launch.TaskID)
+		turn.holding(fmt.Sprintf("%s (task %s)", req.operation, launch.TaskID))
+		ctx := tflog.SetField(ctx, "task_id", launch.TaskID)
+		tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": req.operation, "request": launch.Method + " " + launch.Path, "attempt": attempt})
+		req.progress.started(ctx, launch)
 
-	launch, err := req.start(ctx, client)
-	if err != nil {
-		return out, append(diags, launchErrorDiagnostic(err, req, client.APIVersion()))
+		ts, d := awaitTask(ctx, client, req, launch.TaskID, time.Now(), started, &out)
+		diags.Append(d...)
+		if ts == nil || !ts.IsFinished() {
+			if turn != nil && !req.wait && ctx.Err() == nil {
+				// Not waited for: keep the source until the tenant shows the
+				// task, or the next launch's idle check could miss it.
+				awaitListed(ctx, client, req, launch.TaskID)
+			}
+			return out, diags
+		}
+		req.progress.finished(ctx, ts)
+		if attempt > req.retryAttempts || !sailpoint.StatusIn(ptrString(ts.CompletionStatus), req.retryOn) {
+			if len(req.expected) > 0 {
+				if d := expectationDiagnostic(launch.TaskID, ts, req.expected); d != nil {
+					diags.Append(withEarlier(d, ended))
+				}
+			}
+			return out, diags
+		}
+		ended = append(ended, ts)
+		req.progress.retrying(ctx, ts, attempt+1, req.retryAttempts+1, req.retryDelay)
+		if err := sleepCtx(ctx, req.retryDelay); err != nil {
+			out.interrupted = errors.Is(err, context.Canceled)
+			out.timedOut = !out.interrupted
+			return out, append(diags, retryStoppedDiagnostic(err, req, ts, attempt+1))
+		}
 	}
-	out.launch = launch
-	turn.holding(fmt.Sprintf("%s (task %s)", req.operation, launch.TaskID))
-	ctx = tflog.SetField(ctx, "task_id", launch.TaskID)
-	tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": req.operation, "request": launch.Method + " " + launch.Path})
-	req.progress.started(ctx, launch)
+}
 
-	diags = awaitAndGate(ctx, client, req, launch.TaskID, time.Now(), started, &out)
-	if turn != nil && !req.wait && ctx.Err() == nil {
-		// Not waited for: keep the source until the tenant shows the task,
-		// or the next launch's idle check could miss it.
-		awaitListed(ctx, client, req, launch.TaskID)
+// withEarlier adds to what ended the last attempt the tasks restarted
+// before it.
+func withEarlier(d diag.Diagnostic, ended []*sailpoint.TaskStatus) diag.Diagnostic {
+	if len(ended) == 0 {
+		return d
 	}
-	return out, diags
+	earlier := make([]string, len(ended))
+	for i, ts := range ended {
+		earlier[i] = fmt.Sprintf("%s (%s)", ts.ID, sailpoint.CleanText(ptrOr(ts.CompletionStatus, "no status")))
+	}
+	detail := d.Detail() + fmt.Sprintf("\n\nEarlier attempts, each restarted for its status (retry_on_statuses): %s.", strings.Join(earlier, ", "))
+	if d.Severity() == diag.SeverityError {
+		return diag.NewErrorDiagnostic(d.Summary(), detail)
+	}
+	return diag.NewWarningDiagnostic(d.Summary(), detail)
+}
+
+// retryStoppedDiagnostic explains a pause before the next attempt that
+// ran out of time or was stopped.
+func retryStoppedDiagnostic(err error, req launchRequest, last *sailpoint.TaskStatus, attempt int) diag.Diagnostic {
+	status := sailpoint.CleanText(ptrOr(last.CompletionStatus, "no status"))
+	if errors.Is(err, context.Canceled) && req.resumable {
+		return diag.NewWarningDiagnostic(fmt.Sprintf("Stopped before restarting task %q", last.ID), fmt.Sprintf(
+			"Task %q of the %s ended with %s, and Terraform was interrupted before attempt %d started. The resource keeps "+
+				"that task; the next apply checks it against expected_completion_statuses (and starts a new task after a failed gate).",
+			last.ID, req.operation, status, attempt))
+	}
+	verb := "Timed out"
+	if errors.Is(err, context.Canceled) {
+		verb = "Stopped"
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("%s before restarting task %q", verb, last.ID), fmt.Sprintf(
+		"Task %q of the %s ended with %s, and %s ran out (or the run was stopped) during the %s pause before attempt %d. "+
+			"Nothing more was started. Raise %s, or lower retry_delay.",
+		last.ID, req.operation, status, req.timeoutName, shortDuration(req.retryDelay), attempt, req.timeoutName))
+}
+
+// sleepCtx pauses for d, or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // resumeLaunch waits for and gates a task started earlier (by an apply
@@ -151,18 +241,8 @@ func resumeLaunch(ctx context.Context, data *providerData, req launchRequest, ta
 // wait_for_completion) and checks how it ended, keeping the last status
 // read in out.
 func awaitAndGate(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) diag.Diagnostics {
-	var ts *sailpoint.TaskStatus
-	var diags diag.Diagnostics
-	if req.wait {
-		ts, diags = waitForTask(ctx, client, req, taskID, graceFrom, started, out)
-	} else {
-		ts, diags = readTask(ctx, client, req, taskID)
-	}
-	if ts == nil {
-		return diags
-	}
-	out.task = ts
-	if !ts.IsFinished() {
+	ts, diags := awaitTask(ctx, client, req, taskID, graceFrom, started, out)
+	if ts == nil || !ts.IsFinished() {
 		return diags // read once, still running: nothing to check yet
 	}
 	req.progress.finished(ctx, ts)
@@ -172,6 +252,22 @@ func awaitAndGate(ctx context.Context, client *sailpoint.Client, req launchReque
 		}
 	}
 	return diags
+}
+
+// awaitTask waits for the task, or reads it once without
+// wait_for_completion, keeping the last status read in out.
+func awaitTask(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) (*sailpoint.TaskStatus, diag.Diagnostics) {
+	var ts *sailpoint.TaskStatus
+	var diags diag.Diagnostics
+	if req.wait {
+		ts, diags = waitForTask(ctx, client, req, taskID, graceFrom, started, out)
+	} else {
+		ts, diags = readTask(ctx, client, req, taskID)
+	}
+	if ts != nil {
+		out.task = ts
+	}
+	return ts, diags
 }
 
 // readTask reads a started task once (wait_for_completion = false). A
@@ -248,13 +344,22 @@ func awaitListed(ctx context.Context, client *sailpoint.Client, req launchReques
 
 // waitForIdleSource waits until no task of the source is still running,
 // with the same waiter as the task itself.
-func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launchRequest, started time.Time) diag.Diagnostic {
+func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launchRequest, started time.Time, out *launchOutcome) diag.Diagnostic {
 	w := sailpoint.Waiter{MaxInterval: req.pollInterval, OnError: logTransientReadError}
-	err := client.WaitForIdleSource(ctx, req.sourceID, w, req.progress.waitingForRunning)
+	var stale func(context.Context, []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error)
+	if req.clearOlderThan > 0 {
+		stale = func(ctx context.Context, running []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error) {
+			return clearStale(ctx, client, req, running, out)
+		}
+	}
+	err := client.WaitForIdleSource(ctx, req.sourceID, w, req.progress.waitingForRunning, stale)
 	var idleErr *sailpoint.IdleWaitError
+	var staleErr *sailpoint.StaleTaskError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &staleErr):
+		return clearFailedDiagnostic(staleErr, req, client.APIVersion())
 	case !errors.As(err, &idleErr):
 		summary, detail := explain(err, fmt.Sprintf("the running tasks of source %q", req.sourceID))
 		detail += "\n\nBefore starting the " + req.operation + ", the provider reads which tasks of the source are still running. Nothing was started."
@@ -346,6 +451,12 @@ func (logProgress) waitingForLaunch(context.Context, string) {} // takeSourceTur
 
 func (logProgress) waitingForRunning(ctx context.Context, tasks []sailpoint.TaskStatus) {
 	tflog.Info(ctx, fmt.Sprintf("Waiting for %d running task(s) of the source to finish before starting", len(tasks)), map[string]any{"running_task_id": tasks[0].ID})
+}
+
+func (logProgress) cleared(context.Context, *sailpoint.TaskStatus, time.Duration) {} // a warning names it
+
+func (logProgress) retrying(ctx context.Context, ts *sailpoint.TaskStatus, attempt, attempts int, delay time.Duration) {
+	tflog.Info(ctx, fmt.Sprintf("Task %s ended with %s: starting attempt %d of %d in %s", ts.ID, ptrString(ts.CompletionStatus), attempt, attempts, delay))
 }
 
 func (logProgress) started(ctx context.Context, l *sailpoint.Launch) {

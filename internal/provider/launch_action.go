@@ -161,6 +161,16 @@ func (p *actionProgress) waitingForRunning(_ context.Context, tasks []sailpoint.
 	p.paced(state, fmt.Sprintf("Waiting for the source's running task(s) %s to finish before starting the %s", strings.Join(ids, ", "), p.operation))
 }
 
+func (p *actionProgress) cleared(_ context.Context, ts *sailpoint.TaskStatus, age time.Duration) {
+	p.emit("cleared "+ts.ID, fmt.Sprintf("Cleared the source's pending task %s (%s), launched %s ago, before starting the %s",
+		ts.ID, sailpoint.CleanText(ptrOr(ts.UniqueName, "no name")), roughDuration(age), p.operation))
+}
+
+func (p *actionProgress) retrying(_ context.Context, ts *sailpoint.TaskStatus, attempt, attempts int, delay time.Duration) {
+	p.emit("retrying", fmt.Sprintf("Task %s ended with %s: starting attempt %d of %d in %s (retry_on_statuses)",
+		ts.ID, sailpoint.CleanText(ptrOr(ts.CompletionStatus, "no status")), attempt, attempts, shortDuration(delay)))
+}
+
 func (p *actionProgress) started(_ context.Context, l *sailpoint.Launch) {
 	p.startedAt = p.now()
 	p.emit("started", fmt.Sprintf("Started the %s: task %s (%s %s)", p.operation, l.TaskID, l.Method, l.Path))

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -95,6 +96,13 @@ func (r *launchResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"task": task,
+		"task_ids": schema.ListAttribute{
+			Computed:    true,
+			ElementType: types.StringType,
+			MarkdownDescription: "Every task this resource started, oldest first: more than one when `retry_on_statuses` " +
+				"started the task again. The last is `task_id`.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+		},
 	}
 	if r.op.file != noFile {
 		attrs["file_sha256"] = schema.StringAttribute{
@@ -232,7 +240,7 @@ func (r *launchResource) planChange(ctx context.Context, plan, state attrs, life
 	changed := false
 	for name := range plan {
 		switch name {
-		case "id", "task_id", "completion_status", "task", "file_sha256":
+		case "id", "task_id", "task_ids", "completion_status", "task", "file_sha256":
 		default:
 			changed = changed || !equal(plan[name], state[name])
 		}
@@ -296,6 +304,7 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, lr.timeout)
 	defer cancel()
 	out, diags := runLaunch(ctx, r.data, lr)
+	resp.Diagnostics.Append(clearedWarnings(lr.operation, out.cleared)...)
 	resp.Diagnostics.Append(diags...)
 	if out.launch == nil {
 		return // nothing was started: nothing to keep
@@ -306,6 +315,9 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 	// wait is only a warning, so the next apply resumes it instead.
 	planned["id"] = types.StringValue(out.launch.TaskID)
 	planned["task_id"] = planned["id"]
+	ids, d := types.ListValueFrom(ctx, types.StringType, out.taskIDs)
+	resp.Diagnostics.Append(d...)
+	planned["task_ids"] = ids
 	resp.Diagnostics.Append(planned.setTask(out.task)...)
 	life := lifecycle{Gate: gatePassed}
 	if out.interrupted || out.timedOut {
@@ -367,7 +379,7 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	planned, prior := attrs(planObj.Attributes()), attrs(stateObj.Attributes())
-	planned["id"], planned["task_id"] = prior["id"], prior["task_id"]
+	planned["id"], planned["task_id"], planned["task_ids"] = prior["id"], prior["task_id"], prior["task_ids"]
 	if r.op.file != noFile {
 		planned["file_sha256"] = prior["file_sha256"] // the same content: else the plan replaced the resource
 	}
@@ -447,6 +459,7 @@ func (r *launchResource) ImportState(ctx context.Context, req resource.ImportSta
 	values, diags := nullValues(ctx, resp.State.Schema.Type())
 	resp.Diagnostics.Append(diags...)
 	values["id"], values["task_id"] = types.StringValue(id), types.StringValue(id)
+	values["task_ids"] = types.ListValueMust(types.StringType, []attr.Value{types.StringValue(id)})
 	resp.Diagnostics.Append(values.setTask(ts)...)
 	if resp.Diagnostics.HasError() {
 		return

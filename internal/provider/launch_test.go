@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -649,4 +651,153 @@ resource "sailpoint_account_aggregation" "test" {
 	if err != nil || posts(ft) != 1 || state.Attributes["task_id"] != id || state.Attributes["completion_status"] != "SUCCESS" {
 		t.Fatalf("after untaint: %v, %d launches (want 1), %v\n%s", err, posts(ft), state.Attributes["completion_status"], out)
 	}
+}
+
+// A source with a task stuck for two days and one running for an hour:
+// clear_pending_tasks_older_than = "12h" clears the first (one PATCH,
+// before the POST) and waits for the second, which it leaves alone.
+func TestAccLaunch_clearPendingTasks(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	src := faketenant.ActiveDirectorySourceID
+	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck-two-days", SourceID: src, Created: time.Now().Add(-49 * time.Hour), Launched: time.Now().Add(-48 * time.Hour)})
+	hourAgo := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	young := func(status string) json.RawMessage {
+		doc := sourceTask(t, "running-an-hour", src, status)
+		var m map[string]any
+		_ = json.Unmarshal(doc, &m)
+		m["launched"], m["created"] = hourAgo, hourAgo
+		out, _ := json.Marshal(m)
+		return out
+	}
+	ft.PutRunningTaskSequence("running-an-hour", young(""), young(""), young("SUCCESS"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id                      = %q
+  poll_interval                  = "1s"
+  clear_pending_tasks_older_than = "12h"
+}
+`, src),
+			ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+			Check: func(*terraform.State) error {
+				patches := ft.Patches()
+				if len(patches) != 1 || patches[0].TaskID != "stuck-two-days" {
+					return fmt.Errorf("PATCHes %+v, want one for the task stuck two days", patches)
+				}
+				var order []string
+				for _, r := range ft.Requests() {
+					switch {
+					case faketenant.IsPatch(r):
+						order = append(order, "PATCH")
+					case isPost(r):
+						order = append(order, "POST")
+					}
+				}
+				if strings.Join(order, " ") != "PATCH POST" {
+					return fmt.Errorf("requests %v, want the PATCH, then the POST", order)
+				}
+				if n := ft.Reads("running-an-hour"); n < 2 { // two looks found it running; the third, finished
+					return fmt.Errorf("the younger task was read %d times: it was not waited for", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A tenant that refuses the clear (it takes a user token with
+// idn:task-management:write): an error naming what it takes, and no POST.
+func TestAccLaunch_clearPendingRefused(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	src := faketenant.ActiveDirectorySourceID
+	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: src, Created: time.Now().Add(-48 * time.Hour)})
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1/stuck", Status: http.StatusForbidden, Times: -1,
+		Body: `{"detailCode":"403 Forbidden","trackingId":"patch-403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id                      = %q
+  clear_pending_tasks_older_than = "12h"
+}
+`, src),
+			ExpectError: errorWith(`Could not clear task "stuck": not allowed`, "PATCH /task-status/v1/stuck answered HTTP 403", "trackingId: patch-403",
+				"personal access token", "idn:task-management:write", "ORG_ADMIN", "Nothing was started"),
+		}},
+	})
+	if n := posts(ft); n != 0 {
+		t.Errorf("%d POSTs after a refused clear, want 0", n)
+	}
+}
+
+// retry_on_statuses: a task that ends in TEMPERROR is started again and
+// the apply passes on the second; every attempt in TEMPERROR fails, quoting
+// the last task's messages and naming the earlier ones; ERROR, not listed,
+// is never restarted.
+func TestAccLaunch_retryOnTemporaryErrors(t *testing.T) {
+	t.Parallel()
+	temp := faketenant.Script{RunningReads: 1, Status: "TEMPERROR", Messages: []faketenant.Message{{Type: "ERROR", Text: "The virtual appliance did not answer"}}}
+	config := func(ft *faketenant.Tenant, attempts string) string {
+		return providerConfig(ft) + fmt.Sprintf(`
+resource "sailpoint_account_aggregation" "test" {
+  source_id         = %q
+  poll_interval     = "1s"
+  retry_on_statuses = ["TEMPERROR"]
+  retry_delay       = "1s"
+  %s
+}
+`, faketenant.ActiveDirectorySourceID, attempts)
+	}
+	t.Run("second attempt passes", func(t *testing.T) {
+		t.Parallel()
+		ft := newTenant(t)
+		ft.ScriptLaunches(temp, faketenant.DefaultScript)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: config(ft, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					launchState(accountAddr, "completion_status", str("SUCCESS")),
+					launchState(accountAddr, "task_ids", knownvalue.ListSizeExact(2)),
+					statecheck.CompareValuePairs(accountAddr, tfjsonpath.New("task_ids").AtSliceIndex(1), accountAddr, tfjsonpath.New("task_id"), compareSame),
+				},
+				Check: wantPosts(ft, 2),
+			}},
+		})
+	})
+	t.Run("every attempt fails", func(t *testing.T) {
+		t.Parallel()
+		ft := newTenant(t)
+		ft.ScriptLaunches(temp)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      config(ft, "retry_attempts = 2"),
+				ExpectError: errorWith("finished with status TEMPERROR", "ERROR: The virtual appliance did not answer", "Earlier attempts", "(TEMPERROR)", "(TEMPERROR)"),
+			}},
+		})
+		if n := posts(ft); n != 3 {
+			t.Errorf("%d POSTs, want 3", n)
+		}
+	})
+	t.Run("ERROR is not restarted", func(t *testing.T) {
+		t.Parallel()
+		ft := newTenant(t)
+		ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{{Type: "ERROR", Text: "Bad connector configuration"}}})
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      config(ft, "retry_attempts = 3"),
+				ExpectError: errorWith("finished with status ERROR", "Bad connector configuration"),
+			}},
+		})
+		if n := posts(ft); n != 1 {
+			t.Errorf("%d POSTs, want 1", n)
+		}
+	})
 }

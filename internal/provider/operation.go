@@ -7,9 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	aschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -125,6 +129,10 @@ func (op operation) allArguments() map[string]argument {
 	if op.source {
 		out["source_id"] = sourceIDArgument
 		out["wait_for_running_tasks"] = waitForRunningArgument
+		out["clear_pending_tasks_older_than"] = clearPendingArgument
+	}
+	for name, a := range retryArguments {
+		out[name] = a
 	}
 	if op.file != noFile {
 		f := fileArgument
@@ -147,6 +155,17 @@ func (op operation) prepare(args attrs, gate gateArgs, f form, plannedSum types.
 		lr.sourceID = in.sourceID
 		w := args.boolean("wait_for_running_tasks")
 		lr.waitForRunning = w.IsNull() || w.ValueBool()
+		lr.clearOlderThan = goDuration(args.duration("clear_pending_tasks_older_than"))
+	}
+	lr.retryOn = args.strings("retry_on_statuses")
+	if len(lr.retryOn) > 0 {
+		lr.retryAttempts, lr.retryDelay = 1, defaultRetryDelay
+		if n := args.int64("retry_attempts"); !n.IsNull() && !n.IsUnknown() {
+			lr.retryAttempts = int(n.ValueInt64())
+		}
+		if d := goDuration(args.duration("retry_delay")); d > 0 {
+			lr.retryDelay = d
+		}
 	}
 	if op.file != noFile {
 		in.file, fileSHA256, diags = readUpload(args.str("file"), plannedSum)
@@ -191,6 +210,13 @@ func (a attrs) boolean(name string) types.Bool {
 		return v
 	}
 	return types.BoolNull()
+}
+
+func (a attrs) int64(name string) types.Int64 {
+	if v, ok := a[name].(types.Int64); ok {
+		return v
+	}
+	return types.Int64Null()
 }
 
 func (a attrs) set(name string) types.Set {
@@ -243,6 +269,7 @@ const (
 	argBool
 	argStringSet
 	argDuration
+	argInt
 )
 
 // argument is one argument, written once and rendered into each form's
@@ -259,6 +286,7 @@ type argument struct {
 	setDefault       []string
 	stringValidators []validator.String
 	setValidators    []validator.Set
+	intValidators    []validator.Int64
 }
 
 func (a argument) describe(f form) string {
@@ -279,6 +307,8 @@ func (a argument) resourceAttribute() rschema.Attribute {
 			b.Computed, b.Default = true, booldefault.StaticBool(*a.boolDefault)
 		}
 		return b
+	case argInt:
+		return rschema.Int64Attribute{Required: a.required, Optional: optional, MarkdownDescription: desc, Validators: a.intValidators}
 	case argStringSet:
 		s := rschema.SetAttribute{Required: a.required, Optional: optional, ElementType: types.StringType, MarkdownDescription: desc,
 			Validators: a.setValidators}
@@ -300,6 +330,8 @@ func (a argument) actionAttribute() aschema.Attribute {
 	switch a.kind {
 	case argBool:
 		return aschema.BoolAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc}
+	case argInt:
+		return aschema.Int64Attribute{Required: a.required, Optional: optional, MarkdownDescription: desc, Validators: a.intValidators}
 	case argStringSet:
 		return aschema.SetAttribute{Required: a.required, Optional: optional, ElementType: types.StringType, MarkdownDescription: desc,
 			Validators: a.setValidators}
@@ -317,6 +349,8 @@ func (a argument) dataSourceAttribute() dsschema.Attribute {
 	switch a.kind {
 	case argBool:
 		return dsschema.BoolAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc}
+	case argInt:
+		return dsschema.Int64Attribute{Required: a.required, Optional: optional, MarkdownDescription: desc, Validators: a.intValidators}
 	case argStringSet:
 		return dsschema.SetAttribute{Required: a.required, Optional: optional, ElementType: types.StringType, MarkdownDescription: desc,
 			Validators: a.setValidators}
@@ -337,6 +371,55 @@ func stringSetValue(ss []string) types.Set {
 }
 
 var defaultTrue = true
+
+// Restarting a task that ended in a temporary error.
+const (
+	defaultRetryDelay = time.Minute
+	maxRetryAttempts  = 5
+)
+
+// retryArguments restart a task that ended with one of the listed statuses
+// (ISC's TEMPERROR, say): every launch has them.
+var retryArguments = map[string]argument{
+	"retry_on_statuses": {
+		kind: argStringSet,
+		description: "Start the task again when it finishes with one of these statuses, such as `[\"TEMPERROR\"]`, ISC's status " +
+			"for a temporary error (a virtual appliance that did not answer). A new task is safe then: the one before has " +
+			"finished. Not set (the default): never. A launch whose request may have reached the tenant is never sent again. " +
+			"Only the last task is checked against `expected_completion_statuses`; the error names the earlier ones.",
+		notes: [3]string{resourceForm: " Every task started is in `task_ids`; `task_id` and `task` are the last. An update " +
+			"(after Ctrl-C, an import) starts nothing, so it does not restart a task either."},
+		setValidators: []validator.Set{
+			setvalidator.SizeAtLeast(1),
+			setvalidator.ValueStringsAre(stringvalidator.OneOfCaseInsensitive(append(slices.Clone(sailpoint.CompletionStatuses), "TEMP_ERROR")...)),
+		},
+	},
+	"retry_attempts": {
+		kind: argInt,
+		description: fmt.Sprintf("How many more tasks `retry_on_statuses` may start, 1 to %d. Defaults to 1 when "+
+			"`retry_on_statuses` is set. Every attempt counts against {timeout}.", maxRetryAttempts),
+		intValidators: []validator.Int64{int64validator.Between(1, maxRetryAttempts), int64validator.AlsoRequires(path.MatchRoot("retry_on_statuses"))},
+	},
+	"retry_delay": {
+		kind: argDuration,
+		description: "How long to wait after a task ended with a status of `retry_on_statuses` before starting the next, as a " +
+			"Go duration such as `\"5m\"` (at least `1s`). Defaults to `1m`.",
+		stringValidators: []validator.String{minDuration(time.Second, "Retry delay")},
+	},
+}
+
+// clearPendingArgument clears tasks of the source stuck for longer than
+// this before starting: every operation on a source has it.
+var clearPendingArgument = argument{
+	kind: argDuration,
+	description: "Clear the source's running tasks that were launched longer ago than this (`created` when not launched " +
+		"yet), as a Go duration such as `\"12h\"`, while waiting for the source to be idle: each is marked finished with " +
+		"`ERROR` (`PATCH /task-status/{id}`, which ISC documents for clearing a pending task) and named in a warning, " +
+		"then the wait goes on; younger ones are waited for. A task that cannot be cleared fails {run} and nothing is " +
+		"started. Clearing takes a user token: a personal access token with `idn:task-management:write`. Not set (the " +
+		"default): nothing is cleared.",
+	stringValidators: []validator.String{minDuration(time.Minute, "Age of a pending task")},
+}
 
 // The arguments of an operation on a source.
 var (

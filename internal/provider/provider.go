@@ -304,6 +304,7 @@ func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
 		NewSourceAccountResetAction,
 		NewSourceEntitlementResetAction,
 		NewMachineIdentityAggregationAction,
+		NewClearPendingTaskAction,
 	}
 }
 

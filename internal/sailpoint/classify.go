@@ -30,6 +30,7 @@ var (
 	_ classified = (*BodyTooLargeError)(nil)
 	_ classified = (*LimitError)(nil)
 	_ classified = (*missingTaskIDError)(nil)
+	_ classified = (*StaleTaskError)(nil)
 	_ classified = (*UnsupportedOperationError)(nil)
 )
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -213,13 +214,25 @@ func (e *IdleWaitError) Unwrap() error { return e.Err }
 // (RunningTasksForSource) until there are none, polling as Wait does:
 // backed off, transient errors told to w.OnError, permanent ones returned.
 // onBusy hears each look that found tasks still running.
-func (c *Client) WaitForIdleSource(ctx context.Context, sourceID string, w Waiter, onBusy func(ctx context.Context, running []TaskStatus)) error {
+//
+// stale, when set, hears each look that found tasks running first, and
+// returns the ones still running once it has dealt with the others (it
+// clears tasks stuck for too long, say); its error ends the wait, as a
+// *StaleTaskError.
+func (c *Client) WaitForIdleSource(ctx context.Context, sourceID string, w Waiter, onBusy func(ctx context.Context, running []TaskStatus),
+	stale func(ctx context.Context, running []TaskStatus) ([]TaskStatus, error)) error {
 	idle := func(running []TaskStatus) bool { return len(running) == 0 }
 	var busy func(context.Context, int, []TaskStatus, time.Duration)
 	if onBusy != nil {
 		busy = func(ctx context.Context, _ int, running []TaskStatus, _ time.Duration) { onBusy(ctx, running) }
 	}
-	read := func(ctx context.Context) ([]TaskStatus, error) { return c.RunningTasksForSource(ctx, sourceID) }
+	read := func(ctx context.Context) ([]TaskStatus, error) {
+		running, err := c.RunningTasksForSource(ctx, sourceID)
+		if err != nil || len(running) == 0 || stale == nil {
+			return running, err
+		}
+		return stale(ctx, running)
+	}
 	r := poll(ctx, w, read, idle, busy)
 	if r.stopped != nil {
 		return &IdleWaitError{SourceID: sourceID, Running: r.last, Err: r.stopped, LastErr: r.lastErr}
@@ -258,3 +271,22 @@ func (c *Client) WaitUntilListed(ctx context.Context, sourceID, taskID string, w
 	}
 	return r.err
 }
+
+// StaleTaskError ends a wait for an idle source: a running task the caller
+// meant to clear could not be. Err is why (the PATCH's error).
+type StaleTaskError struct {
+	TaskID string
+	Err    error
+}
+
+func (e *StaleTaskError) Error() string {
+	return fmt.Sprintf("clearing the pending task %q: %v", e.TaskID, e.Err)
+}
+
+func (e *StaleTaskError) Unwrap() error { return e.Err }
+
+// A failed clear ends the wait whatever its cause: nothing is started on a
+// source whose stuck task is still there.
+func (e *StaleTaskError) requestMethod() string { return http.MethodPatch }
+func (e *StaleTaskError) transient() bool       { return false }
+func (e *StaleTaskError) mayHaveStarted() bool  { return false }

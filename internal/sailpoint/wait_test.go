@@ -302,7 +302,7 @@ func TestWaitForIdleSource(t *testing.T) {
 		if len(r) != 1 || r[0].ID != "earlier" {
 			t.Errorf("running %+v", r)
 		}
-	})
+	}, nil)
 	if err != nil || blips != 1 || busy != 1 {
 		t.Fatalf("err %v, %d blips, %d busy looks; want nil, 1, 1", err, blips, busy)
 	}
@@ -310,9 +310,37 @@ func TestWaitForIdleSource(t *testing.T) {
 	ft.PutRunningTaskSequence("stuck", running("stuck"))
 	ctx, cancel := context.WithCancel(context.Background())
 	err = c.WaitForIdleSource(ctx, faketenant.ActiveDirectorySourceID, sailpoint.Waiter{}.WithFakeClock(never, nil),
-		func(context.Context, []sailpoint.TaskStatus) { cancel() })
+		func(context.Context, []sailpoint.TaskStatus) { cancel() }, nil)
 	var idleErr *sailpoint.IdleWaitError
 	if !errors.As(err, &idleErr) || !errors.Is(err, context.Canceled) || len(idleErr.Running) != 1 || idleErr.Running[0].ID != "stuck" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A caller that clears stuck tasks sees each busy look first; the tasks it
+// leaves are waited for, and its error ends the wait at once, even one that
+// would be transient on its own.
+func TestWaitForIdleSourceStaleTasks(t *testing.T) {
+	ft := startTenant(t)
+	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: faketenant.ActiveDirectorySourceID, Created: time.Now().Add(-48 * time.Hour)})
+	c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, NoRetries: true})
+	w := sailpoint.Waiter{}.WithFakeClock((&instant{}).after, nil)
+	looks := 0
+	err := c.WaitForIdleSource(context.Background(), faketenant.ActiveDirectorySourceID, w, nil, func(ctx context.Context, running []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error) {
+		looks++
+		_, err := c.ClearTask(ctx, running[0].ID, "ERROR", time.Now())
+		return nil, err
+	})
+	if err != nil || looks != 1 || len(ft.Patches()) != 1 {
+		t.Fatalf("err %v after %d looks and %d PATCHes; want nil, 1, 1", err, looks, len(ft.Patches()))
+	}
+	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck-again", SourceID: faketenant.ActiveDirectorySourceID, Created: time.Now().Add(-48 * time.Hour)})
+	failed := &sailpoint.APIError{Method: "PATCH", StatusCode: 503}
+	err = c.WaitForIdleSource(context.Background(), faketenant.ActiveDirectorySourceID, w, nil, func(context.Context, []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error) {
+		return nil, &sailpoint.StaleTaskError{TaskID: "stuck-again", Err: failed}
+	})
+	var stale *sailpoint.StaleTaskError
+	if !errors.As(err, &stale) || sailpoint.IsTransient(err) {
+		t.Fatalf("got %v, want the StaleTaskError at once", err)
 	}
 }
