@@ -464,7 +464,7 @@ func TestAccLaunch_interruptResumes(t *testing.T) {
 		t.Run(status, func(t *testing.T) {
 			t.Parallel()
 			ft := newTenant(t)
-			ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+			ft.ScriptLaunches(faketenant.Script{RunningReads: 300})
 			src := faketenant.ActiveDirectorySourceID
 			dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
 resource "sailpoint_account_aggregation" "test" {
@@ -536,7 +536,7 @@ func TestAccLaunch_interruptThirtyResumes(t *testing.T) {
 	t.Parallel()
 	tf := cliPath(t)
 	ft := newTenant(t)
-	ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 300})
 	ids := make([]string, 30)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("%q", fmt.Sprintf("2c9180835d2e5168015d32f890ca%04d", i))
@@ -586,7 +586,7 @@ func TestAccLaunch_killThenImport(t *testing.T) {
 	t.Parallel()
 	tf := cliPath(t)
 	ft := newTenant(t)
-	ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 300})
 	src := faketenant.ActiveDirectorySourceID
 	config := fmt.Sprintf(`
 resource "sailpoint_account_aggregation" "test" {
@@ -623,7 +623,7 @@ func TestAccLaunch_timeoutThenUntaintResumes(t *testing.T) {
 	t.Parallel()
 	tf := cliPath(t)
 	ft := newTenant(t)
-	ft.ScriptLaunches(faketenant.Script{RunningReads: 5000})
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 300})
 	src := faketenant.ActiveDirectorySourceID
 	dir, env := cliWorkspace(t, ft, fmt.Sprintf(`
 resource "sailpoint_account_aggregation" "test" {
