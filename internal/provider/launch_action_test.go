@@ -84,7 +84,7 @@ func TestActionProgress_cadence(t *testing.T) {
 // at each reading, so every change of progress is shown.
 func invokeAction(ctx context.Context, t *testing.T, ft *faketenant.Tenant, newAction func() action.Action, config map[string]tftypes.Value) ([]string, action.InvokeResponse) {
 	t.Helper()
-	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, LedgerDir: testLedgerDir})
 	if err != nil {
 		t.Fatal(err)
 	}
