@@ -237,7 +237,7 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	share, err := shareRateLimit(cfg.ShareRateLimit, os.Getenv(EnvShareRateLimit))
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("share_rate_limit"), "Invalid "+EnvShareRateLimit, err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("share_rate_limit"), "Invalid "+EnvShareRateLimit, err.Error()+".")
 		return
 	}
 	clientCfg.NoSharedPacing, clientCfg.LedgerDir = !share, p.ledgerDir
@@ -273,7 +273,7 @@ func shareRateLimit(v types.Bool, env string) (bool, error) {
 	}
 	share, err := strconv.ParseBool(strings.TrimSpace(env))
 	if err != nil {
-		return false, fmt.Errorf("%s is %q; set it to true or false (or 1 or 0), or set share_rate_limit in the provider block.", EnvShareRateLimit, env)
+		return false, fmt.Errorf("%s is %q; set it to true or false (or 1 or 0), or set share_rate_limit in the provider block", EnvShareRateLimit, env)
 	}
 	return share, nil
 }

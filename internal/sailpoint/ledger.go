@@ -170,7 +170,7 @@ func (l *ledger) update(ctx context.Context, now time.Time, bound func(entries i
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // written with WriteAt: nothing waits for Close
 	data, err := l.read(f)
 	if err != nil {
 		return nil, err
