@@ -8,7 +8,10 @@
 // sets, (ceil(N/100) - 1) x 10 s. A third table applies M
 // sailpoint_account_aggregation resources, one source each, against that
 // rate-limited tenant: every aggregation is started and waited for in one
-// apply, and the table counts the requests by kind.
+// apply, and the table counts the requests by kind. A fourth table runs two
+// plans of N reads against one rate-limited tenant with the same client,
+// back to back and at once, with the provider's shared rate-limit ledger
+// on and off, and compares each run with the floor the shared budget sets.
 package main
 
 import (
@@ -24,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +54,13 @@ variable "n" {
   type = number
 }
 
+# The first task read; two runs of the shared-budget scenario read
+# different tasks, as two workspaces would.
+variable "offset" {
+  type    = number
+  default = 0
+}
+
 # null: the provider's default, ISC's 100 requests per 10 s.
 variable "rate_limit" {
   type    = number
@@ -58,7 +69,7 @@ variable "rate_limit" {
 
 data "sailpoint_task_status" "t" {
   count = var.n
-  id    = format("bench-%04d", count.index)
+  id    = format("bench-%04d", var.offset + count.index)
 }
 
 # The CLI's own cost per object, without the provider: as many built-in
@@ -108,8 +119,9 @@ func main() {
 	ns := flag.String("n", "10,100,1000", "numbers of task reads for the unlimited runs")
 	limited := flag.String("limited-n", "100,1000", "numbers of task reads against a tenant enforcing 100 requests per 10 s (empty: skip)")
 	launches := flag.Int("launches", 50, "account aggregations to start and wait for in one apply against a rate-limited tenant, each on its own source (0: skip)")
-	shared := flag.String("shared-launches", "10/5", "more launch scenarios as aggregations/sources, several aggregations per source (they take turns); empty: none")
+	sharedLaunches := flag.String("shared-launches", "10/5", "more launch scenarios as aggregations/sources, several aggregations per source (they take turns); empty: none")
 	launchParallelism := flag.String("launch-parallelism", "10,50", "terraform -parallelism values for the launch apply")
+	shared := flag.Int("shared", 150, "reads per run of the two runs sharing one rate-limited tenant, back to back and at once (0: skip)")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
 	flag.StringVar(&o.providerDir, "provider-dir", "", "directory holding the built terraform-provider-sailpoint")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sailpoint-bench"), "scratch directory")
@@ -141,12 +153,15 @@ func main() {
 		fmt.Println("| aggregations | sources | -parallelism | apply wall | limit's floor | POSTs | task GETs | lists | tokens | 429s | failures | provider CPU | provider peak RSS |")
 		fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 		launchRuns(o, *launches, *launches, parseInts(*launchParallelism))
-		for _, set := range strings.Split(*shared, ",") {
+		for _, set := range strings.Split(*sharedLaunches, ",") {
 			var m, k int
 			if _, err := fmt.Sscanf(set, "%d/%d", &m, &k); err == nil && m > 0 && k > 0 {
 				launchRuns(o, m, k, []int{10})
 			}
 		}
+	}
+	if *shared > 0 {
+		sharedRuns(o, baseline, *shared)
 	}
 }
 
@@ -219,7 +234,11 @@ func parseInts(s string) []int {
 }
 
 func prepare(o options) error {
-	for _, dir := range []string{"config", "launch"} {
+	// The providers' rate-limit ledgers: the bench's own, never the user's.
+	if err := os.RemoveAll(filepath.Join(o.work, "cache")); err != nil {
+		return err
+	}
+	for _, dir := range []string{"config", "launch", "cache"} {
 		if err := os.MkdirAll(filepath.Join(o.work, dir), 0o755); err != nil {
 			return err
 		}
@@ -263,13 +282,18 @@ const unpaced = 100000
 // rateLimit 0 leaves the provider's default.
 func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int, extra ...string) (result, error) {
 	defer ft.Close()
+	return planReads(o, ft, n, rateLimit, nil, extra...)
+}
+
+// planReads is runPlan on a tenant it leaves open, with more environment.
+func planReads(o options, ft *faketenant.Tenant, n, rateLimit int, env []string, extra ...string) (result, error) {
 	args := []string{"-chdir=" + filepath.Join(o.work, "config"), "plan", "-input=false", "-lock=false",
 		"-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism), "-var", fmt.Sprintf("n=%d", n)}
 	if rateLimit > 0 {
 		args = append(args, "-var", fmt.Sprintf("rate_limit=%d", rateLimit))
 	}
 	args = append(args, extra...)
-	r, err := runTerraform(o, ft, args)
+	r, err := runTerraform(o, ft, args, env...)
 	if err != nil {
 		return r, fmt.Errorf("terraform plan with %d reads: %w", n, err)
 	}
@@ -278,11 +302,13 @@ func runPlan(o options, ft *faketenant.Tenant, n, rateLimit int, extra ...string
 
 // runTerraform runs the CLI against the tenant, watching the provider
 // process, and counts what the tenant saw.
-func runTerraform(o options, ft *faketenant.Tenant, args []string) (result, error) {
+func runTerraform(o options, ft *faketenant.Tenant, args []string, env ...string) (result, error) {
 	cmd := exec.Command(o.terraform, args...)
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(o.work, "terraformrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"XDG_CACHE_HOME="+filepath.Join(o.work, "cache"),
 		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret)
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	ctx, stop := context.WithCancel(context.Background())
@@ -464,4 +490,137 @@ func plainClient(ft *faketenant.Tenant, n, parallelism int) (time.Duration, erro
 		return 0, err
 	}
 	return time.Since(start), nil
+}
+
+// sharedRuns plans two runs of n reads each (different tasks, as two
+// workspaces would read) against one tenant enforcing 100 requests per
+// 10 s, with one client: back to back, then at once in two processes, each
+// with the provider's shared ledger on and off. A new tenant per pair, so
+// every pair starts with an empty window.
+func sharedRuns(o options, baseline result, n int) {
+	fmt.Printf("\nTwo runs of %d reads each against one tenant enforcing 100 requests per 10 s, with the same client: back to back, and at once in two processes; share_rate_limit on (the default) and off. The floor is what the shared budget allows: each run's reads ready at its first request, the window already holding what the tenant accepted before (back to back), or both runs' reads in turn (at once):\n\n", n)
+	fmt.Println("| runs | ledger | run | plan wall | plan less CLI cost | budget's floor | ratio to floor | GETs | 429s | failures |")
+	fmt.Println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, together := range []bool{false, true} {
+		for _, share := range []bool{true, false} {
+			ft := newTenant(2 * n)
+			ft.EnforceRateLimit(100, 10*time.Second)
+			env := []string{"SAIL_SHARE_RATE_LIMIT=" + strconv.FormatBool(share)}
+			var runs [2]result
+			var errs [2]error
+			plan := func(i int) {
+				runs[i], errs[i] = planReads(o, ft, n, 0, env, "-var", fmt.Sprintf("offset=%d", i*n))
+			}
+			if together {
+				var wg sync.WaitGroup
+				for i := range 2 {
+					wg.Go(func() { plan(i) })
+				}
+				wg.Wait()
+			} else {
+				plan(0)
+				plan(1)
+			}
+			reqs := ft.Requests()
+			ft.Close()
+			floors := sharedFloors(reqs, n, together)
+			name, ledger := "back to back", "off"
+			if together {
+				name = "at once"
+			}
+			if share {
+				ledger = "on"
+			}
+			for i, r := range runs {
+				failures := 0
+				if errs[i] != nil {
+					failures = 1
+					log.Printf("%s, ledger %s, run %d failed: %v", name, ledger, i+1, errs[i])
+				}
+				gets, limited := runRequests(reqs, n, i)
+				net := r.wall - baseline.wall
+				ratio := "n/a (floor 0)"
+				if floors[i] > 0 {
+					ratio = fmt.Sprintf("%.3fx", float64(net)/float64(floors[i]))
+				}
+				fmt.Printf("| %s | %s | %d | %s | %s | %s | %s | %d | %d | %d |\n", name, ledger, i+1, r.wall.Round(time.Millisecond),
+					net.Round(time.Millisecond), floors[i].Round(time.Millisecond), ratio, gets, limited, failures)
+			}
+		}
+	}
+}
+
+// runOf is the run (0 or 1) whose task a GET read, or -1.
+func runOf(r faketenant.Request, n int) int {
+	if !faketenant.IsTaskGet(r) {
+		return -1
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(r.TaskID, "bench-"))
+	if err != nil {
+		return -1
+	}
+	return i / n
+}
+
+// runRequests counts the GETs of run i, and those answered 429.
+func runRequests(log []faketenant.Request, n, i int) (gets, limited int) {
+	for _, r := range log {
+		if runOf(r, n) == i {
+			gets++
+			if r.Status == http.StatusTooManyRequests {
+				limited++
+			}
+		}
+	}
+	return gets, limited
+}
+
+// sharedFloors is the shortest time each run's reads could take under the
+// tenant's rule of 100 accepted requests in any 10 s, from the run's first
+// request. Back to back, the second run's window already holds what the
+// tenant accepted of the first; at once, the two runs' reads take turns
+// from the first request of either.
+func sharedFloors(log []faketenant.Request, n int, together bool) [2]time.Duration {
+	var first [2]time.Time
+	for _, r := range log {
+		if i := runOf(r, n); i >= 0 && (first[i].IsZero() || r.At.Before(first[i])) {
+			first[i] = r.At
+		}
+	}
+	if together {
+		start := first[0]
+		if first[1].Before(start) {
+			start = first[1]
+		}
+		starts := schedule(nil, start, 2*n)
+		// Reads taken in turn: run 1 has the even places, run 2 the odd.
+		return [2]time.Duration{starts[2*n-2].Sub(start), starts[2*n-1].Sub(start)}
+	}
+	var before []time.Time
+	for _, r := range log {
+		if r.Status != http.StatusTooManyRequests && faketenant.IsTaskGet(r) && r.At.Before(first[1]) {
+			before = append(before, r.At)
+		}
+	}
+	slices.SortFunc(before, time.Time.Compare)
+	return [2]time.Duration{
+		schedule(nil, first[0], n)[n-1].Sub(first[0]),
+		schedule(before, first[1], n)[n-1].Sub(first[1]),
+	}
+}
+
+// schedule starts n requests, all ready at ready, as early as a window of
+// 100 per 10 s allows after the accepted requests of history (in order).
+func schedule(history []time.Time, ready time.Time, n int) []time.Time {
+	all := slices.Clone(history)
+	out := make([]time.Time, 0, n)
+	for range n {
+		at := ready
+		if k := len(all); k >= 100 && all[k-100].Add(10*time.Second).After(at) {
+			at = all[k-100].Add(10 * time.Second)
+		}
+		all = append(all, at)
+		out = append(out, at)
+	}
+	return out
 }

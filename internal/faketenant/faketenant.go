@@ -64,7 +64,8 @@ type Request struct {
 	// AggregationID is the id of an account aggregation status GET.
 	AggregationID string
 	Status        int
-	Fault         bool // answered by an injected fault
+	Fault         bool      // answered by an injected fault
+	At            time.Time // when it arrived (real time)
 }
 
 // Fault is an answer injected in place of the normal one.
@@ -328,7 +329,7 @@ const maxRequestBody = 32 << 20
 
 // ServeHTTP answers one request.
 func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), At: time.Now()}
 	rec.Header.Del("Authorization")
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		rec.Bearer = bearer

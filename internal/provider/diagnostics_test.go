@@ -65,7 +65,7 @@ func TestIdleWaitAdvice(t *testing.T) {
 	ft := newTenant(t)
 	ctx := context.Background()
 	req := launchRequest{operation: `account aggregation of source "x"`, sourceID: faketenant.ActiveDirectorySourceID, timeoutName: resourceTimeoutName, progress: logProgress{}}
-	refused, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: "wrong", NoRetries: true})
+	refused, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: "wrong", NoRetries: true, LedgerDir: testLedgerDir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestIdleWaitAdvice(t *testing.T) {
 	}
 	ft.Inject(faketenant.Fault{Path: "/task-status/v1", Status: 403,
 		Body: `{"detailCode":"403 Forbidden","trackingId":"t","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
-	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, NoRetries: true})
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, NoRetries: true, LedgerDir: testLedgerDir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestGoneTaskWarning(t *testing.T) {
 	ft := newTenant(t)
 	ft.Inject(faketenant.Fault{Path: "/task-status/v1/65b2a6898d541bfe9e81500f34ec41ac", Status: 404,
 		Body: `{"detailCode":"404 Not found","trackingId":"t","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Not found"}],"causes":[]}`})
-	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, LedgerDir: testLedgerDir})
 	if err != nil {
 		t.Fatal(err)
 	}

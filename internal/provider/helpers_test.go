@@ -19,6 +19,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -42,9 +43,42 @@ import (
 // state checks, and the Terraform CLI for tests that drive it directly.
 
 // protoV6ProviderFactories serve the provider in-process to the real
-// Terraform CLI that terraform-plugin-testing drives.
-var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sailpoint": providerserver.NewProtocol6WithError(New("test")()),
+// Terraform CLI that terraform-plugin-testing drives. Its rate-limit
+// ledgers go to testLedgerDir.
+var protoV6ProviderFactories = providerFactories(func() string { return testLedgerDir })
+
+// providerFactories serve a provider whose rate-limit ledgers go to the
+// folder dir returns when Terraform starts it.
+func providerFactories(dir func() string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"sailpoint": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(testProvider(dir()))()
+		},
+	}
+}
+
+// testProvider is the provider with its rate-limit ledgers in dir.
+func testProvider(dir string) provider.Provider {
+	return &sailpointProvider{version: "test", ledgerDir: dir}
+}
+
+// testLedgerDir holds the rate-limit ledgers of every provider and client
+// the tests start, so no test writes to the user's cache folder. Sharing
+// stays on, as for a user: each test's fake tenant listens on a port of
+// its own, which keys a ledger of its own, and the steps of one test share
+// theirs as a plan and an apply do. TestMain makes it and removes it.
+var testLedgerDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sailpoint-provider-test-ledgers-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "a folder for the tests' rate-limit ledgers:", err)
+		os.Exit(1)
+	}
+	testLedgerDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // newTenant starts a fake tenant whose every answer is checked against the
@@ -155,7 +189,9 @@ func cliPath(t *testing.T) string {
 
 // cliWorkspace is a folder holding config behind a terraform block and an
 // empty provider block, and the environment that runs the provider built
-// from this tree (dev_overrides, no init) against the fake tenant.
+// from this tree (dev_overrides, no init) against the fake tenant. That
+// provider runs as a user's would, so its rate limit is not shared: a
+// shared one would write to the user's cache folder.
 func cliWorkspace(t *testing.T, ft *faketenant.Tenant, config string) (dir string, env []string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -177,7 +213,8 @@ provider "sailpoint" {}
 		t.Fatal(err)
 	}
 	env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"), "CHECKPOINT_DISABLE=1",
-		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret)
+		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret,
+		EnvShareRateLimit+"=false")
 	return dir, env
 }
 
@@ -331,7 +368,7 @@ func runningTask(progress, pct string) *sailpoint.TaskStatus {
 // at each reading, so every change of progress is shown.
 func invokeAction(ctx context.Context, t *testing.T, ft *faketenant.Tenant, newAction func() action.Action, config map[string]tftypes.Value) ([]string, action.InvokeResponse) {
 	t.Helper()
-	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	client, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, LedgerDir: testLedgerDir})
 	if err != nil {
 		t.Fatal(err)
 	}

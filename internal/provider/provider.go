@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -34,6 +36,9 @@ const (
 	EnvClientSecret = "SAIL_CLIENT_SECRET"
 	EnvAccessToken  = "SAIL_ACCESS_TOKEN"
 	EnvAPIVersion   = "SAIL_API_VERSION"
+	// EnvShareRateLimit is the provider's own: false or 0 keeps the rate
+	// limit to one provider process.
+	EnvShareRateLimit = "SAIL_SHARE_RATE_LIMIT"
 )
 
 var (
@@ -43,6 +48,9 @@ var (
 
 type sailpointProvider struct {
 	version string
+	// ledgerDir holds the shared rate-limit ledgers; "" is the user's
+	// cache folder. The tests set a folder of their own.
+	ledgerDir string
 }
 
 // New returns a factory for the provider at a version (set by ldflags).
@@ -61,6 +69,7 @@ type providerModel struct {
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 	RateLimit      types.Int64          `tfsdk:"rate_limit"`
+	ShareRateLimit types.Bool           `tfsdk:"share_rate_limit"`
 }
 
 // providerData is what Configure hands to data sources.
@@ -144,9 +153,23 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: fmt.Sprintf("The tenant's rate limit for this client and API version, in requests per "+
 					"10 seconds. Defaults to %d, ISC's limit. All reads of the provider share one limiter that never "+
 					"starts more than this in any 10 seconds: the first ones go at once, later ones wait only as long "+
-					"as the limit requires, so large plans do not meet `429`s. A `429` that still comes is honoured.", sailpoint.DefaultRequestsPerWindow),
+					"as the limit requires, so large plans do not meet `429`s. With `share_rate_limit` (the default) the "+
+					"limit holds for all provider processes on this machine together. A `429` that still comes is honoured.", sailpoint.DefaultRequestsPerWindow),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 100000)},
+			},
+			"share_rate_limit": schema.BoolAttribute{
+				MarkdownDescription: "Whether every provider process on this machine that calls the same tenant with the same " +
+					"client (or access token) and API version shares one `rate_limit`. Defaults to `true`; falls back to `" +
+					EnvShareRateLimit + "` (`false` or `0` turns it off). ISC counts requests per client and API version, " +
+					"not per process: a `terraform plan` followed at once by `terraform apply`, or several workspaces run " +
+					"at once, would each start with a full budget and together meet `429`s. Shared, their recent request " +
+					"times are kept in a small file in the user's cache folder (times only, under a hashed name, no secret), " +
+					"updated under a file lock, and a `429` one of them meets holds the others until its `Retry-After` has " +
+					"passed. When that folder cannot be used the provider paces its own requests alone, and says so in the " +
+					"debug log. It cannot see other machines, the SailPoint UI or scripts using the same client: give each " +
+					"pipeline its own API client, or lower `rate_limit`.",
+				Optional: true,
 			},
 		},
 	}
@@ -216,6 +239,12 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		clientCfg.RetryMax = int(cfg.MaxRetries.ValueInt64())
 		clientCfg.NoRetries = clientCfg.RetryMax == 0
 	}
+	share, err := shareRateLimit(cfg.ShareRateLimit, os.Getenv(EnvShareRateLimit))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("share_rate_limit"), "Invalid "+EnvShareRateLimit, err.Error()+".")
+		return
+	}
+	clientCfg.NoSharedPacing, clientCfg.LedgerDir = !share, p.ledgerDir
 	client, err := sailpoint.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.Append(configDiagnostics(err)...)
@@ -226,14 +255,31 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 		auth = "access_token"
 	}
 	tflog.Debug(ctx, "SailPoint provider configured", map[string]any{
-		"base_url":    baseURL,
-		"api_version": client.APIVersion(),
-		"auth":        auth,
+		"base_url":         baseURL,
+		"api_version":      client.APIVersion(),
+		"auth":             auth,
+		"share_rate_limit": share,
 	})
 	data := &providerData{client: client, secrets: nonEmpty(clientSecret, accessToken)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ActionData = data
+}
+
+// shareRateLimit is share_rate_limit, or the environment's value when it
+// is not set (or not known yet), true by default.
+func shareRateLimit(v types.Bool, env string) (bool, error) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool(), nil
+	}
+	if strings.TrimSpace(env) == "" {
+		return true, nil
+	}
+	share, err := strconv.ParseBool(strings.TrimSpace(env))
+	if err != nil {
+		return false, fmt.Errorf("%s is %q; set it to true or false (or 1 or 0), or set share_rate_limit in the provider block", EnvShareRateLimit, env)
+	}
+	return share, nil
 }
 
 // configDiagnostics explains, on the argument at fault, each problem the

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -203,4 +205,100 @@ provider "sailpoint" {
 			},
 		},
 	})
+}
+
+// ledgerFiles counts the rate-limit ledgers in dir.
+func ledgerFiles(t *testing.T, dir string) int {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join(dir, "*.ledger"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(matches)
+}
+
+// share_rate_limit = false keeps the pacing to the provider process: no
+// ledger is written; by default the provider shares its budget through one.
+func TestAccProvider_shareRateLimit(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	dir := t.TempDir()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(func() string { return dir }),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(ft, "share_rate_limit = false") + taskStatusBlock(faketenant.CompleteTaskID),
+				Check: func(*terraform.State) error {
+					if n := ledgerFiles(t, dir); n != 0 {
+						return fmt.Errorf("%d ledgers with share_rate_limit = false", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
+				Check: func(*terraform.State) error {
+					if n := ledgerFiles(t, dir); n != 1 {
+						return fmt.Errorf("%d ledgers with the default share_rate_limit, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// SAIL_SHARE_RATE_LIMIT=0 turns sharing off; a value that is not a
+// boolean is refused on the argument, naming the variable.
+func TestAccProvider_shareRateLimitEnvironment(t *testing.T) {
+	ft := newTenant(t)
+	dir := t.TempDir()
+	t.Setenv(EnvShareRateLimit, "sometimes")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(func() string { return dir }),
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
+				ExpectError: errorWith("Invalid "+EnvShareRateLimit, `SAIL_SHARE_RATE_LIMIT is "sometimes"; set it to true or false`),
+			},
+			{
+				PreConfig: func() { t.Setenv(EnvShareRateLimit, "0") },
+				Config:    providerConfig(ft) + taskStatusBlock(faketenant.CompleteTaskID),
+				Check: func(*terraform.State) error {
+					if n := ledgerFiles(t, dir); n != 0 {
+						return fmt.Errorf("%d ledgers with %s=0", n, EnvShareRateLimit)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// The argument wins over the environment; the environment says true or
+// false as strconv.ParseBool reads it; nothing set means shared.
+func TestShareRateLimitSetting(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		arg     types.Bool
+		env     string
+		want    bool
+		wantErr bool
+	}{
+		{types.BoolNull(), "", true, false},
+		{types.BoolNull(), "false", false, false},
+		{types.BoolNull(), "0", false, false},
+		{types.BoolNull(), " TRUE ", true, false},
+		{types.BoolNull(), "1", true, false},
+		{types.BoolNull(), "off", false, true},
+		{types.BoolValue(true), "false", true, false},
+		{types.BoolValue(false), "", false, false},
+		{types.BoolValue(false), "garbage", false, false},
+		{types.BoolUnknown(), "0", false, false},
+	} {
+		got, err := shareRateLimit(tc.arg, tc.env)
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("share_rate_limit %v, %s=%q: %v, %v; want %v (error %v)", tc.arg, EnvShareRateLimit, tc.env, got, err, tc.want, tc.wantErr)
+		}
+	}
 }

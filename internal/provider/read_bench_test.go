@@ -52,10 +52,10 @@ func BenchmarkReadDataSource(b *testing.B) {
 // reads task id with sailpoint_task_status.
 func readServer(b *testing.B, ft *faketenant.Tenant, id string) (tfprotov6.ProviderServer, *tfprotov6.ReadDataSourceRequest) {
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(New("bench")())()
+	server := providerserver.NewProtocol6(testProvider(testLedgerDir))()
 
 	var pSchema provider.SchemaResponse
-	New("bench")().Schema(ctx, provider.SchemaRequest{}, &pSchema)
+	testProvider(testLedgerDir).Schema(ctx, provider.SchemaRequest{}, &pSchema)
 	pType := pSchema.Schema.Type().TerraformType(ctx)
 	var dSchema datasource.SchemaResponse
 	NewTaskStatusDataSource().Schema(ctx, datasource.SchemaRequest{}, &dSchema)

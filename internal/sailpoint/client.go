@@ -6,7 +6,8 @@
 // Where things are: the Client and its construction here, its Config in
 // config.go, tokens in auth.go, the retry policy in retry.go, the
 // transports (User-Agent, pacing, logging) in transport.go, one call in
-// send.go, pacing in pace.go, the error types in errors.go and what each
+// send.go, pacing in pace.go and the ledger that shares it between
+// processes in ledger.go, the error types in errors.go and what each
 // says about itself (method, transient, may have started) in classify.go.
 package sailpoint
 
@@ -43,6 +44,7 @@ type Client struct {
 	apiVersion string
 	http       *retryablehttp.Client
 	tokens     tokenSource
+	limiter    *windowLimiter // nil without pacing
 	maxBody    int64
 	// What errors report: the longest Retry-After honoured, and the pacing.
 	maxRetryAfter     time.Duration
@@ -73,6 +75,10 @@ func New(cfg Config) (*Client, error) {
 	var limiter *windowLimiter
 	if !cfg.NoPacing {
 		limiter = newWindowLimiter(cfg.RequestsPerWindow, cfg.RateWindow)
+		limiter.maxBlock, limiter.logger = cfg.RetryWaitMax, cfg.Logger
+		if !cfg.NoSharedPacing {
+			limiter.shared = newLedger(cfg.LedgerDir, ledgerName(cfg.BaseURL, cfg.ClientID, cfg.AccessToken, version, cfg.RateWindow))
+		}
 	}
 	base := hc.Transport
 	if base == nil {
@@ -92,6 +98,7 @@ func New(cfg Config) (*Client, error) {
 		baseURL:    baseURL,
 		apiVersion: version,
 		http:       api,
+		limiter:    limiter,
 		maxBody:    cfg.MaxBodyBytes,
 
 		maxRetryAfter:     cfg.RetryWaitMax,

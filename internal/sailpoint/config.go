@@ -53,7 +53,15 @@ type Config struct {
 	RateWindow        time.Duration
 	// NoPacing sends API calls as fast as they come, leaving the tenant's
 	// limit to its 429s and their Retry-After.
-	NoPacing     bool
+	NoPacing bool
+	// NoSharedPacing keeps the pacing to this client alone. Otherwise every
+	// client on the machine with the same BaseURL, client id (or access
+	// token), API version and RateWindow shares one budget through a
+	// ledger of request times in LedgerDir.
+	NoSharedPacing bool
+	// LedgerDir holds the shared ledgers; "" means DefaultLedgerDir, in
+	// the user's cache folder.
+	LedgerDir    string
 	MaxBodyBytes int64
 
 	Logger Logger

@@ -44,3 +44,18 @@ func (w Waiter) WithFakeClock(after func(time.Duration) <-chan time.Time, rand f
 	w.after, w.rand = after, rand
 	return w
 }
+
+// LedgerPath is the file of the client's shared ledger; "" when it has
+// none, or gave it up.
+func (c *Client) LedgerPath() string {
+	if c.limiter == nil || c.limiter.shared == nil {
+		return ""
+	}
+	return c.limiter.shared.path
+}
+
+// ReserveStart reserves the client's next start, as a request would, and
+// returns it without waiting for it.
+func (c *Client) ReserveStart(ctx context.Context) (time.Time, error) {
+	return c.limiter.reserve(ctx)
+}

@@ -2,6 +2,7 @@ package sailpoint
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -20,51 +21,201 @@ import (
 // Each caller reserves the earliest start that keeps the rule, in arrival
 // order, and sleeps until then. A cancelled caller's slot is not reused:
 // the limiter errs on the side of sending less.
+//
+// The rule is the tenant's per client and API version, not per process: a
+// plan and the apply right after it, or two workspaces at once, are two
+// processes. With a shared ledger (ledger.go) the reservations of every
+// process on the machine that talks to the same budget go through one file,
+// and each process keeps the rule over all of them. Measured against a
+// tenant enforcing 100 per 10 s before the ledger: 120 aggregations in one
+// apply met no 429, the apply right after it met 39 to 95 and took 12 to
+// 28 s; the second of two back-to-back plans of 150 reads met 50; two plans
+// of 120 started together met 200, and one failed after 6 attempts. With
+// the ledger (make bench, two plans of 150 reads): no 429 back to back or
+// at once, and every run within 1.06x of the floor the shared budget sets;
+// with it off, 3 to 5 429s a run. A reservation through the ledger costs
+// about 32 µs (BenchmarkLedgerReserve: a lock, a read and a write of a
+// small file), against 1.3 ms of CPU per read through Terraform's protocol
+// (BenchmarkReadDataSource).
+//
+// A 429 the tenant still sends (another machine, the UI, a script) holds
+// every later start, here and through the ledger, until its Retry-After
+// has passed.
 type windowLimiter struct {
 	n      int
 	window time.Duration
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
+	// maxBlock is the longest Retry-After learned: longer ones end the
+	// call instead (giveUpOnLongRetryAfter), and must not hold the others.
+	maxBlock time.Duration
+	logger   Logger
 
-	mu    sync.Mutex
-	slots []time.Time // the last n reserved starts, oldest at next
-	next  int
+	mu      sync.Mutex
+	slots   []time.Time // the last n reserved starts of this process, oldest at next
+	next    int
+	blocked time.Time // no start before this: a 429's Retry-After
+	// shared is the ledger of the tenant's budget on this machine; nil
+	// when the budget is the process's alone, by choice or after it failed.
+	shared *ledger
 }
 
 func newWindowLimiter(n int, window time.Duration) *windowLimiter {
-	return &windowLimiter{n: n, window: window, now: time.Now, sleep: sleepCtx, slots: make([]time.Time, 0, n)}
+	return &windowLimiter{n: n, window: window, now: time.Now, sleep: sleepCtx, maxBlock: DefaultRetryWaitMax, slots: make([]time.Time, 0, n)}
+}
+
+// span is how far apart a start must be from the one n places before it: a
+// window, plus a margin for the jitter between leaving here and arriving at
+// the tenant (250 ms of a 10 s window).
+func (l *windowLimiter) span() time.Duration { return l.window + l.window/40 }
+
+// aheadBound is how far ahead of now a ledger's time can lie when it holds
+// entries starts: a Retry-After, then a span per n starts reserved. A time
+// beyond it was written before the clock was set back.
+func (l *windowLimiter) aheadBound(entries int) time.Duration {
+	return l.maxBlock + time.Duration(entries/l.n+2)*l.span()
 }
 
 // reserve returns when the next request may start.
-func (l *windowLimiter) reserve() time.Time {
+func (l *windowLimiter) reserve(ctx context.Context) (time.Time, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	at := l.now()
+	now := l.now()
+	at := now
+	if l.blocked.After(at) {
+		at = l.blocked
+	}
+	// The request n places back must have started a span earlier.
+	if len(l.slots) == l.n {
+		if earliest := l.slots[l.next].Add(l.span()); earliest.After(at) {
+			at = earliest
+		}
+	}
+	if l.shared != nil {
+		var shared time.Time
+		corrupt, err := l.shared.update(ctx, now, l.aheadBound, func(st *ledgerState) bool {
+			shared = st.reserve(now, at, l.n, l.span())
+			return true
+		})
+		if err == nil && shared.After(at) {
+			at = shared
+		}
+		if err := l.ledgerFailed(ctx, corrupt, err); err != nil {
+			return time.Time{}, err
+		}
+	}
 	if len(l.slots) < l.n {
 		l.slots = append(l.slots, at)
-		return at
+	} else {
+		l.slots[l.next] = at
+		l.next = (l.next + 1) % l.n
 	}
-	// The request n places back must have started a full window earlier,
-	// plus a margin for the jitter between leaving here and arriving at the
-	// tenant (250 ms of a 10 s window).
-	if earliest := l.slots[l.next].Add(l.window + l.window/40); earliest.After(at) {
-		at = earliest
-	}
-	l.slots[l.next] = at
-	l.next = (l.next + 1) % l.n
-	return at
+	return at, nil
 }
 
 // Wait blocks until a request may start, or the context ends.
 func (l *windowLimiter) Wait(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		at, err := l.reserve(ctx)
+		if err != nil {
+			return err
+		}
+		d := at.Sub(l.now())
+		if d <= 0 {
+			return nil
+		}
+		if err := l.sleep(ctx, d); err != nil {
+			return err
+		}
+		// A 429 learned while this request slept, here or in another
+		// process, holds it too: it reserves a start after the block.
+		if blocked, err := l.blockedNow(ctx); !blocked || err != nil {
+			return err
+		}
 	}
-	at := l.reserve()
-	if d := at.Sub(l.now()); d > 0 {
-		return l.sleep(ctx, d)
+}
+
+// blockedNow reports whether a 429's Retry-After still holds every start.
+func (l *windowLimiter) blockedNow(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if l.blocked.After(now) {
+		return true, nil
 	}
+	if l.shared == nil {
+		return false, nil
+	}
+	var until int64
+	corrupt, err := l.shared.update(ctx, now, l.aheadBound, func(st *ledgerState) bool {
+		until = st.blocked
+		return false
+	})
+	if err := l.ledgerFailed(ctx, corrupt, err); err != nil {
+		return false, err
+	}
+	return until > now.UnixNano(), nil
+}
+
+// learn takes a 429's Retry-After as the time the tenant's window is full
+// until, for every process sharing the budget. A wait longer than maxBlock
+// ends its call at once and holds nothing; one that cannot be read holds
+// nothing either (the backoff applies).
+func (l *windowLimiter) learn(ctx context.Context, resp *http.Response) {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		return
+	}
+	d, ok := retryAfter(resp, time.Now())
+	if !ok || d <= 0 || d > l.maxBlock {
+		return
+	}
+	// Learned even when the caller has gone: the other calls need it.
+	ctx = context.WithoutCancel(ctx)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	until := l.now().Add(d)
+	if until.After(l.blocked) {
+		l.blocked = until
+	}
+	if l.shared != nil {
+		corrupt, err := l.shared.update(ctx, l.now(), l.aheadBound, func(st *ledgerState) bool {
+			st.blocked = max(st.blocked, until.UnixNano())
+			return true
+		})
+		_ = l.ledgerFailed(ctx, corrupt, err)
+	}
+}
+
+// ledgerFailed handles the outcome of a ledger update: a corrupt ledger was
+// replaced (one debug line, and it goes on); an unusable one leaves the
+// process pacing alone from now on (one debug line; the request is not
+// failed); the caller's cancellation is returned.
+func (l *windowLimiter) ledgerFailed(ctx context.Context, corrupt, err error) error {
+	if corrupt != nil {
+		l.debug(ctx, "Replaced a corrupt SailPoint rate-limit ledger", map[string]any{"ledger": l.shared.path, "reason": corrupt.Error()})
+	}
+	if err == nil {
+		return nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	fields := map[string]any{"error": err.Error()}
+	if l.shared.dir != "" {
+		fields["ledger_dir"] = l.shared.dir
+	}
+	l.debug(ctx, "SailPoint rate limit: the ledger shared with other processes cannot be used; pacing this process alone", fields)
+	l.shared = nil
 	return nil
+}
+
+func (l *windowLimiter) debug(ctx context.Context, msg string, fields map[string]any) {
+	if l.logger != nil {
+		l.logger.Debug(ctx, msg, fields)
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

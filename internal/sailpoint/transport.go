@@ -25,8 +25,9 @@ func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error
 }
 
 // pacedLoggingTransport waits for the rate limiter before every attempt
-// (retries included) and logs one line per exchange: method, path, status,
-// attempt and duration. It never logs headers or bodies.
+// (retries included), tells it of every 429, and logs one line per
+// exchange: method, path, status, attempt and duration. It never logs
+// headers or bodies.
 type pacedLoggingTransport struct {
 	next    http.RoundTripper
 	limiter *windowLimiter
@@ -46,6 +47,9 @@ func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, er
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	if t.limiter != nil && err == nil {
+		t.limiter.learn(ctx, resp)
+	}
 	if t.logger != nil {
 		fields := map[string]any{
 			"http_method": req.Method,
