@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -391,7 +392,10 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 	taskID := prior.str("task_id").ValueString()
-	lr, _, diags := r.launchRequest(ctx, planned)
+	// An update uploads nothing: the file is not read again.
+	settings := maps.Clone(planned)
+	settings["file"] = types.StringNull()
+	lr, _, diags := r.launchRequest(ctx, settings)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
