@@ -160,7 +160,7 @@ func runLaunch(ctx context.Context, data *providerData, req launchRequest) (laun
 		}
 		ended = append(ended, ts)
 		req.progress.retrying(ctx, ts, attempt+1, req.retryAttempts+1, req.retryDelay)
-		if err := sleepCtx(ctx, req.retryDelay); err != nil {
+		if err := sailpoint.Pause(ctx, req.retryDelay); err != nil {
 			out.interrupted = errors.Is(err, context.Canceled)
 			out.timedOut = !out.interrupted
 			return out, append(diags, retryStoppedDiagnostic(err, req, ts, attempt+1))
@@ -203,18 +203,6 @@ func retryStoppedDiagnostic(err error, req launchRequest, last *sailpoint.TaskSt
 		"Task %q of the %s ended with %s, and %s ran out (or the run was stopped) during the %s pause before attempt %d. "+
 			"Nothing more was started. Raise %s, or lower retry_delay.",
 		last.ID, req.operation, status, req.timeoutName, shortDuration(req.retryDelay), attempt, req.timeoutName))
-}
-
-// sleepCtx pauses for d, or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // resumeLaunch waits for and gates a task started earlier (by an apply

@@ -218,6 +218,10 @@ func (l *windowLimiter) debug(ctx context.Context, msg string, fields map[string
 	}
 }
 
+// Pause waits for d, or until ctx ends (its error then), as every wait of
+// the client does.
+func Pause(ctx context.Context, d time.Duration) error { return sleepCtx(ctx, d) }
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
