@@ -95,7 +95,8 @@ var (
 func providerBinary(t *testing.T) string {
 	t.Helper()
 	buildProvider.Do(func() {
-		if builtProviderDir, buildErr = os.MkdirTemp("", "sailpoint-provider-test-bin-"); buildErr != nil {
+		// Not t.TempDir: the binary outlives the first test that builds it; TestMain removes it.
+		if builtProviderDir, buildErr = os.MkdirTemp("", "sailpoint-provider-test-bin-"); buildErr != nil { //nolint:usetesting // shared by every test of the process
 			return
 		}
 		out, err := exec.Command("go", "build", "-o", filepath.Join(builtProviderDir, "terraform-provider-sailpoint"), "../..").CombinedOutput()
