@@ -12,6 +12,11 @@
 // plans of N reads against one rate-limited tenant with the same client,
 // back to back and at once, with the provider's shared rate-limit ledger
 // on and off, and compares each run with the floor the shared budget sets.
+// A fifth table runs K plans of N reads at once, each with its own ledger
+// folder as K machines would have, through one client against a tenant
+// enforcing 100 requests per 10 s, once with a truthful Retry-After (the
+// time until the window admits again) and once with one that always says
+// 1 s.
 package main
 
 import (
@@ -122,6 +127,8 @@ func main() {
 	sharedLaunches := flag.String("shared-launches", "10/5", "more launch scenarios as aggregations/sources, several aggregations per source (they take turns); empty: none")
 	launchParallelism := flag.String("launch-parallelism", "10,50", "terraform -parallelism values for the launch apply")
 	shared := flag.Int("shared", 150, "reads per run of the two runs sharing one rate-limited tenant, back to back and at once (0: skip)")
+	machines := flag.String("machines", "1,4", "numbers of processes with separate ledgers (as separate machines) reading at once through one client from a rate-limited tenant (empty: skip)")
+	machineReads := flag.Int("machine-reads", 100, "reads per process of the -machines scenario")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
 	flag.StringVar(&o.providerDir, "provider-dir", "", "directory holding the built terraform-provider-sailpoint")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sailpoint-bench"), "scratch directory")
@@ -162,6 +169,9 @@ func main() {
 	}
 	if *shared > 0 {
 		sharedRuns(o, baseline, *shared)
+	}
+	if ks := parseInts(*machines); len(ks) > 0 && *machineReads > 0 {
+		machineRuns(o, baseline, ks, *machineReads)
 	}
 }
 
@@ -623,4 +633,84 @@ func schedule(history []time.Time, ready time.Time, n int) []time.Time {
 		out = append(out, at)
 	}
 	return out
+}
+
+// machineRuns plans n reads in each of k processes at once, each with its
+// own cache folder and so its own ledger, as k machines (CI runners, HCP
+// Terraform agents) using one API client would, against a tenant enforcing
+// 100 requests per 10 s: once whose Retry-After is the time until its
+// window admits a request again, once whose Retry-After always says 1 s.
+// The floor is what the tenant's rule allows for all k x n reads from the
+// first request: (ceil(k x n / 100) - 1) x 10 s.
+func machineRuns(o options, baseline result, ks []int, n int) {
+	fmt.Printf("\n%d reads in each of K processes at once, each with its own ledger (as K machines), through one client, against a tenant enforcing 100 requests per 10 s. The floor is (ceil(K x %d / 100) - 1) x 10 s from the first request; \"span\" is the first GET to the last answered one; the 429 share is 429s over all GETs:\n\n", n, n)
+	fmt.Println("| Retry-After | K | run | plan wall | plan less CLI cost | floor | ratio to floor | GETs | 429s | failures |")
+	fmt.Println("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, fixed := range []int{0, 1} {
+		for _, k := range ks {
+			machineRun(o, baseline, k, n, fixed)
+		}
+	}
+}
+
+// machineRun is one row set of machineRuns: k processes of n reads; fixed
+// is the tenant's Retry-After in seconds, 0 for the truthful one.
+func machineRun(o options, baseline result, k, n, fixed int) {
+	ft := newTenant(k * n)
+	ft.EnforceRateLimit(100, 10*time.Second)
+	ft.FixRetryAfter(fixed)
+	runs := make([]result, k)
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for i := range k {
+		cache := filepath.Join(o.work, "cache", fmt.Sprintf("machine-%d", i))
+		if err := os.RemoveAll(cache); err != nil {
+			log.Fatal(err)
+		}
+		wg.Go(func() {
+			runs[i], errs[i] = planReads(o, ft, n, 0, []string{"XDG_CACHE_HOME=" + cache}, "-var", fmt.Sprintf("offset=%d", i*n))
+		})
+	}
+	wg.Wait()
+	reqs := ft.Requests()
+	ft.Close()
+	kind := "truthful"
+	if fixed > 0 {
+		kind = fmt.Sprintf("always %d s", fixed)
+	}
+	floor := time.Duration(math.Ceil(float64(k*n)/100)-1) * 10 * time.Second
+	ratio := func(d time.Duration) string {
+		if floor <= 0 {
+			return "n/a (floor 0)"
+		}
+		return fmt.Sprintf("%.3fx", float64(d)/float64(floor))
+	}
+	var first, last time.Time
+	allGets, allLimited, allFailures := 0, 0, 0
+	for i, r := range runs {
+		failures := 0
+		if errs[i] != nil {
+			failures = 1
+			log.Printf("Retry-After %s, K=%d, run %d failed: %v", kind, k, i+1, errs[i])
+		}
+		gets, limited := runRequests(reqs, n, i)
+		allGets, allLimited, allFailures = allGets+gets, allLimited+limited, allFailures+failures
+		net := r.wall - baseline.wall
+		fmt.Printf("| %s | %d | %d | %s | %s | %s | %s | %d | %d | %d |\n", kind, k, i+1, r.wall.Round(time.Millisecond),
+			net.Round(time.Millisecond), floor, ratio(net), gets, limited, failures)
+	}
+	for _, r := range reqs {
+		if !faketenant.IsTaskGet(r) {
+			continue
+		}
+		if first.IsZero() || r.At.Before(first) {
+			first = r.At
+		}
+		if r.Status != http.StatusTooManyRequests && r.At.After(last) {
+			last = r.At
+		}
+	}
+	span := last.Sub(first)
+	fmt.Printf("| %s | %d | all: span %s | | | %s | %s | %d | %d (%.1f%%) | %d |\n", kind, k, span.Round(time.Millisecond), floor, ratio(span),
+		allGets, allLimited, 100*float64(allLimited)/float64(max(allGets, 1)), allFailures)
 }

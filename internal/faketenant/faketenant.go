@@ -118,6 +118,7 @@ type Tenant struct {
 	tokenClient map[string]string // token -> client id
 	limit       int               // requests per window per client and version; 0 = none
 	window      time.Duration
+	fixedWait   int // the Retry-After of every rate-limit 429, in seconds; 0: the time until the window admits again
 	recent      map[string][]time.Time
 
 	sources  map[string]string // id -> name
@@ -619,6 +620,15 @@ func (t *Tenant) EnforceRateLimit(n int, window time.Duration) {
 	t.recent = map[string][]time.Time{}
 }
 
+// FixRetryAfter makes every 429 of EnforceRateLimit say Retry-After:
+// seconds, however long the window stays full: the spec only says the
+// header "includes how long to wait". 0 restores the truthful wait.
+func (t *Tenant) FixRetryAfter(seconds int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.fixedWait = seconds
+}
+
 // Limited counts the answers given 429 by EnforceRateLimit.
 func (t *Tenant) Limited() int {
 	return t.Count(func(r Request) bool { return r.Status == http.StatusTooManyRequests && !r.Fault })
@@ -642,6 +652,9 @@ func (t *Tenant) rateLimited(bearer, version string) (time.Duration, bool) {
 	}
 	t.recent[key] = kept
 	if len(kept) >= t.limit {
+		if t.fixedWait > 0 {
+			return time.Duration(t.fixedWait) * time.Second, true
+		}
 		return t.window - now.Sub(kept[0]), true
 	}
 	t.recent[key] = append(kept, now)
