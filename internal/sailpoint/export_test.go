@@ -55,7 +55,9 @@ func (c *Client) LedgerPath() string {
 }
 
 // ReserveStart reserves the client's next start, as a request would, and
-// returns it without waiting for it.
+// returns it without waiting for it (a start past the limiter's horizon
+// is returned, not reserved).
 func (c *Client) ReserveStart(ctx context.Context) (time.Time, error) {
-	return c.limiter.reserve(ctx)
+	at, _, err := c.limiter.reserve(ctx)
+	return at, err
 }

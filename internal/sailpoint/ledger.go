@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // The shared ledger: the recent request starts of one tenant, client and
@@ -30,19 +28,30 @@ import (
 // holds a secret:
 //
 //	0  "SPRL"                      magic
-//	4  uint16 version (1), uint16 0
-//	8  int64 blocked until         0 or the end of a 429's Retry-After
-//	16 uint32 count
-//	20 uint32 CRC-32C of bytes 0-19 and the starts
-//	24 int64 x count               starts, ascending
+//	4  uint16 version (2), uint16 0
+//	8  int64 written               the writer's clock when it wrote
+//	16 int64 blocked until         0 or the end of a 429's Retry-After
+//	24 uint32 count
+//	28 uint32 CRC-32C of bytes 0-27 and the starts
+//	32 int64 x count               starts, ascending
 //
 // One lock file (ledgerLockName) guards every ledger of the folder: a
 // reservation holds it for a few microseconds, and pruning under the same
 // lock can never race a process that is about to write the file it removes.
+//
+// The folder is another user's to plant or share only if the ledger lets
+// it: it is opened once, and used only if this user owns it and no one
+// else may write to it; its files are opened through it, never through a
+// symlink, created 0600 (the folder 0700), and must be this user's regular
+// files (ledger_unix.go). What a ledger says is trusted only as far as a
+// client could have written it: no start or block further ahead than one
+// window and the longest Retry-After honoured; a ledger written by a clock
+// ahead of this one (the clock was set back) has its times moved back by
+// the difference, so a step back costs no wait.
 const (
 	ledgerMagic      = "SPRL"
-	ledgerVersion    = 1
-	ledgerHeaderSize = 24
+	ledgerVersion    = 2
+	ledgerHeaderSize = 32
 	ledgerSuffix     = ".ledger"
 	ledgerLockName   = "ledgers.lock"
 	// A ledger holds the requests of one window and the reservations of
@@ -57,6 +66,10 @@ const (
 	// removing it loses nothing; one hour keeps a tenant's file in place
 	// across the runs of a pipeline.
 	ledgerPruneAge = time.Hour
+	// clockSkew is how far ahead of the reader's clock a ledger may have
+	// been written without counting as written before the clock was set
+	// back: the clock is read under the lock, after the last writer let go.
+	clockSkew = 100 * time.Millisecond
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -77,14 +90,16 @@ func DefaultLedgerDir() (string, error) {
 // ledgerName is the file name of the ledger of one tenant's budget: ISC
 // counts requests per client and API version. With an access token the
 // client is unknown, so the token (hashed, like everything here) stands for
-// it. The window is part of the key because entries are read against it.
+// it. The window is part of the key because entries are read against it,
+// and the format's version because a provider of another version reads
+// another format: each keeps its own file rather than replace the other's.
 func ledgerName(baseURL, clientID, accessToken, apiVersion string, window time.Duration) string {
 	identity := "client\x00" + clientID
 	if accessToken != "" {
 		identity = "token\x00" + accessToken
 	}
 	h := sha256.New()
-	for _, part := range []string{"terraform-provider-sailpoint rate-limit ledger 1", normalizeBaseURL(baseURL), identity, apiVersion, window.String()} {
+	for _, part := range []string{"terraform-provider-sailpoint rate-limit ledger 2", normalizeBaseURL(baseURL), identity, apiVersion, window.String()} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -105,6 +120,7 @@ func normalizeBaseURL(raw string) string {
 
 // ledgerState is a ledger's content.
 type ledgerState struct {
+	written int64   // unix nanoseconds of the last write
 	blocked int64   // unix nanoseconds; 0 for none
 	starts  []int64 // unix nanoseconds, ascending
 }
@@ -113,15 +129,33 @@ type ledgerState struct {
 // concurrent use: the limiter that owns it serializes the calls.
 type ledger struct {
 	dir  string
-	path string
-	lock *flock.Flock
+	name string
+	path string // dir and name, for messages and tests
+	// folder is the checked folder, opened on first use.
+	folder ledgerFolder
 	// err is why the ledger cannot be used at all (no cache folder).
 	err error
-	// pruned is set once the folder has been made and pruned.
+	// pruned is set once the folder has been pruned.
 	pruned bool
 	// Buffers reused from one update to the next.
 	buf    []byte
 	starts []int64
+}
+
+// ledgerFolder is the folder of the ledgers, opened once and checked (see
+// openLedgerFolder in ledger_unix.go): its lock and files are reached
+// through it.
+type ledgerFolder interface {
+	// lock takes the folder's lock, waiting at most ledgerLockWait; the
+	// caller's cancellation ends the wait at once.
+	lock(ctx context.Context) error
+	unlock()
+	// open opens or creates (0600) the ledger name for reading and
+	// writing: never through a symlink, and only a regular file of this
+	// user.
+	open(name string) (*os.File, error)
+	// prune removes the ledgers other than own untouched since before.
+	prune(own string, before time.Time)
 }
 
 // defaultLedgerDir is DefaultLedgerDir; the package's tests point it at a
@@ -137,36 +171,35 @@ func newLedger(dir, name string) *ledger {
 			return &ledger{err: fmt.Errorf("no user cache folder for the shared ledger: %w", err)}
 		}
 	}
-	return &ledger{
-		dir:  dir,
-		path: filepath.Join(dir, name),
-		lock: flock.New(filepath.Join(dir, ledgerLockName), flock.SetPermissions(0o600)),
-	}
+	return &ledger{dir: dir, name: name, path: filepath.Join(dir, name)}
 }
 
-// update runs fn on the ledger's content under the lock, and writes the
-// result when fn reports a change. now is the caller's clock, for dropping
-// what has left the window and telling a clock set back; bound says how far
-// ahead of now a time may lie, given the count of entries. A corrupt ledger
-// is started anew: corrupt says why, and is not an error.
-func (l *ledger) update(ctx context.Context, now time.Time, bound func(entries int) time.Duration, fn func(*ledgerState) bool) (corrupt, err error) {
+// update runs fn on the ledger's content under the lock, with the clock
+// read under the lock, and writes the result when fn reports a change.
+// bound is how far ahead of the clock a time in the ledger may lie. A
+// corrupt ledger is started anew: corrupt says why, and is not an error.
+func (l *ledger) update(ctx context.Context, clock func() time.Time, bound time.Duration, fn func(st *ledgerState, now time.Time) bool) (corrupt, err error) {
 	if l.err != nil {
 		return nil, l.err
 	}
-	if !l.pruned {
-		if err := os.MkdirAll(l.dir, 0o700); err != nil {
+	if l.folder == nil {
+		folder, err := openLedgerFolder(l.dir)
+		if err != nil {
 			return nil, err
 		}
+		l.folder = folder
 	}
-	if err := l.acquire(ctx); err != nil {
+	if err := l.folder.lock(ctx); err != nil {
 		return nil, err
 	}
-	defer func() { _ = l.lock.Unlock() }()
+	defer l.folder.unlock()
+	now := clock()
 	if !l.pruned {
 		l.pruned = true
-		l.prune(time.Now()) // file times are wall-clock times, whatever clock paces
+		// File times are wall-clock times, whatever clock paces.
+		l.folder.prune(l.name, time.Now().Add(-ledgerPruneAge))
 	}
-	f, err := os.OpenFile(l.path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := l.folder.open(l.name)
 	if err != nil {
 		return nil, err
 	}
@@ -175,12 +208,13 @@ func (l *ledger) update(ctx context.Context, now time.Time, bound func(entries i
 	if err != nil {
 		return nil, err
 	}
-	st, corrupt := decodeLedger(data, l.starts[:0], now, bound)
-	changed := fn(&st)
+	st, moved, corrupt := decodeLedger(data, l.starts[:0], now, bound)
+	changed := fn(&st, now)
 	l.starts = st.starts
-	if !changed && corrupt == nil {
+	if !changed && !moved && corrupt == nil {
 		return nil, nil
 	}
+	st.written = now.UnixNano()
 	size := len(data)
 	l.buf = encodeLedger(l.buf[:0], st) // data is l.buf: read its size first
 	if _, err := f.WriteAt(l.buf, 0); err != nil {
@@ -190,28 +224,6 @@ func (l *ledger) update(ctx context.Context, now time.Time, bound func(entries i
 		return corrupt, f.Truncate(int64(len(l.buf)))
 	}
 	return corrupt, nil
-}
-
-// acquire takes the folder's lock, waiting at most ledgerLockWait; the
-// caller's cancellation ends the wait at once.
-func (l *ledger) acquire(ctx context.Context) error {
-	if ok, err := l.lock.TryLock(); ok || err != nil {
-		return err
-	}
-	wait, cancel := context.WithTimeout(ctx, ledgerLockWait)
-	defer cancel()
-	ok, err := l.lock.TryLockContext(wait, time.Millisecond)
-	switch {
-	case ok:
-		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case errors.Is(err, context.DeadlineExceeded):
-		return errLockedOut
-	case err == nil:
-		return errLockedOut
-	}
-	return err
 }
 
 // read returns the file's content in l's buffer, in one read when the
@@ -236,26 +248,6 @@ func (l *ledger) read(f *os.File) ([]byte, error) {
 	}
 }
 
-// prune removes the ledgers of the folder nobody has written for
-// ledgerPruneAge (tests start tenants on random ports; tenants come and
-// go). It runs under the lock, once per client, and never fails a request.
-func (l *ledger) prune(now time.Time) {
-	entries, err := os.ReadDir(l.dir)
-	if err != nil {
-		return
-	}
-	own := filepath.Base(l.path)
-	for _, e := range entries {
-		name := e.Name()
-		if name == own || !isLedgerName(name) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > ledgerPruneAge {
-			_ = os.Remove(filepath.Join(l.dir, name))
-		}
-	}
-}
-
 // isLedgerName matches the names ledgerName makes, so pruning never
 // removes another file someone put in the folder.
 func isLedgerName(name string) bool {
@@ -269,41 +261,71 @@ func isLedgerName(name string) bool {
 
 // decodeLedger reads a ledger's content. An empty file is an empty ledger;
 // anything else that is not a whole ledger (cut short, another format, a
-// bad checksum, starts out of order), or whose times lie further ahead than
-// its entries can explain (the clock was set back), is corrupt: the error
-// says why, and the state returned is empty, so the ledger starts anew.
-func decodeLedger(data []byte, starts []int64, now time.Time, bound func(entries int) time.Duration) (ledgerState, error) {
+// bad checksum, starts out of order), or holds a time further ahead of now
+// than bound, is corrupt: the error says why, and the state returned is
+// empty, so the ledger starts anew. A ledger written when the clock was
+// ahead of now (it was set back since) has every time moved back by the
+// difference: moved is true, and the ledger should be written.
+func decodeLedger(data []byte, starts []int64, now time.Time, bound time.Duration) (st ledgerState, moved bool, corrupt error) {
 	empty := ledgerState{starts: starts[:0]}
 	if len(data) == 0 {
-		return empty, nil
+		return empty, false, nil
 	}
 	if len(data) < ledgerHeaderSize || string(data[:4]) != ledgerMagic {
-		return empty, errors.New("not a ledger")
+		return empty, false, errors.New("not a ledger")
 	}
 	if v := binary.LittleEndian.Uint16(data[4:]); v != ledgerVersion {
-		return empty, fmt.Errorf("ledger version %d", v)
+		return empty, false, fmt.Errorf("ledger version %d", v)
 	}
-	count := int(binary.LittleEndian.Uint32(data[16:]))
+	count := int(binary.LittleEndian.Uint32(data[24:]))
 	if count > maxLedgerEntries || len(data) != ledgerHeaderSize+8*count {
-		return empty, errors.New("ledger cut short or too long")
+		return empty, false, errors.New("ledger cut short or too long")
 	}
-	sum := crc32.Update(crc32.Checksum(data[:20], castagnoli), castagnoli, data[ledgerHeaderSize:])
-	if sum != binary.LittleEndian.Uint32(data[20:]) {
-		return empty, errors.New("ledger checksum mismatch")
+	sum := crc32.Update(crc32.Checksum(data[:28], castagnoli), castagnoli, data[ledgerHeaderSize:])
+	if sum != binary.LittleEndian.Uint32(data[28:]) {
+		return empty, false, errors.New("ledger checksum mismatch")
 	}
-	st := ledgerState{blocked: int64(binary.LittleEndian.Uint64(data[8:])), starts: starts[:0]}
-	limit := now.Add(bound(count)).UnixNano()
+	st = ledgerState{
+		written: int64(binary.LittleEndian.Uint64(data[8:])),
+		blocked: int64(binary.LittleEndian.Uint64(data[16:])),
+		starts:  starts[:0],
+	}
 	for i := range count {
 		s := int64(binary.LittleEndian.Uint64(data[ledgerHeaderSize+8*i:]))
 		if i > 0 && s < st.starts[i-1] {
-			return empty, errors.New("ledger starts out of order")
+			return empty, false, errors.New("ledger starts out of order")
 		}
 		st.starts = append(st.starts, s)
 	}
-	if count > 0 && st.starts[count-1] > limit || st.blocked > limit {
-		return empty, errors.New("ledger times lie ahead of the clock")
+	moved = st.moveBack(now)
+	if !st.within(now, bound) {
+		return empty, false, fmt.Errorf("ledger times lie more than %s ahead of the clock", bound)
 	}
-	return st, nil
+	return st, moved, nil
+}
+
+// moveBack moves every time of st back by how far st was written ahead of
+// now, when that is more than clockSkew: the clock was set back since, and
+// the times were written by the clock before. It reports whether it did.
+func (st *ledgerState) moveBack(now time.Time) bool {
+	d := st.written - now.UnixNano()
+	if d <= int64(clockSkew) || st.written == 0 {
+		return false
+	}
+	st.written -= d
+	if st.blocked != 0 {
+		st.blocked -= d
+	}
+	for i := range st.starts {
+		st.starts[i] -= d
+	}
+	return true
+}
+
+// within reports whether no time of st lies more than bound ahead of now.
+func (st *ledgerState) within(now time.Time, bound time.Duration) bool {
+	limit := now.Add(bound).UnixNano()
+	return st.blocked <= limit && (len(st.starts) == 0 || st.starts[len(st.starts)-1] <= limit)
 }
 
 // encodeLedger appends st's content to buf.
@@ -311,21 +333,24 @@ func encodeLedger(buf []byte, st ledgerState) []byte {
 	buf = append(buf, ledgerMagic...)
 	buf = binary.LittleEndian.AppendUint16(buf, ledgerVersion)
 	buf = binary.LittleEndian.AppendUint16(buf, 0)
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(st.written))
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(st.blocked))
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(st.starts)))
 	buf = binary.LittleEndian.AppendUint32(buf, 0) // the checksum, below
 	for _, s := range st.starts {
 		buf = binary.LittleEndian.AppendUint64(buf, uint64(s))
 	}
-	sum := crc32.Update(crc32.Checksum(buf[:20], castagnoli), castagnoli, buf[ledgerHeaderSize:])
-	binary.LittleEndian.PutUint32(buf[20:], sum)
+	sum := crc32.Update(crc32.Checksum(buf[:28], castagnoli), castagnoli, buf[ledgerHeaderSize:])
+	binary.LittleEndian.PutUint32(buf[28:], sum)
 	return buf
 }
 
-// reserve records the earliest start at or after earliest that keeps the
-// ledger's rule, no more than n starts within any span, and returns it.
-// Starts that left the window are dropped: the ledger keeps one window.
-func (st *ledgerState) reserve(now, earliest time.Time, n int, span time.Duration) time.Time {
+// earliest is the earliest start at or after from that keeps the rule:
+// no more than n starts within any span, none before a 429's block ends,
+// and none before a start already recorded, so the starts stay in order.
+// Starts that left the window are dropped first: the ledger keeps one
+// window.
+func (st *ledgerState) earliest(now, from time.Time, n int, span time.Duration) time.Time {
 	cut := now.Add(-span).UnixNano()
 	i := 0
 	for i < len(st.starts) && st.starts[i] <= cut {
@@ -335,18 +360,32 @@ func (st *ledgerState) reserve(now, earliest time.Time, n int, span time.Duratio
 	if st.blocked <= now.UnixNano() {
 		st.blocked = 0
 	}
-	at := max(earliest.UnixNano(), st.blocked)
+	next := max(from.UnixNano(), st.blocked)
 	if k := len(st.starts); k > 0 {
-		// Never before a start already reserved: the starts stay in order
-		// even when the clock was set back a little.
-		at = max(at, st.starts[k-1])
+		next = max(next, st.starts[k-1])
 		if k >= n {
-			at = max(at, st.starts[k-n]+int64(span))
+			next = max(next, st.starts[k-n]+int64(span))
 		}
 	}
+	return time.Unix(0, next)
+}
+
+// record adds a start, no earlier than the last one.
+func (st *ledgerState) record(at time.Time) {
 	if len(st.starts) >= maxLedgerEntries {
 		st.starts = st.starts[1:] // never reached by a tenant's budget; bounds the file
 	}
-	st.starts = append(st.starts, at)
-	return time.Unix(0, at)
+	st.starts = append(st.starts, at.UnixNano())
+}
+
+// reserve records the earliest start at or after from that keeps the
+// rule (earliest), and returns it; a start further ahead than horizon is
+// returned but not recorded (ok false): the caller asks again closer to it.
+func (st *ledgerState) reserve(now, from time.Time, n int, span, horizon time.Duration) (at time.Time, ok bool) {
+	at = st.earliest(now, from, n, span)
+	if at.After(now.Add(horizon)) {
+		return at, false
+	}
+	st.record(at)
+	return at, true
 }

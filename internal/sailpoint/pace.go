@@ -51,17 +51,18 @@ type windowLimiter struct {
 	maxBlock time.Duration
 	logger   Logger
 
-	mu      sync.Mutex
-	slots   []time.Time // the last n reserved starts of this process, oldest at next
-	next    int
-	blocked time.Time // no start before this: a 429's Retry-After
+	mu sync.Mutex
+	// local is this process's own record: its starts of the last span and
+	// the block of a 429, kept whether or not the budget is shared, so a
+	// process that loses the ledger goes on keeping the rule.
+	local ledgerState
 	// shared is the ledger of the tenant's budget on this machine; nil
 	// when the budget is the process's alone, by choice or after it failed.
 	shared *ledger
 }
 
 func newWindowLimiter(n int, window time.Duration) *windowLimiter {
-	return &windowLimiter{n: n, window: window, now: time.Now, sleep: sleepCtx, maxBlock: DefaultRetryWaitMax, slots: make([]time.Time, 0, n)}
+	return &windowLimiter{n: n, window: window, now: time.Now, sleep: sleepCtx, maxBlock: DefaultRetryWaitMax}
 }
 
 // span is how far apart a start must be from the one n places before it: a
@@ -69,48 +70,45 @@ func newWindowLimiter(n int, window time.Duration) *windowLimiter {
 // the tenant (250 ms of a 10 s window).
 func (l *windowLimiter) span() time.Duration { return l.window + l.window/40 }
 
-// aheadBound is how far ahead of now a ledger's time can lie when it holds
-// entries starts: a Retry-After, then a span per n starts reserved. A time
-// beyond it was written before the clock was set back.
-func (l *windowLimiter) aheadBound(entries int) time.Duration {
-	return l.maxBlock + time.Duration(entries/l.n+2)*l.span()
-}
+// horizon is how far ahead a start is reserved: a request whose earliest
+// start lies further waits without a reservation and asks again, so no
+// time in a ledger lies more than a span ahead of the clock.
+func (l *windowLimiter) horizon() time.Duration { return l.span() }
 
-// reserve returns when the next request may start.
-func (l *windowLimiter) reserve(ctx context.Context) (time.Time, error) {
+// trustAhead is how far ahead of the clock a time read from a ledger may
+// lie: a reservation (a span) plus the longest Retry-After honoured.
+// Anything further was not written by a client on this clock: the ledger
+// is corrupt, and replaced.
+func (l *windowLimiter) trustAhead() time.Duration { return l.span() + l.maxBlock }
+
+// reserve returns when the next request may start; ok is false when that
+// lies beyond the horizon, and nothing was reserved.
+func (l *windowLimiter) reserve(ctx context.Context) (at time.Time, ok bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	at := now
-	if l.blocked.After(at) {
-		at = l.blocked
-	}
-	// The request n places back must have started a span earlier.
-	if len(l.slots) == l.n {
-		if earliest := l.slots[l.next].Add(l.span()); earliest.After(at) {
-			at = earliest
-		}
-	}
+	l.local.moveBack(now) // the clock was set back: the starts were recorded by the clock before
+	l.local.written = now.UnixNano()
+	at = l.local.earliest(now, now, l.n, l.span())
+	ok = !at.After(now.Add(l.horizon()))
 	if l.shared != nil {
 		var shared time.Time
-		corrupt, err := l.shared.update(ctx, now, l.aheadBound, func(st *ledgerState) bool {
-			shared = st.reserve(now, at, l.n, l.span())
-			return true
+		var sharedOK bool
+		corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, now time.Time) bool {
+			shared, sharedOK = st.reserve(now, at, l.n, l.span(), l.horizon())
+			return sharedOK
 		})
-		if err == nil && shared.After(at) {
-			at = shared
+		if err == nil {
+			at, ok = shared, sharedOK
 		}
 		if err := l.ledgerFailed(ctx, corrupt, err); err != nil {
-			return time.Time{}, err
+			return time.Time{}, false, err
 		}
 	}
-	if len(l.slots) < l.n {
-		l.slots = append(l.slots, at)
-	} else {
-		l.slots[l.next] = at
-		l.next = (l.next + 1) % l.n
+	if ok {
+		l.local.record(at)
 	}
-	return at, nil
+	return at, ok, nil
 }
 
 // Wait blocks until a request may start, or the context ends.
@@ -119,11 +117,18 @@ func (l *windowLimiter) Wait(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		at, err := l.reserve(ctx)
+		at, ok, err := l.reserve(ctx)
 		if err != nil {
 			return err
 		}
 		d := at.Sub(l.now())
+		if !ok {
+			// Further than the horizon: come back when it is that close.
+			if err := l.sleep(ctx, d-l.horizon()); err != nil {
+				return err
+			}
+			continue
+		}
 		if d <= 0 {
 			return nil
 		}
@@ -143,21 +148,21 @@ func (l *windowLimiter) blockedNow(ctx context.Context) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if l.blocked.After(now) {
+	if l.local.blocked > now.UnixNano() {
 		return true, nil
 	}
 	if l.shared == nil {
 		return false, nil
 	}
-	var until int64
-	corrupt, err := l.shared.update(ctx, now, l.aheadBound, func(st *ledgerState) bool {
-		until = st.blocked
+	var blocked bool
+	corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, now time.Time) bool {
+		blocked = st.blocked > now.UnixNano()
 		return false
 	})
 	if err := l.ledgerFailed(ctx, corrupt, err); err != nil {
 		return false, err
 	}
-	return until > now.UnixNano(), nil
+	return blocked, nil
 }
 
 // learn takes a 429's Retry-After as the time the tenant's window is full
@@ -176,13 +181,11 @@ func (l *windowLimiter) learn(ctx context.Context, resp *http.Response) {
 	ctx = context.WithoutCancel(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	until := l.now().Add(d)
-	if until.After(l.blocked) {
-		l.blocked = until
-	}
+	until := l.now().Add(d).UnixNano()
+	l.local.blocked = max(l.local.blocked, until)
 	if l.shared != nil {
-		corrupt, err := l.shared.update(ctx, l.now(), l.aheadBound, func(st *ledgerState) bool {
-			st.blocked = max(st.blocked, until.UnixNano())
+		corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, _ time.Time) bool {
+			st.blocked = max(st.blocked, until)
 			return true
 		})
 		_ = l.ledgerFailed(ctx, corrupt, err)
