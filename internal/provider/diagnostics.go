@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -40,6 +41,8 @@ func explain(err error, what string) (summary, detail string) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Request cancelled", fmt.Sprintf("%s %s was cancelled before it finished.", doing, what)
+	case errors.As(err, new(*sailpoint.ThrottledError)) || errors.As(err, new(*sailpoint.BudgetWaitError)):
+		return explainPacing(err, doing, what)
 	case errors.As(err, &apiErr):
 		return explainAPIError(apiErr, what)
 	case errors.As(err, &tokenErr):
@@ -159,4 +162,42 @@ func explainTokenError(e *sailpoint.TokenError) (string, string) {
 			"token of the tenant in base_url. The provider asks for a token once per run with them, and not again.", e, EnvClientID, EnvClientSecret)
 	}
 	return "Could not get a SailPoint access token", fmt.Sprintf("%s.\n\nThe token endpoint failed; try again later.", e)
+}
+
+// explainPacing words a request the time ran out for while it was paced:
+// throttled by the tenant (a *sailpoint.ThrottledError), or never sent,
+// waiting for the provider's own budget (a *sailpoint.BudgetWaitError).
+func explainPacing(err error, doing, what string) (string, string) {
+	const timeLimit = "the time allowed (timeouts.read, a resource's timeouts.create or an action's timeout)"
+	var throttled *sailpoint.ThrottledError
+	if errors.As(err, &throttled) {
+		last := throttled.Last
+		slowed := "The provider slowed down after the first 429s and waited as the tenant asked."
+		if b := throttled.Budget; b != nil && b.LoweredTo > 0 {
+			slowed = fmt.Sprintf("The provider slowed down after the first 429s, from rate_limit's %d to %d requests per %s, and waited as the tenant asked.", b.RequestsPerWindow, b.LoweredTo, b.RateWindow)
+		}
+		return "SailPoint kept throttling the request until the time ran out", fmt.Sprintf("%s %s: %d of %d answers to %s %s were HTTP 429 Too Many Requests "+
+			"over %s, and the next attempt could not come within %s.%s\n\n"+
+			"ISC allows 100 requests per 10 s per API client and API version, and more than this run is using this client: "+
+			"other pipelines, CI runners or HCP Terraform agents with the same client, the SailPoint UI, or scripts. %s "+
+			"Give each pipeline its own API client; when several runners must share one, set rate_limit on each to its share "+
+			"(100 divided by the runners that run at once); or allow more time.",
+			doing, what, throttled.Throttled, throttled.Attempts, last.Method, last.Path, throttled.Elapsed.Round(time.Second), timeLimit, tenantSaid(last), slowed)
+	}
+	var budget *sailpoint.BudgetWaitError
+	errors.As(err, &budget)
+	shared := ""
+	if budget.Shared {
+		shared = ", shared by every provider process on this machine that calls this tenant with this client and API version (share_rate_limit)"
+	}
+	lowered := ""
+	if budget.LoweredTo > 0 {
+		lowered = fmt.Sprintf(" The tenant's 429s had lowered the pace to %d requests per %s: other users of this API client "+
+			"(other pipelines or runners, the UI, scripts) take the rest; give each pipeline its own API client.", budget.LoweredTo, budget.RateWindow)
+	}
+	return "Timed out waiting for the provider's own rate limit", fmt.Sprintf("%s %s: %s.\n\n"+
+		"Nothing was sent to the tenant: the request waited for the provider's own pacing, rate_limit (%d requests per %s)%s, "+
+		"and its turn could not come within %s.%s Run fewer requests at once (terraform -parallelism, fewer runs at once with this client), "+
+		"allow more time, or raise rate_limit if the tenant allows this client more.",
+		doing, what, budget, budget.RequestsPerWindow, budget.RateWindow, shared, timeLimit, lowered)
 }

@@ -119,3 +119,34 @@ func TestGoneTaskWarning(t *testing.T) {
 		t.Errorf("warning %q, want %q", d, want)
 	}
 }
+
+// A read that timed out waiting for the provider's own rate budget names
+// that budget (rate_limit, share_rate_limit) and says nothing was sent, not
+// that the tenant did not answer (issue 27, finding 7).
+func TestBudgetWaitDiagnostic(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+		RequestsPerWindow: 1, RateWindow: time.Hour, LedgerDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = c.GetTaskStatus(ctx, faketenant.CompleteTaskID)
+	summary, detail := explain(err, `task "x"`)
+	text := summary + "\n" + detail
+	for _, want := range []string{"provider's own rate limit", "Nothing was sent to the tenant", "rate_limit (1 requests per 1h0m0s)", "share_rate_limit", "terraform -parallelism"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the diagnostic does not say %q:\n%s", want, text)
+		}
+	}
+	for _, not := range []string{"no answer from the tenant", "did not answer", "tenant's status"} {
+		if strings.Contains(text, not) {
+			t.Errorf("the diagnostic says %q:\n%s", not, text)
+		}
+	}
+}

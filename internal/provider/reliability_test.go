@@ -58,9 +58,12 @@ func TestAccReliability_serverErrors(t *testing.T) {
 					ft.ClearFaults()
 					ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":" Rate Limit Exceeded "}`})
 				},
-				// The text names the pacing actually configured.
-				Config:      providerConfig(ft, "max_retries = 1", "rate_limit = 7") + taskStatusBlock(faketenant.CompleteTaskID),
-				ExpectError: errorWith("SailPoint rate limit exceeded", "GET /task-status/v1/", "HTTP 429", "Rate Limit Exceeded", "kept to 7 requests per 10s (rate_limit)"),
+				// 429s are waited out within the read's time, past
+				// max_retries; the text names the pacing actually configured,
+				// as the 429s lowered it, and what to do.
+				Config: providerConfig(ft, "max_retries = 1", "rate_limit = 7") + taskStatusBlock(faketenant.CompleteTaskID, `timeouts = { read = "10s" }`),
+				ExpectError: errorWith("SailPoint kept throttling the request until the time ran out", "GET /task-status/v1/", "HTTP 429",
+					"Rate Limit Exceeded", "from rate_limit's 7 to", "its own API client"),
 			},
 			{
 				PreConfig: func() {
@@ -217,4 +220,32 @@ func TestAccReliability_boundedWaits(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A read that runs out of time waiting for the provider's own budget,
+// through the CLI: the diagnostic names rate_limit and share_rate_limit,
+// and says nothing was sent (issue 27, finding 7: it said "no answer from
+// the tenant after 0 attempt(s) ... check the tenant's status"). Of three
+// reads under rate_limit = 2, one waits a window for its turn, more than
+// its timeouts.read.
+func TestAccReliability_ownBudgetTimesOut(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft, "rate_limit = 2") + fmt.Sprintf(`
+data "sailpoint_task_status" "test" {
+  count    = 3
+  id       = %q
+  timeouts = { read = "5s" }
+}
+`, faketenant.CompleteTaskID),
+			ExpectError: errorWith("Timed out waiting for the provider's own rate limit", "not sent", "Nothing was sent to the tenant",
+				"rate_limit (2 requests per 10s)", "share_rate_limit"),
+		}},
+	})
+	if n := ft.Count(faketenant.IsTaskGet); n != 2 {
+		t.Errorf("%d GETs, want the 2 rate_limit allows", n)
+	}
 }

@@ -26,6 +26,8 @@ var (
 	_ classified = (*APIError)(nil)
 	_ classified = (*TokenError)(nil)
 	_ classified = (*TransportError)(nil)
+	_ classified = (*BudgetWaitError)(nil)
+	_ classified = (*ThrottledError)(nil)
 	_ classified = (*DecodeError)(nil)
 	_ classified = (*BodyTooLargeError)(nil)
 	_ classified = (*LimitError)(nil)
@@ -85,6 +87,21 @@ func (e *TransportError) transient() bool       { return true }
 // mayHaveStarted is false with no attempt (stopped while waiting to send:
 // pacing, Ctrl-C) or when the connection failed while it was being opened.
 func (e *TransportError) mayHaveStarted() bool { return e.Attempts > 0 && !notSent(e.Err) }
+
+func (e *BudgetWaitError) requestMethod() string { return e.Method }
+
+// transient: the budget frees up as time passes.
+func (e *BudgetWaitError) transient() bool { return true }
+
+// mayHaveStarted is false: the request was never sent.
+func (e *BudgetWaitError) mayHaveStarted() bool { return false }
+
+func (e *ThrottledError) requestMethod() string { return e.Last.Method }
+func (e *ThrottledError) transient() bool       { return true }
+
+// mayHaveStarted is false: every answer that ended an attempt of it was a
+// 429 or a refusal before sending (a launch is resent after nothing else).
+func (e *ThrottledError) mayHaveStarted() bool { return false }
 
 func (e *DecodeError) requestMethod() string { return e.Method }
 

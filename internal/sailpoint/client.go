@@ -12,11 +12,11 @@
 package sailpoint
 
 import (
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // API versions that have the task-status endpoints. v1 is the per-service
@@ -42,7 +42,7 @@ var experimentalVersions = []string{APIVersionV2024, APIVersionV2025, APIVersion
 type Client struct {
 	baseURL    string
 	apiVersion string
-	http       *retryablehttp.Client
+	hc         *http.Client // paced and logged; each call retries through it (retry.go)
 	tokens     tokenSource
 	limiter    *windowLimiter // nil without pacing
 	maxBody    int64
@@ -90,14 +90,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent != "" {
 		base = &userAgentTransport{next: base, userAgent: cfg.UserAgent}
 	}
-	api := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger})
-	token := retryingClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger})
+	api := httpClient(cfg, hc, &pacedLoggingTransport{next: base, limiter: limiter, logger: cfg.Logger})
+	token := retryingClient(cfg, httpClient(cfg, hc, &pacedLoggingTransport{next: base, logger: cfg.Logger}))
 
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
 	c := &Client{
 		baseURL:    baseURL,
 		apiVersion: version,
-		http:       api,
+		hc:         api,
 		limiter:    limiter,
 		maxBody:    cfg.MaxBodyBytes,
 

@@ -231,3 +231,85 @@ func (e *TokenError) Error() string {
 }
 
 func (e *TokenError) Unwrap() error { return e.Err }
+
+// BudgetWaitError means a request was never sent: it waited for the
+// provider's own rate budget (rate_limit, shared through the ledger with
+// the other processes of the machine) and the operation's deadline came
+// first, or would have before its start. The tenant had no part in it.
+//
+// It is not context.DeadlineExceeded, although a deadline ended it: that
+// would be read as the tenant not answering in time.
+type BudgetWaitError struct {
+	Method string
+	Path   string
+	// Waited is how long the request waited for its start; NextIn, when
+	// not 0, how far off that start still was when it gave up.
+	Waited time.Duration
+	NextIn time.Duration
+	// RequestsPerWindow per RateWindow is the configured budget;
+	// LoweredTo, when not 0, the rate the tenant's 429s had lowered it to.
+	RequestsPerWindow int
+	RateWindow        time.Duration
+	LoweredTo         int
+	// Blocked is how much longer a 429's Retry-After held every start.
+	Blocked time.Duration
+	// Shared: the budget is shared with the machine's other processes
+	// that use the same client (share_rate_limit).
+	Shared bool
+}
+
+func (e *BudgetWaitError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: not sent: waited %s for the provider's own rate budget", e.Method, e.Path, e.Waited.Round(time.Millisecond))
+	if e.NextIn > 0 {
+		fmt.Fprintf(&b, ", and its turn was %s away, past the deadline", e.NextIn.Round(time.Millisecond))
+	} else {
+		b.WriteString(" until the deadline")
+	}
+	fmt.Fprintf(&b, " (%d requests per %s", e.RequestsPerWindow, e.RateWindow)
+	if e.LoweredTo > 0 {
+		fmt.Fprintf(&b, ", lowered to %d after the tenant's 429s", e.LoweredTo)
+	}
+	if e.Shared {
+		b.WriteString(", shared by the provider processes of this machine that use this client")
+	}
+	b.WriteString(")")
+	if e.Blocked > 0 {
+		fmt.Fprintf(&b, "; a 429's Retry-After held every request for %s more", e.Blocked.Round(time.Millisecond))
+	}
+	return b.String()
+}
+
+// Timeout reports true: a deadline ended the wait.
+func (e *BudgetWaitError) Timeout() bool { return true }
+
+// ThrottledError means the tenant kept answering 429 until the
+// operation's deadline came, or would have before the next attempt could
+// go: the requests were throttled, not lost. Last is the last 429.
+type ThrottledError struct {
+	Last *APIError
+	// Throttled of Attempts answers were 429, over Elapsed.
+	Throttled int
+	Attempts  int
+	Elapsed   time.Duration
+	// Budget is the wait for the provider's own budget that ended it, when
+	// the deadline came while the request waited for its turn.
+	Budget *BudgetWaitError
+}
+
+func (e *ThrottledError) Error() string {
+	msg := fmt.Sprintf("%s %s: throttled: %d of %d answers were HTTP 429 Too Many Requests over %s, and the deadline came before the tenant admitted the request",
+		e.Last.Method, e.Last.Path, e.Throttled, e.Attempts, e.Elapsed.Round(time.Millisecond))
+	if m := e.Last.Message(); m != "" {
+		msg += fmt.Sprintf("; the tenant said: %s", m)
+	}
+	if e.Last.TrackingID != "" {
+		msg += fmt.Sprintf(" [trackingId %s]", e.Last.TrackingID)
+	}
+	if b := e.Budget; b != nil && b.LoweredTo > 0 {
+		msg += fmt.Sprintf("; the provider had lowered its pace from %d to %d requests per %s", b.RequestsPerWindow, b.LoweredTo, b.RateWindow)
+	}
+	return msg
+}
+
+func (e *ThrottledError) Unwrap() error { return e.Last }

@@ -54,10 +54,15 @@ func (c *Client) LedgerPath() string {
 	return c.limiter.shared.path
 }
 
-// ReserveStart reserves the client's next start, as a request would, and
-// returns it without waiting for it (a start past the limiter's horizon
-// is returned, not reserved).
+// ReserveStart returns the client's next start without waiting for it,
+// and reserves it if it is due now, as a request would.
 func (c *Client) ReserveStart(ctx context.Context) (time.Time, error) {
-	at, _, err := c.limiter.reserve(ctx)
+	at, _, err := c.limiter.reserveNow(ctx)
 	return at, err
+}
+
+// reserveNow is reserve, returning the start's time.
+func (l *windowLimiter) reserveNow(ctx context.Context) (time.Time, bool, error) {
+	s, ok, err := l.reserve(ctx)
+	return s.at, ok, err
 }

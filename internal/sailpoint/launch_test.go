@@ -369,8 +369,9 @@ func TestLaunchConnectionRefusedIsRetried(t *testing.T) {
 	}
 }
 
-// A launch stopped while it waits for its turn under the pacing was never
-// sent, so it cannot have started anything.
+// A launch whose turn under the pacing comes after its deadline is never
+// sent, so it cannot have started anything; the error says it waited for
+// the provider's own budget.
 func TestLaunchStoppedBeforeSending(t *testing.T) {
 	ft := startTenant(t)
 	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), AccessToken: "static", RequestsPerWindow: 1, RateWindow: time.Hour})
@@ -381,8 +382,8 @@ func TestLaunchStoppedBeforeSending(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = c.StartIdentityProcessing(ctx, []string{"a"})
-	var te *sailpoint.TransportError
-	if !errors.As(err, &te) || te.Attempts != 0 || sailpoint.MayHaveStarted(err) {
+	var be *sailpoint.BudgetWaitError
+	if !errors.As(err, &be) || be.Method != "POST" || sailpoint.MayHaveStarted(err) {
 		t.Fatalf("got %v (MayHaveStarted %v)", err, sailpoint.MayHaveStarted(err))
 	}
 	if n := ft.Count(isPost); n != 0 {
@@ -859,5 +860,25 @@ func TestUncorrelatedAccountImportWithoutFile(t *testing.T) {
 	}
 	if n := ft.Count(isPost); n != 1 || len(ft.Launches()) != 0 {
 		t.Errorf("%d POSTs, %d launches", n, len(ft.Launches()))
+	}
+}
+
+// A launch the tenant throttles is sent again within its deadline, past
+// max_retries: a 429 is an answer, the task was not started. Each POST
+// starts at most one task.
+func TestThrottledLaunchIsResentWithinItsDeadline(t *testing.T) {
+	ft := startTenant(t)
+	ft.Inject(faketenant.Fault{Method: http.MethodPost, Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`, Times: 4})
+	c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RetryMax: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.StartIdentityProcessing(ctx, []string{"a"}); err != nil {
+		t.Fatalf("a throttled launch with a minute left failed: %v", err)
+	}
+	if n := ft.Count(isPost); n != 5 {
+		t.Errorf("%d POSTs, want 5 (four 429s, then the launch)", n)
+	}
+	if n := ft.LaunchCount(""); n != 1 {
+		t.Errorf("%d launches started, want 1", n)
 	}
 }

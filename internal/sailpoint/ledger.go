@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,10 +31,16 @@ import (
 //	0  "SPRL"                      magic
 //	4  uint16 version (2), uint16 0
 //	8  int64 written               the writer's clock when it wrote
-//	16 int64 blocked until         0 or the end of a 429's Retry-After
-//	24 uint32 count
-//	28 uint32 CRC-32C of bytes 0-27 and the starts
-//	32 int64 x count               starts, ascending
+//	16 int64 blocked until         0 or the end of the last 429's block
+//	24 int64 block length          of that block, in nanoseconds
+//	32 float64 rate                starts per span the 429s taught; 0: none
+//	40 int64 measured              the start of the request whose 429 set it
+//	48 int64 lowered               when it was set
+//	56 int64 probe                 the start of the probe under way; 0: none
+//	64 int64 quiet                 no probe before this
+//	72 uint32 count
+//	76 uint32 CRC-32C of bytes 0-75 and the starts
+//	80 int64 x count               starts, ascending
 //
 // One lock file (ledgerLockName) guards every ledger of the folder: a
 // reservation holds it for a few microseconds, and pruning under the same
@@ -51,7 +58,8 @@ import (
 const (
 	ledgerMagic      = "SPRL"
 	ledgerVersion    = 2
-	ledgerHeaderSize = 32
+	ledgerHeaderSize = 80
+	ledgerSumAt      = ledgerHeaderSize - 4
 	ledgerSuffix     = ".ledger"
 	ledgerLockName   = "ledgers.lock"
 	// A ledger holds the requests of one window and the reservations of
@@ -118,11 +126,24 @@ func normalizeBaseURL(raw string) string {
 	return u.String()
 }
 
-// ledgerState is a ledger's content.
+// ledgerState is a ledger's content (pace_rules.go says what each part
+// means to pacing). Times are unix nanoseconds.
 type ledgerState struct {
-	written int64   // unix nanoseconds of the last write
-	blocked int64   // unix nanoseconds; 0 for none
-	starts  []int64 // unix nanoseconds, ascending
+	written  int64   // of the last write
+	blocked  int64   // the end of the last 429's block; 0 once a request sent after it came through
+	blockLen int64   // that block's length
+	rate     float64 // starts per span the 429s taught; 0 for none (rate_limit)
+	measured int64   // the start of the request whose 429 last lowered rate
+	lowered  int64   // when it was lowered
+	probe    int64   // the start of the probe under way; 0 for none
+	quiet    int64   // no probe before this
+	starts   []int64 // ascending
+}
+
+// words are the header's times and counts, in the file's order (rate's
+// bits in its place).
+func (st *ledgerState) words() []*int64 {
+	return []*int64{&st.written, &st.blocked, &st.blockLen, nil, &st.measured, &st.lowered, &st.probe, &st.quiet}
 }
 
 // ledger is one process's handle on a shared ledger. It is not safe for
@@ -277,18 +298,22 @@ func decodeLedger(data []byte, starts []int64, now time.Time, bound time.Duratio
 	if v := binary.LittleEndian.Uint16(data[4:]); v != ledgerVersion {
 		return empty, false, fmt.Errorf("ledger version %d", v)
 	}
-	count := int(binary.LittleEndian.Uint32(data[24:]))
+	count := int(binary.LittleEndian.Uint32(data[ledgerSumAt-4:]))
 	if count > maxLedgerEntries || len(data) != ledgerHeaderSize+8*count {
 		return empty, false, errors.New("ledger cut short or too long")
 	}
-	sum := crc32.Update(crc32.Checksum(data[:28], castagnoli), castagnoli, data[ledgerHeaderSize:])
-	if sum != binary.LittleEndian.Uint32(data[28:]) {
+	sum := crc32.Update(crc32.Checksum(data[:ledgerSumAt], castagnoli), castagnoli, data[ledgerHeaderSize:])
+	if sum != binary.LittleEndian.Uint32(data[ledgerSumAt:]) {
 		return empty, false, errors.New("ledger checksum mismatch")
 	}
-	st = ledgerState{
-		written: int64(binary.LittleEndian.Uint64(data[8:])),
-		blocked: int64(binary.LittleEndian.Uint64(data[16:])),
-		starts:  starts[:0],
+	st = ledgerState{starts: starts[:0]}
+	for i, w := range st.words() {
+		v := binary.LittleEndian.Uint64(data[8+8*i:])
+		if w == nil {
+			st.rate = math.Float64frombits(v)
+			continue
+		}
+		*w = int64(v)
 	}
 	for i := range count {
 		s := int64(binary.LittleEndian.Uint64(data[ledgerHeaderSize+8*i:]))
@@ -313,8 +338,10 @@ func (st *ledgerState) moveBack(now time.Time) bool {
 		return false
 	}
 	st.written -= d
-	if st.blocked != 0 {
-		st.blocked -= d
+	for _, t := range []*int64{&st.blocked, &st.measured, &st.lowered, &st.probe, &st.quiet} {
+		if *t != 0 {
+			*t -= d
+		}
 	}
 	for i := range st.starts {
 		st.starts[i] -= d
@@ -322,10 +349,15 @@ func (st *ledgerState) moveBack(now time.Time) bool {
 	return true
 }
 
-// within reports whether no time of st lies more than bound ahead of now.
+// within reports whether no time of st lies more than bound ahead of now,
+// no block is longer than bound, and the rate is one a client could have
+// learned.
 func (st *ledgerState) within(now time.Time, bound time.Duration) bool {
 	limit := now.Add(bound).UnixNano()
-	return st.blocked <= limit && (len(st.starts) == 0 || st.starts[len(st.starts)-1] <= limit)
+	return st.blocked <= limit && st.measured <= limit && st.lowered <= limit && st.probe <= limit && st.quiet <= limit &&
+		st.blockLen >= 0 && st.blockLen <= int64(bound) &&
+		(st.rate == 0 || st.rate >= 1 && st.rate <= maxLedgerEntries) &&
+		(len(st.starts) == 0 || st.starts[len(st.starts)-1] <= limit)
 }
 
 // encodeLedger appends st's content to buf.
@@ -333,59 +365,19 @@ func encodeLedger(buf []byte, st ledgerState) []byte {
 	buf = append(buf, ledgerMagic...)
 	buf = binary.LittleEndian.AppendUint16(buf, ledgerVersion)
 	buf = binary.LittleEndian.AppendUint16(buf, 0)
-	buf = binary.LittleEndian.AppendUint64(buf, uint64(st.written))
-	buf = binary.LittleEndian.AppendUint64(buf, uint64(st.blocked))
+	for _, w := range st.words() {
+		if w == nil {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(st.rate))
+			continue
+		}
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(*w))
+	}
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(st.starts)))
 	buf = binary.LittleEndian.AppendUint32(buf, 0) // the checksum, below
 	for _, s := range st.starts {
 		buf = binary.LittleEndian.AppendUint64(buf, uint64(s))
 	}
-	sum := crc32.Update(crc32.Checksum(buf[:28], castagnoli), castagnoli, buf[ledgerHeaderSize:])
-	binary.LittleEndian.PutUint32(buf[28:], sum)
+	sum := crc32.Update(crc32.Checksum(buf[:ledgerSumAt], castagnoli), castagnoli, buf[ledgerHeaderSize:])
+	binary.LittleEndian.PutUint32(buf[ledgerSumAt:], sum)
 	return buf
-}
-
-// earliest is the earliest start at or after from that keeps the rule:
-// no more than n starts within any span, none before a 429's block ends,
-// and none before a start already recorded, so the starts stay in order.
-// Starts that left the window are dropped first: the ledger keeps one
-// window.
-func (st *ledgerState) earliest(now, from time.Time, n int, span time.Duration) time.Time {
-	cut := now.Add(-span).UnixNano()
-	i := 0
-	for i < len(st.starts) && st.starts[i] <= cut {
-		i++
-	}
-	st.starts = append(st.starts[:0], st.starts[i:]...) // in place: the buffer is reused
-	if st.blocked <= now.UnixNano() {
-		st.blocked = 0
-	}
-	next := max(from.UnixNano(), st.blocked)
-	if k := len(st.starts); k > 0 {
-		next = max(next, st.starts[k-1])
-		if k >= n {
-			next = max(next, st.starts[k-n]+int64(span))
-		}
-	}
-	return time.Unix(0, next)
-}
-
-// record adds a start, no earlier than the last one.
-func (st *ledgerState) record(at time.Time) {
-	if len(st.starts) >= maxLedgerEntries {
-		st.starts = st.starts[1:] // never reached by a tenant's budget; bounds the file
-	}
-	st.starts = append(st.starts, at.UnixNano())
-}
-
-// reserve records the earliest start at or after from that keeps the
-// rule (earliest), and returns it; a start further ahead than horizon is
-// returned but not recorded (ok false): the caller asks again closer to it.
-func (st *ledgerState) reserve(now, from time.Time, n int, span, horizon time.Duration) (at time.Time, ok bool) {
-	at = st.earliest(now, from, n, span)
-	if at.After(now.Add(horizon)) {
-		return at, false
-	}
-	st.record(at)
-	return at, true
 }

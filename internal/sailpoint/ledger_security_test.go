@@ -63,11 +63,11 @@ func TestLedgerFollowsNoSymlink(t *testing.T) {
 			l := sharedLimiter(c, 3, time.Second, dir)
 			l.logger = log
 			for range 5 {
-				if err := l.Wait(context.Background()); err != nil {
+				if _, err := l.Wait(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			}
-			l.learn(context.Background(), tooMany(time.Second))
+			l.learn(context.Background(), slot{at: l.now()}, tooMany(time.Second))
 			if got, err := os.ReadFile(victim); err != nil || !bytes.Equal(got, content) {
 				t.Errorf("the file a symlink pointed to was changed: %q, %v", got, err)
 			}
@@ -119,7 +119,7 @@ func TestLedgerRefusesAFolderOthersControl(t *testing.T) {
 			l := sharedLimiter(&fakeClock{t: time.Unix(1_700_000_000, 0)}, 3, time.Second, dir)
 			l.logger = log
 			for range 4 {
-				if err := l.Wait(context.Background()); err != nil {
+				if _, err := l.Wait(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -143,7 +143,7 @@ func TestLedgerPermissions(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "terraform-provider-sailpoint", "rate-limit")
 	l := sharedLimiter(nil, 3, time.Second, dir)
-	if err := l.Wait(context.Background()); err != nil || l.shared == nil {
+	if _, err := l.Wait(context.Background()); err != nil || l.shared == nil {
 		t.Fatalf("%v, ledger %v", err, l.shared)
 	}
 	for _, path := range []string{filepath.Dir(dir), dir, filepath.Join(dir, ledgerLockName), l.shared.path} {
@@ -196,7 +196,7 @@ func TestLedgerBoundsWhatItTrusts(t *testing.T) {
 			if err := os.WriteFile(l.shared.path, encodeLedger(nil, tc.st), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			at, _, err := l.reserve(context.Background())
+			at, _, err := l.reserveNow(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,13 +242,13 @@ func TestPacingSurvivesAClockSetBack(t *testing.T) {
 				l.shared = nil
 			}
 			for range 5 {
-				if err := l.Wait(context.Background()); err != nil {
+				if _, err := l.Wait(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			}
 			c.t = c.t.Add(time.Second - 48*time.Second)
 			before := c.t
-			if err := l.Wait(context.Background()); err != nil {
+			if _, err := l.Wait(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if waited := c.t.Sub(before); waited != tc.want {

@@ -43,9 +43,8 @@ func exceeds(starts []time.Time, n int, window time.Duration) (int, bool) {
 
 // Two processes' limiters, each with its own record of its own starts,
 // sharing one ledger: whatever the arrivals, no span of one window holds
-// more than n of their starts together. Every caller reserves before any
-// sleeps, as concurrent reads do, and one whose start lies past the
-// horizon moves the clock to where it would ask again; the clock is fake.
+// more than n of their starts together. A caller whose start is not due
+// moves the clock to it, as its sleep would; the clock is fake.
 func TestSharedLedgerTwoLimitersNeverExceed(t *testing.T) {
 	const n, window = 100, 10 * time.Second
 	for _, shared := range []bool{true, false} {
@@ -64,9 +63,9 @@ func TestSharedLedgerTwoLimitersNeverExceed(t *testing.T) {
 				if r.IntN(2) == 1 {
 					l = b
 				}
-				at, ok, err := l.reserve(context.Background())
-				for ; !ok && err == nil; at, ok, err = l.reserve(context.Background()) {
-					c.t = at.Add(-l.horizon())
+				at, ok, err := l.reserveNow(context.Background())
+				for ; !ok && err == nil; at, ok, err = l.reserveNow(context.Background()) {
+					c.t = at
 				}
 				if err != nil {
 					t.Fatal(err)
@@ -98,8 +97,8 @@ func TestSharedLedgerTwoLimitersNeverExceed(t *testing.T) {
 // Two clients of one process, each with its own lock handle, reserving
 // from many goroutines on the real clock: the ledger loses no reservation
 // and counts none twice. A window of an hour makes the outcome independent
-// of how fast the machine is: exactly 2n starts lie within the horizon (n
-// now, n a span later), and the others are refused a reservation.
+// of how fast the machine is: exactly n starts are due now, and the others
+// are told to wait an hour.
 func TestSharedLedgerConcurrentLimiters(t *testing.T) {
 	const n, window, perGoroutine = 50, time.Hour, 30
 	dir := t.TempDir()
@@ -111,7 +110,7 @@ func TestSharedLedgerConcurrentLimiters(t *testing.T) {
 		for range 4 {
 			wg.Go(func() {
 				for range perGoroutine {
-					at, ok, err := l.reserve(context.Background())
+					at, ok, err := l.reserveNow(context.Background())
 					if err != nil {
 						t.Error(err)
 						return
@@ -135,8 +134,8 @@ func TestSharedLedgerConcurrentLimiters(t *testing.T) {
 			t.Fatal("a limiter gave up its ledger")
 		}
 	}
-	if got := ledgerEntries(t, limiters[0].shared.path); got != len(starts) || got != 2*n {
-		t.Errorf("the ledger holds %d starts, %d were reserved, want %d", got, len(starts), 2*n)
+	if got := ledgerEntries(t, limiters[0].shared.path); got != len(starts) || got != n {
+		t.Errorf("the ledger holds %d starts, %d were reserved, want %d", got, len(starts), n)
 	}
 }
 
@@ -158,8 +157,8 @@ func ledgerEntries(t *testing.T, path string) int {
 const ledgerHelperEnv = "SAILPOINT_LEDGER_TEST_HELPER"
 
 // Two processes share one ledger through the file lock: together they keep
-// the rule, and the ledger holds every start of both, once: the 2n that
-// lie within the horizon, out of the 3n they ask for.
+// the rule, and the ledger holds every start of both, once: the n that
+// are due at once, out of the 3n they ask for.
 func TestSharedLedgerAcrossProcesses(t *testing.T) {
 	const n, window, each = 1000, time.Hour, 1500
 	if dir := os.Getenv(ledgerHelperEnv); dir != "" {
@@ -199,8 +198,8 @@ func TestSharedLedgerAcrossProcesses(t *testing.T) {
 	if i, over := exceeds(starts, n, window); over {
 		t.Fatalf("start %d: %d starts within one window", i, n+1)
 	}
-	if got := ledgerEntries(t, filepath.Join(dir, ledgerName("http://127.0.0.1:1", "id", "", "v1", window))); got != len(starts) || got != 2*n {
-		t.Errorf("the ledger holds %d starts, %d were reserved, want %d", got, len(starts), 2*n)
+	if got := ledgerEntries(t, filepath.Join(dir, ledgerName("http://127.0.0.1:1", "id", "", "v1", window))); got != len(starts) || got != n {
+		t.Errorf("the ledger holds %d starts, %d were reserved, want %d", got, len(starts), n)
 	}
 }
 
@@ -214,7 +213,7 @@ func ledgerHelper(dir string, n int, window time.Duration, each int) {
 	l := sharedLimiter(nil, n, window, dir)
 	var nanos []int64
 	for range each {
-		at, ok, err := l.reserve(context.Background())
+		at, ok, err := l.reserveNow(context.Background())
 		if err != nil || l.shared == nil {
 			os.Stdout.WriteString("reserve failed or the ledger was given up: " + strconv.Quote(errString(err)) + "\n")
 			os.Exit(1)
@@ -289,7 +288,7 @@ func TestCorruptLedgerIsReplaced(t *testing.T) {
 				t.Fatal(err)
 			}
 			for range 3 {
-				at, _, err := l.reserve(context.Background())
+				at, _, err := l.reserveNow(context.Background())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -350,7 +349,7 @@ func TestUnusableLedgerFallsBack(t *testing.T) {
 			l.logger = log
 			var starts []time.Duration
 			for range 7 {
-				if err := l.Wait(context.Background()); err != nil {
+				if _, err := l.Wait(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 				starts = append(starts, c.t.Sub(time.Unix(1_700_000_000, 0)))
@@ -381,7 +380,7 @@ func TestLedgerLockWaitIsCancellable(t *testing.T) {
 	l := sharedLimiter(nil, 3, time.Second, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
-	if err := l.Wait(ctx); err == nil || ctx.Err() == nil {
+	if _, err := l.Wait(ctx); err == nil || ctx.Err() == nil {
 		t.Fatalf("got %v", err)
 	}
 	if l.shared == nil {
@@ -403,51 +402,51 @@ func TestLearned429HoldsEveryProcess(t *testing.T) {
 	a, b := sharedLimiter(c, 100, 10*time.Second, dir), sharedLimiter(c, 100, 10*time.Second, dir)
 	alone := sharedLimiter(c, 100, 10*time.Second, t.TempDir())
 
-	a.learn(context.Background(), tooMany(time.Hour))
-	a.learn(context.Background(), &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"20"}}})
-	if at, _, err := b.reserve(context.Background()); err != nil || !at.Equal(c.t) {
+	a.learn(context.Background(), slot{at: a.now()}, tooMany(time.Hour))
+	a.learn(context.Background(), slot{at: a.now()}, &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"20"}}})
+	if at, _, err := b.reserveNow(context.Background()); err != nil || !at.Equal(c.t) {
 		t.Fatalf("held by a Retry-After it does not honour, or a 503: %v, %v", at, err)
 	}
 
 	start := c.t
-	a.learn(context.Background(), tooMany(20*time.Second))
+	a.learn(context.Background(), slot{at: a.now()}, tooMany(20*time.Second))
 	for name, l := range map[string]*windowLimiter{"the process that met the 429": a, "another process": b} {
-		if at, _, err := l.reserve(context.Background()); err != nil || !at.Equal(start.Add(20*time.Second)) {
+		if at, _, err := l.reserveNow(context.Background()); err != nil || !at.Equal(start.Add(20*time.Second)) {
 			t.Errorf("%s: next start %v (%v), want 20 s after the 429", name, at.Sub(start), err)
 		}
 	}
-	if at, _, _ := alone.reserve(context.Background()); !at.Equal(start) {
+	if at, _, _ := alone.reserveNow(context.Background()); !at.Equal(start) {
 		t.Errorf("a limiter with another ledger was held until %v", at.Sub(start))
 	}
 	// After the Retry-After, the ledger holds no block.
 	c.t = start.Add(21 * time.Second)
-	if at, _, _ := b.reserve(context.Background()); !at.Equal(c.t) {
+	if at, _, _ := b.reserveNow(context.Background()); !at.Equal(c.t) {
 		t.Errorf("held %v after the Retry-After had passed", at.Sub(c.t))
 	}
 }
 
-// A request that was already waiting for its slot when another process
-// learned a 429 does not go before the Retry-After has passed: it reserves
-// a new start after it.
+// A request that was already waiting for its start when another process
+// learned a 429 does not go before the Retry-After has passed: it asks
+// again when it wakes.
 func TestWaitingRequestHonoursALaterBlock(t *testing.T) {
 	c := &fakeClock{t: time.Unix(1_700_000_000, 0)}
 	dir := t.TempDir()
 	a, b := sharedLimiter(c, 1, 10*time.Second, dir), sharedLimiter(c, 1, 10*time.Second, dir)
-	if err := a.Wait(context.Background()); err != nil {
+	if _, err := a.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	start := c.t
 	// b's request waits a span for its slot; while it sleeps, a meets a
 	// 429 asking for 30 s.
 	learned := false
-	b.sleep = func(ctx context.Context, d time.Duration) error {
+	b.sleep = func(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
 		if !learned {
 			learned = true
-			a.learn(ctx, tooMany(30*time.Second))
+			a.learn(ctx, slot{at: a.now()}, tooMany(30*time.Second))
 		}
-		return c.sleep(ctx, d)
+		return c.sleep(ctx, d, wake)
 	}
-	if err := b.Wait(context.Background()); err != nil {
+	if _, err := b.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.t.Sub(start); got < 30*time.Second {
@@ -470,7 +469,7 @@ func TestNoSharedPacingWritesNoLedger(t *testing.T) {
 			t.Errorf("%+v: a ledger", cfg)
 		}
 		if c.limiter != nil {
-			if err := c.limiter.Wait(context.Background()); err != nil {
+			if _, err := c.limiter.Wait(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -496,7 +495,7 @@ func TestLedgerPruning(t *testing.T) {
 		}
 	}
 	l := sharedLimiter(nil, 10, 10*time.Second, dir)
-	if _, _, err := l.reserve(context.Background()); err != nil || l.shared == nil {
+	if _, _, err := l.reserveNow(context.Background()); err != nil || l.shared == nil {
 		t.Fatal(err)
 	}
 	var names []string
@@ -550,7 +549,7 @@ func BenchmarkLedgerReserve(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				c.t = c.t.Add(l.span() / 100)
-				if _, _, err := l.reserve(context.Background()); err != nil {
+				if _, _, err := l.reserveNow(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}

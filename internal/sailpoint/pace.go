@@ -2,6 +2,7 @@ package sailpoint
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -40,29 +41,37 @@ import (
 //
 // A 429 the tenant still sends (another machine, the UI, a script) holds
 // every later start, here and through the ledger, until its Retry-After
-// has passed.
+// has passed, and lowers the rate this budget takes (pace_rules.go): the
+// ledger cannot see other machines, and only the tenant's 429s tell of
+// them.
 type windowLimiter struct {
 	n      int
 	window time.Duration
 	now    func() time.Time
-	sleep  func(ctx context.Context, d time.Duration) error
+	// sleep waits for d, or until wake is closed (the rate rose), or the
+	// context ends (its error).
+	sleep func(ctx context.Context, d time.Duration, wake <-chan struct{}) error
 	// maxBlock is the longest Retry-After learned: longer ones end the
 	// call instead (giveUpOnLongRetryAfter), and must not hold the others.
 	maxBlock time.Duration
 	logger   Logger
 
 	mu sync.Mutex
-	// local is this process's own record: its starts of the last span and
-	// the block of a 429, kept whether or not the budget is shared, so a
-	// process that loses the ledger goes on keeping the rule.
+	// local is this process's own record: its starts of the last spans,
+	// and what the 429s taught (the block, the rate), kept whether or not
+	// the budget is shared, so a process that loses the ledger goes on
+	// keeping the rule.
 	local ledgerState
 	// shared is the ledger of the tenant's budget on this machine; nil
 	// when the budget is the process's alone, by choice or after it failed.
 	shared *ledger
+	// wake is closed, and replaced, when the rate rises: the requests
+	// waiting for a later start may go sooner.
+	wake chan struct{}
 }
 
 func newWindowLimiter(n int, window time.Duration) *windowLimiter {
-	return &windowLimiter{n: n, window: window, now: time.Now, sleep: sleepCtx, maxBlock: DefaultRetryWaitMax}
+	return &windowLimiter{n: n, window: window, now: time.Now, sleep: napCtx, maxBlock: DefaultRetryWaitMax, wake: make(chan struct{})}
 }
 
 // span is how far apart a start must be from the one n places before it: a
@@ -70,126 +79,178 @@ func newWindowLimiter(n int, window time.Duration) *windowLimiter {
 // the tenant (250 ms of a 10 s window).
 func (l *windowLimiter) span() time.Duration { return l.window + l.window/40 }
 
-// horizon is how far ahead a start is reserved: a request whose earliest
-// start lies further waits without a reservation and asks again, so no
-// time in a ledger lies more than a span ahead of the clock.
-func (l *windowLimiter) horizon() time.Duration { return l.span() }
-
 // trustAhead is how far ahead of the clock a time read from a ledger may
-// lie: a reservation (a span) plus the longest Retry-After honoured.
-// Anything further was not written by a client on this clock: the ledger
-// is corrupt, and replaced.
+// lie: a span plus the longest Retry-After honoured. A start is recorded
+// when it is due, and a block lasts at most that Retry-After (or a window,
+// when Retry-Afters prove too short): anything further was not written by
+// a client on this clock, and the ledger is corrupt, and replaced.
 func (l *windowLimiter) trustAhead() time.Duration { return l.span() + l.maxBlock }
 
-// reserve returns when the next request may start; ok is false when that
-// lies beyond the horizon, and nothing was reserved.
-func (l *windowLimiter) reserve(ctx context.Context) (at time.Time, ok bool, err error) {
+// pace is what the limiter applies the rules with.
+func (l *windowLimiter) pace() pace { return pace{n: l.n, span: l.span(), window: l.window} }
+
+// slot is a start the limiter gave a request: when, and whether it is a
+// probe beyond the rate (pace_rules.go).
+type slot struct {
+	at    time.Time
+	probe bool
+}
+
+// reserve takes the next start if it is due now (ok), or tells when it
+// will be. Nothing is reserved ahead: a request that must wait sleeps and
+// asks again, so a rate lowered or raised meanwhile applies to it, and a
+// request given up holds no start.
+func (l *windowLimiter) reserve(ctx context.Context) (s slot, ok bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	p := l.pace()
 	now := l.now()
 	l.local.moveBack(now) // the clock was set back: the starts were recorded by the clock before
 	l.local.written = now.UnixNano()
-	at = l.local.earliest(now, now, l.n, l.span())
-	ok = !at.After(now.Add(l.horizon()))
 	if l.shared != nil {
-		var shared time.Time
-		var sharedOK bool
 		corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, now time.Time) bool {
-			shared, sharedOK = st.reserve(now, at, l.n, l.span(), l.horizon())
-			return sharedOK
+			s, ok = st.reserve(now, p)
+			l.local.adopt(st)
+			return ok
 		})
-		if err == nil {
-			at, ok = shared, sharedOK
-		}
 		if err := l.ledgerFailed(ctx, corrupt, err); err != nil {
-			return time.Time{}, false, err
+			return slot{}, false, err
+		}
+		if err == nil {
+			if ok {
+				l.local.record(s.at)
+			}
+			return s, ok, nil
 		}
 	}
-	if ok {
-		l.local.record(at)
-	}
-	return at, ok, nil
+	// Alone, or the ledger just failed: this process's own record decides.
+	s, ok = l.local.reserve(now, p)
+	return s, ok, nil
 }
 
-// Wait blocks until a request may start, or the context ends.
-func (l *windowLimiter) Wait(ctx context.Context) error {
+// Wait blocks until a request may start, and returns its start, or the
+// context's error when it ends. When the context's deadline comes before
+// the start could, it returns at once a *BudgetWaitError: the provider's
+// own budget, not the tenant, kept the request.
+func (l *windowLimiter) Wait(ctx context.Context) (slot, error) {
+	began := l.now()
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return slot{}, l.budgetError(began, 0, err)
 		}
-		at, ok, err := l.reserve(ctx)
-		if err != nil {
-			return err
+		l.mu.Lock()
+		wake := l.wake
+		l.mu.Unlock()
+		s, ok, err := l.reserve(ctx)
+		if err != nil || ok {
+			return s, err
 		}
-		d := at.Sub(l.now())
-		if !ok {
-			// Further than the horizon: come back when it is that close.
-			if err := l.sleep(ctx, d-l.horizon()); err != nil {
-				return err
-			}
-			continue
+		d := s.at.Sub(l.now())
+		if deadline, bounded := ctx.Deadline(); bounded && d > time.Until(deadline) {
+			return slot{}, l.budgetError(began, d, nil)
 		}
-		if d <= 0 {
-			return nil
-		}
-		if err := l.sleep(ctx, d); err != nil {
-			return err
-		}
-		// A 429 learned while this request slept, here or in another
-		// process, holds it too: it reserves a start after the block.
-		if blocked, err := l.blockedNow(ctx); !blocked || err != nil {
-			return err
+		// A 429 learned meanwhile, here or in another process, holds this
+		// request too when it asks again; a rate raised here wakes it.
+		if err := l.sleep(ctx, d, wake); err != nil {
+			return slot{}, l.budgetError(began, 0, err)
 		}
 	}
 }
 
-// blockedNow reports whether a 429's Retry-After still holds every start.
-func (l *windowLimiter) blockedNow(ctx context.Context) (bool, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if l.local.blocked > now.UnixNano() {
-		return true, nil
-	}
-	if l.shared == nil {
-		return false, nil
-	}
-	var blocked bool
-	corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, now time.Time) bool {
-		blocked = st.blocked > now.UnixNano()
-		return false
-	})
-	if err := l.ledgerFailed(ctx, corrupt, err); err != nil {
-		return false, err
-	}
-	return blocked, nil
-}
-
-// learn takes a 429's Retry-After as the time the tenant's window is full
-// until, for every process sharing the budget. A wait longer than maxBlock
-// ends its call at once and holds nothing; one that cannot be read holds
-// nothing either (the backoff applies).
-func (l *windowLimiter) learn(ctx context.Context, resp *http.Response) {
-	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+// learn takes the answer to a request that started at s. A 429 holds
+// every start until its Retry-After has passed (longer when the last one
+// proved too short), and lowers the rate, for every process sharing the
+// budget; a probe that comes through raises it. A Retry-After longer than
+// maxBlock ends its call at once and teaches nothing.
+func (l *windowLimiter) learn(ctx context.Context, s slot, resp *http.Response) {
+	if resp == nil {
 		return
 	}
-	d, ok := retryAfter(resp, time.Now())
-	if !ok || d <= 0 || d > l.maxBlock {
-		return
+	var fn func(st *ledgerState, now time.Time) bool
+	p := l.pace()
+	before, after := 0, 0
+	if resp.StatusCode == http.StatusTooManyRequests {
+		d, ok := retryAfter(resp, time.Now())
+		if ok && d > l.maxBlock {
+			return
+		}
+		fn = func(st *ledgerState, now time.Time) bool {
+			before = st.allowed(l.n)
+			st.throttled(s, now, d, ok, p)
+			after = st.allowed(l.n)
+			return true
+		}
+	} else {
+		// Nothing learned, as far as this process saw at the request's
+		// start: an answer that came through teaches nothing, and costs no
+		// ledger update.
+		l.mu.Lock()
+		nothing := l.local.blocked == 0 && l.local.rate == 0 && !s.probe
+		l.mu.Unlock()
+		if nothing {
+			return
+		}
+		fn = func(st *ledgerState, _ time.Time) bool {
+			before = st.allowed(l.n)
+			changed := st.admitted(s, p)
+			after = st.allowed(l.n)
+			return changed
+		}
 	}
 	// Learned even when the caller has gone: the other calls need it.
 	ctx = context.WithoutCancel(ctx)
+	defer func() {
+		if before != after {
+			l.debug(ctx, "SailPoint rate limit: pacing changed by the tenant's answers", map[string]any{
+				"requests_per_window": after, "was": before, "rate_limit": l.n, "window": l.window.String(), "http_status": resp.StatusCode,
+			})
+		}
+	}()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	until := l.now().Add(d).UnixNano()
-	l.local.blocked = max(l.local.blocked, until)
+	defer func() {
+		if after > before {
+			close(l.wake)
+			l.wake = make(chan struct{})
+		}
+	}()
 	if l.shared != nil {
-		corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, _ time.Time) bool {
-			st.blocked = max(st.blocked, until)
-			return true
+		corrupt, err := l.shared.update(ctx, l.now, l.trustAhead(), func(st *ledgerState, now time.Time) bool {
+			changed := fn(st, now)
+			l.local.adopt(st)
+			return changed
 		})
 		_ = l.ledgerFailed(ctx, corrupt, err)
+		if err == nil {
+			return
+		}
 	}
+	fn(&l.local, l.now())
+}
+
+// budgetError explains why Wait gave up: the context ended while it
+// waited (err), or the next start lay next away, past the deadline (err
+// nil). A cancellation is returned as is.
+func (l *windowLimiter) budgetError(began time.Time, next time.Duration, err error) error {
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := &BudgetWaitError{
+		Waited:            l.now().Sub(began),
+		NextIn:            next,
+		RequestsPerWindow: l.n,
+		RateWindow:        l.window,
+		Shared:            l.shared != nil,
+	}
+	if r := l.local.allowed(l.n); r < l.n {
+		e.LoweredTo = r
+	}
+	if blocked := time.Unix(0, l.local.blocked); blocked.After(l.now()) {
+		e.Blocked = blocked.Sub(l.now())
+	}
+	return e
 }
 
 // ledgerFailed handles the outcome of a ledger update: a corrupt ledger was
@@ -224,6 +285,20 @@ func (l *windowLimiter) debug(ctx context.Context, msg string, fields map[string
 // Pause waits for d, or until ctx ends (its error then), as every wait of
 // the client does.
 func Pause(ctx context.Context, d time.Duration) error { return sleepCtx(ctx, d) }
+
+// napCtx is sleepCtx that also ends, without error, when wake is closed.
+func napCtx(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-wake:
+		return nil
+	case <-t.C:
+		return nil
+	}
+}
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

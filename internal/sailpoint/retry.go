@@ -1,27 +1,37 @@
 package sailpoint
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// retryingClient sends through transport with the configured timeout,
-// redirect rule, retries and backoff.
-func retryingClient(cfg Config, template *http.Client, transport http.RoundTripper) *retryablehttp.Client {
+// httpClient is the HTTP client a retrying client sends through: the
+// configured one, with transport, the timeout and the redirect rule.
+func httpClient(cfg Config, template *http.Client, transport http.RoundTripper) *http.Client {
 	hc := *template
 	hc.Transport = transport
 	hc.Timeout = cfg.RequestTimeout
 	hc.CheckRedirect = sameOriginRedirects
+	return &hc
+}
 
+// retryingClient sends through hc with the configured retries and
+// backoff: token requests, whose 429s count among max_retries. API calls
+// retry by the call (Client.retrying).
+func retryingClient(cfg Config, hc *http.Client) *retryablehttp.Client {
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &hc
+	rc.HTTPClient = hc
 	rc.Logger = nil // exchanges are logged by pacedLoggingTransport
 	rc.RetryMax = cfg.RetryMax
 	rc.RetryWaitMin = cfg.RetryWaitMin
@@ -32,24 +42,125 @@ func retryingClient(cfg Config, template *http.Client, transport http.RoundTripp
 	return rc
 }
 
+// callState is what the attempts of one API call tell each other and its
+// error: how many were sent, how many answered 429, how many were retried
+// for any other reason, and the last 429.
+type callState struct {
+	attempts  atomic.Int32
+	throttled int
+	retries   int
+	// outOfTime: the last 429 was not retried because the deadline would
+	// come before the next attempt could go.
+	outOfTime   bool
+	last429     *http.Response // its header, and its body in last429Body
+	last429Body []byte
+	// slot is the start the limiter gave the attempt under way.
+	slot slot
+}
+
+// pace waits for the limiter's start for the next attempt of a call.
+func (c *Client) pace(ctx context.Context, st *callState) error {
+	if c.limiter == nil {
+		return nil
+	}
+	s, err := c.limiter.Wait(ctx)
+	st.slot = s
+	return err
+}
+
+// retrying is the go-retryablehttp client of one API call: a 429 is
+// retried for as long as the call's deadline allows, any other failure the
+// policy retries (launchRetry for a launch) at most max_retries times. A
+// call without a deadline counts its 429s among max_retries, as before.
+func (c *Client) retrying(st *callState, launch bool) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     math.MaxInt32, // the policy bounds the retries
+		CheckRetry:   c.retryPolicy(st, launch),
+		Backoff: func(minWait, maxWait time.Duration, _ int, resp *http.Response) time.Duration {
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				return backoff(minWait, maxWait, st.throttled-1, resp)
+			}
+			return backoff(minWait, maxWait, st.retries-1, resp)
+		},
+		// Before each retry, after the backoff: the limiter's start.
+		PrepareRetry: func(req *http.Request) error { return c.pace(req.Context(), st) },
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// retryPolicy decides on each attempt of one call.
+func (c *Client) retryPolicy(st *callState, launch bool) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		var budget *BudgetWaitError
+		switch {
+		case errors.Is(err, errRedirectRefused):
+			return false, err
+		case errors.As(err, &budget):
+			return false, budget
+		case ctx.Err() != nil:
+			return false, ctx.Err()
+		}
+		if d, ok := retryAfter(resp, time.Now()); ok && d > c.retryWaitMax {
+			if resp.StatusCode == http.StatusTooManyRequests {
+				st.throttled++
+			}
+			return false, nil // giveUpOnLongRetryAfter
+		}
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			st.throttled++
+			st.keep429(resp)
+			deadline, bounded := ctx.Deadline()
+			switch {
+			case c.retryMax == 0:
+				return false, nil
+			case !bounded:
+				st.retries++
+				return st.retries <= c.retryMax, nil
+			}
+			if wait, ok := retryAfter(resp, time.Now()); ok && time.Until(deadline) <= wait {
+				st.outOfTime = true
+				return false, nil
+			}
+			return true, nil
+		}
+		var retry bool
+		if launch {
+			retry, err = launchRetry(ctx, resp, err)
+		} else {
+			retry, err = retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		}
+		if !retry || err != nil {
+			return retry, err
+		}
+		st.retries++
+		return st.retries <= c.retryMax, nil
+	}
+}
+
+// keep429 keeps the header and the start of the body of a 429 answer,
+// which retrying drains: the error after the last one names them.
+func (st *callState) keep429(resp *http.Response) {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	st.last429, st.last429Body = resp, body
+}
+
 // errRedirectRefused marks a redirect away from the tenant.
 var errRedirectRefused = errors.New("the token is only sent to the configured tenant")
 
-// checkRetry is go-retryablehttp's policy (connection errors, 429, 5xx but
-// 501), except that a refused redirect is final and a launch follows
-// launchRetry.
+// checkRetry is the token requests' policy: go-retryablehttp's
+// (connection errors, 429, 5xx but 501), except that a refused redirect
+// is final.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if errors.Is(err, errRedirectRefused) {
 		return false, err
 	}
-	if launch, _ := ctx.Value(launchKey{}).(bool); launch {
-		return launchRetry(ctx, resp, err)
-	}
 	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }
-
-// launchKey marks the context of a launch request.
-type launchKey struct{}
 
 // launchRetry resends a launch only when the tenant certainly did not act
 // on it: a 429 (refused before any work), or a connection that failed while

@@ -318,3 +318,82 @@ func TestRetryCountConfig(t *testing.T) {
 		})
 	}
 }
+
+// A throttled read waits within its deadline instead of failing after
+// max_retries: twelve 429s, then the answer, with max_retries 2. Without a
+// deadline its 429s count among max_retries, as other failures do.
+func TestThrottledReadWaitsWithinItsDeadline(t *testing.T) {
+	throttle := faketenant.Fault{Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`, Times: 12}
+	ft := startTenant(t)
+	ft.Inject(throttle)
+	c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RetryMax: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.GetTaskStatus(ctx, faketenant.CompleteTaskID); err != nil {
+		t.Fatalf("a throttled read with a minute left failed: %v", err)
+	}
+	if n := ft.Count(faketenant.IsTaskGet); n != 13 {
+		t.Errorf("%d GETs, want 13", n)
+	}
+
+	ft = startTenant(t)
+	ft.Inject(throttle)
+	c = newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RetryMax: 2})
+	_, err := c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID)
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Attempts != 3 {
+		t.Fatalf("without a deadline: got %v, want the 429 after 3 attempts", err)
+	}
+}
+
+// Failures other than 429 keep max_retries, deadline or not.
+func TestOtherFailuresKeepMaxRetries(t *testing.T) {
+	ft := startTenant(t)
+	ft.Inject(faketenant.Fault{Times: -1, Status: 503})
+	c := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RetryMax: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var apiErr *sailpoint.APIError
+	if _, err := c.GetTaskStatus(ctx, faketenant.CompleteTaskID); !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Attempts != 3 {
+		t.Fatalf("got %v, want the 503 after 3 attempts", err)
+	}
+	if n := ft.Count(faketenant.IsTaskGet); n != 3 {
+		t.Errorf("%d GETs, want 3", n)
+	}
+}
+
+// A read the tenant throttles until its deadline ends with an error that
+// says so: how many answers were 429, and the tenant's words; it is
+// transient (a wait reads again), and no launch it ended started.
+func TestThrottledUntilTheDeadline(t *testing.T) {
+	ft := startTenant(t)
+	ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "1"},
+		Body: `{"message":"Rate Limit Exceeded"}`})
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RetryMax: 1, NoPacing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	_, err = c.GetTaskStatus(ctx, faketenant.CompleteTaskID)
+	var throttled *sailpoint.ThrottledError
+	if !errors.As(err, &throttled) {
+		t.Fatalf("got %T %v, want a ThrottledError", err, err)
+	}
+	gets := ft.Count(faketenant.IsTaskGet)
+	if throttled.Throttled != gets || throttled.Attempts != gets || gets < 2 {
+		t.Errorf("%d of %d answers 429 in the error, %d GETs: want every GET, more than max_retries allow", throttled.Throttled, throttled.Attempts, gets)
+	}
+	var apiErr *sailpoint.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
+		t.Errorf("the last answer, %v, is not the 429", apiErr)
+	}
+	for _, want := range []string{fmt.Sprintf("%d of %d answers were HTTP 429", gets, gets), "deadline", "Rate Limit Exceeded"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
+	}
+	if !sailpoint.IsTransient(err) || sailpoint.MayHaveStarted(err) {
+		t.Errorf("transient %t, may have started %t", sailpoint.IsTransient(err), sailpoint.MayHaveStarted(err))
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -46,11 +45,10 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-	attempts := new(atomic.Int32)
-	callCtx := context.WithValue(ctx, attemptsKey{}, attempts)
-	if r.launch {
-		callCtx = context.WithValue(callCtx, launchKey{}, true)
-	}
+	st := &callState{}
+	attempts := &st.attempts
+	callCtx := context.WithValue(ctx, callKey{}, st)
+	rc := c.retrying(st, r.launch)
 	start := time.Now()
 
 	for refreshed := false; ; refreshed = true {
@@ -75,7 +73,22 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			req.Header.Set("X-SailPoint-Experimental", "true")
 		}
 
-		resp, doErr := c.http.Do(req)
+		var resp *http.Response
+		doErr := c.pace(callCtx, st)
+		if doErr == nil {
+			resp, doErr = rc.Do(req)
+		}
+		var budget *BudgetWaitError
+		if errors.As(doErr, &budget) {
+			if resp != nil {
+				resp.Body.Close()
+			}
+			budget.Method, budget.Path = method, path
+			if st.throttled > 0 {
+				return nil, nil, c.throttledError(st, method, path, start, budget)
+			}
+			return nil, nil, budget
+		}
 		if resp != nil && (errors.Is(doErr, errRedirectRefused) || cancelledBeforeRetry(ctx, r.launch, resp)) {
 			resp.Body.Close()
 			resp = nil
@@ -85,6 +98,10 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 				doErr = errors.New("no response")
 			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
+				if errors.Is(ctxErr, context.DeadlineExceeded) && st.throttled > 0 && st.last429 != nil {
+					// The deadline came during the wait a 429 asked for.
+					return nil, nil, c.throttledError(st, method, path, start, nil)
+				}
 				doErr = ctxErr
 			}
 			return nil, nil, &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
@@ -99,9 +116,26 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			continue
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			if resp.StatusCode == http.StatusTooManyRequests && st.outOfTime {
+				return nil, nil, c.throttledError(st, method, path, start, nil)
+			}
 			return nil, nil, c.apiError(method, path, resp, body, int(attempts.Load()))
 		}
 		return resp, body, nil
+	}
+}
+
+// throttledError is the error of a call the tenant kept answering 429
+// until its deadline; budget is the wait for the provider's own budget
+// that ended it, if one did.
+func (c *Client) throttledError(st *callState, method, path string, start time.Time, budget *BudgetWaitError) *ThrottledError {
+	attempts := int(st.attempts.Load())
+	return &ThrottledError{
+		Last:      c.apiError(method, path, st.last429, st.last429Body, attempts),
+		Throttled: st.throttled,
+		Attempts:  attempts,
+		Elapsed:   time.Since(start),
+		Budget:    budget,
 	}
 }
 

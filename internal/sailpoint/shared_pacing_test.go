@@ -228,3 +228,39 @@ func TestSharedPacingLearnsA429(t *testing.T) {
 		t.Errorf("a client pacing alone was held %v by another's 429 (%v)", time.Until(at).Round(time.Second), err)
 	}
 }
+
+// A read whose turn under the provider's own budget comes after its
+// deadline is not sent, and its error says so: the budget, not the
+// tenant, kept it (issue 27, finding 7: it said "no answer from the
+// tenant after 0 attempt(s)").
+func TestBudgetWaitIsNotATenantTimeout(t *testing.T) {
+	ft := startTenant(t)
+	c := sharedClient(t, ft, t.TempDir(), sailpoint.Config{RequestsPerWindow: 1, RateWindow: time.Hour})
+	if _, err := c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := c.GetTaskStatus(ctx, faketenant.CompleteTaskID)
+	var budget *sailpoint.BudgetWaitError
+	if !errors.As(err, &budget) {
+		t.Fatalf("got %T %v, want a BudgetWaitError", err, err)
+	}
+	if budget.RequestsPerWindow != 1 || budget.RateWindow != time.Hour || !budget.Shared || budget.NextIn < 59*time.Minute || budget.Method != "GET" {
+		t.Errorf("%+v", budget)
+	}
+	for _, want := range []string{"not sent", "the provider's own rate budget", "1 requests per 1h0m0s", "shared by the provider processes of this machine"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "no answer from the tenant") || sailpoint.MayHaveStarted(err) || errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("%q reads as a tenant that did not answer", err)
+	}
+	if ctx.Err() != nil {
+		t.Error("the read waited for a deadline it could not make")
+	}
+	if n := ft.Count(faketenant.IsTaskGet); n != 1 {
+		t.Errorf("%d GETs, want 1", n)
+	}
+}

@@ -2,12 +2,11 @@ package sailpoint
 
 import (
 	"net/http"
-	"sync/atomic"
 	"time"
 )
 
-// attemptsKey holds a *atomic.Int32 counting the attempts of one call.
-type attemptsKey struct{}
+// callKey holds the *callState of one call (retry.go).
+type callKey struct{}
 
 // userAgentTransport names the provider in User-Agent on every attempt,
 // token requests too.
@@ -24,10 +23,11 @@ func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return t.next.RoundTrip(req)
 }
 
-// pacedLoggingTransport waits for the rate limiter before every attempt
-// (retries included), tells it of every 429, and logs one line per
-// exchange: method, path, status, attempt and duration. It never logs
-// headers or bodies.
+// pacedLoggingTransport tells the rate limiter of every answer to an API
+// call (a 429 lowers the pace, the others raise it again), and logs one
+// line per exchange: method, path, status, attempt and duration. It never
+// logs headers or bodies. The wait for the limiter comes before the
+// http.Client (Client.pace): inside it, request_timeout would bound it.
 type pacedLoggingTransport struct {
 	next    http.RoundTripper
 	limiter *windowLimiter
@@ -36,19 +36,15 @@ type pacedLoggingTransport struct {
 
 func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if t.limiter != nil {
-		if err := t.limiter.Wait(ctx); err != nil {
-			return nil, err
-		}
-	}
 	attempt := int32(1)
-	if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
-		attempt = n.Add(1)
+	st, call := ctx.Value(callKey{}).(*callState)
+	if call {
+		attempt = st.attempts.Add(1)
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	if t.limiter != nil && err == nil {
-		t.limiter.learn(ctx, resp)
+	if t.limiter != nil && call && err == nil {
+		t.limiter.learn(ctx, st.slot, resp)
 	}
 	if t.logger != nil {
 		fields := map[string]any{
