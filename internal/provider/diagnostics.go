@@ -156,6 +156,10 @@ func explainTokenError(e *sailpoint.TokenError) (string, string) {
 			return "Request cancelled", "Requesting an access token was cancelled."
 		}
 		return "Could not get a SailPoint access token", fmt.Sprintf("%s.\n\nCheck base_url and the network path to the tenant's %s endpoint.", e, sailpoint.TokenPath)
+	case http.StatusNotFound:
+		return "SailPoint token endpoint not found", fmt.Sprintf("%s.\n\nThere is no token endpoint at that URL: check base_url. It must be the "+
+			"tenant's API base URL, such as https://acme.api.identitynow.com, without a path such as /v3 (the provider adds "+
+			"%s for tokens and the API version to each request).", e, sailpoint.TokenPath)
 	case http.StatusUnauthorized, http.StatusBadRequest:
 		return "SailPoint refused the client credentials", fmt.Sprintf("%s.\n\n"+
 			"Check client_id and client_secret (or %s and %s): the pair must be a current API client or personal access "+

@@ -150,3 +150,28 @@ func TestBudgetWaitDiagnostic(t *testing.T) {
 		}
 	}
 }
+
+// A 404 from the token endpoint names the URL asked and says to check
+// base_url, not to try again later (issue 27, finding 12).
+func TestTokenEndpointNotFoundDiagnostic(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL() + "/v3", ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret,
+		NoRetries: true, LedgerDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID)
+	summary, detail := explain(err, `task "x"`)
+	text := summary + "\n" + detail
+	for _, want := range []string{ft.URL() + "/v3/oauth/token", "HTTP 404", "check base_url", "without a path such as /v3"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the diagnostic does not say %q:\n%s", want, text)
+		}
+	}
+	for _, not := range []string{"try again later", faketenant.DefaultClientSecret} {
+		if strings.Contains(text, not) {
+			t.Errorf("the diagnostic says %q:\n%s", not, text)
+		}
+	}
+}

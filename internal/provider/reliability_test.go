@@ -249,3 +249,19 @@ data "sailpoint_task_status" "test" {
 		t.Errorf("%d GETs, want the 2 rate_limit allows", n)
 	}
 }
+
+// A base_url with a path, /v3 as in the API's documentation, through the
+// CLI: the token endpoint's 404 names the URL asked and says to check
+// base_url (issue 27, finding 12: it said "try again later").
+func TestAccReliability_baseURLWithAPath(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	config := strings.Replace(providerConfig(ft, "max_retries = 0"), fmt.Sprintf("%q", ft.URL()), fmt.Sprintf("%q", ft.URL()+"/v3"), 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config + taskStatusBlock(faketenant.CompleteTaskID),
+			ExpectError: errorWith("SailPoint token endpoint not found", ft.URL()+"/v3/oauth/token", "HTTP 404", "check base_url", "without a path such as /v3"),
+		}},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -197,12 +198,13 @@ func (e *TokenError) credentialsRefused() bool {
 // holds no secret: the endpoint's raw body is left out on purpose, and its
 // description is cleaned and has the secret masked.
 func (c *clientCredentials) tokenError(ctx context.Context, err error) *TokenError {
+	tokenURL := redactUserinfo(c.cfg.TokenURL)
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &TokenError{Err: ctxErr}
+		return &TokenError{URL: tokenURL, Err: ctxErr}
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
-		te := &TokenError{StatusCode: re.Response.StatusCode, Code: re.ErrorCode, Detail: re.ErrorDescription}
+		te := &TokenError{URL: tokenURL, StatusCode: re.Response.StatusCode, Code: re.ErrorCode, Detail: re.ErrorDescription}
 		if te.Code == "" && te.Detail == "" {
 			er := decodeErrorBody(re.Body)
 			te.Detail = er.Error + " " + er.Message
@@ -213,5 +215,10 @@ func (c *clientCredentials) tokenError(ctx context.Context, err error) *TokenErr
 		te.RetryAfterRefused = retryAfterRefusal(re.Response, c.maxRetryAfter)
 		return te
 	}
-	return &TokenError{Err: err}
+	// The error names the URL once: not the client's "Post <url>: " too.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return &TokenError{URL: tokenURL, Err: err}
 }

@@ -202,6 +202,9 @@ func (e *TransportError) Unwrap() error { return e.Err }
 // TokenError means the token endpoint refused or failed the client
 // credentials exchange. It never carries the credentials.
 type TokenError struct {
+	// URL is the token endpoint asked: base_url and TokenPath (base_url
+	// never holds userinfo, and it would be masked).
+	URL        string
 	StatusCode int    // 0 when no HTTP answer arrived
 	Code       string // the OAuth error code, such as invalid_client
 	Detail     string // the endpoint's description or error text, cleaned, the secret masked
@@ -214,10 +217,14 @@ type TokenError struct {
 }
 
 func (e *TokenError) Error() string {
-	if e.StatusCode == 0 {
-		return fmt.Sprintf("requesting an access token: %v", e.Err)
+	asking := "requesting an access token"
+	if e.URL != "" {
+		asking += " from " + e.URL
 	}
-	msg := fmt.Sprintf("requesting an access token: HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.StatusCode == 0 {
+		return fmt.Sprintf("%s: %v", asking, e.Err)
+	}
+	msg := fmt.Sprintf("%s: HTTP %d %s", asking, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
 		msg += ": " + e.Code
 	}

@@ -180,3 +180,21 @@ func TestNegativeExpiresIn(t *testing.T) {
 		t.Errorf("%d token requests for 5 reads, want 1", n)
 	}
 }
+
+// A token endpoint that is not there (a base_url with a path, such as
+// /v3) is named in the error, with no secret (issue 27, finding 12).
+func TestTokenEndpointNotFoundNamesTheURL(t *testing.T) {
+	ft := startTenant(t)
+	c := newClient(t, sailpoint.Config{BaseURL: ft.URL() + "/v3", ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret})
+	_, err := c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID)
+	var te *sailpoint.TokenError
+	if !errors.As(err, &te) || te.StatusCode != http.StatusNotFound || te.URL != ft.URL()+"/v3"+sailpoint.TokenPath {
+		t.Fatalf("got %T %v", err, err)
+	}
+	if !strings.Contains(err.Error(), ft.URL()+"/v3/oauth/token: HTTP 404") || strings.Contains(err.Error(), faketenant.DefaultClientSecret) {
+		t.Errorf("%q", err)
+	}
+	if sailpoint.IsTransient(err) {
+		t.Error("a missing token endpoint is not going to clear")
+	}
+}
