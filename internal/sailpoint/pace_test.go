@@ -139,10 +139,11 @@ func send(t *testing.T, l *windowLimiter, c *fakeClock, tenant *capTenant) *http
 
 // The rate falls after 429s and recovers, on a fake clock: a budget of 100
 // per 10 s whose tenant admits only 25 (three other machines take the
-// rest) falls to 25 at its first 429, and then meets about one 429 per
-// span, its probe; when the others stop, it climbs back to its 100 within
-// a span of probes, without a 429. Alone or through the ledger, with a
-// truthful Retry-After or one that always says 1 s.
+// rest) falls to 17 at its first 429, probes its way back to the 25, and
+// then meets about one 429 per span, its probe; when the others stop, it
+// climbs back to its 100 within a span of probes, without a 429. Alone or
+// through the ledger, with a truthful Retry-After or one that always says
+// 1 s.
 func TestRateFallsAfter429sAndRecovers(t *testing.T) {
 	for _, shared := range []bool{false, true} {
 		for _, retryAfter := range []time.Duration{0, time.Second} {
@@ -158,15 +159,15 @@ func TestRateFallsAfter429sAndRecovers(t *testing.T) {
 				rate := func() int { return l.local.allowed(l.n) }
 
 				// The first 25 go at once; the 26th is throttled, and the
-				// rate falls to what the tenant admitted.
+				// rate falls to 0.7 of what the tenant admitted.
 				for i := range 26 {
 					resp := send(t, l, c, tenant)
 					if (resp.StatusCode == http.StatusTooManyRequests) != (i == 25) {
 						t.Fatalf("request %d: HTTP %d", i+1, resp.StatusCode)
 					}
 				}
-				if got := rate(); got != 25 {
-					t.Fatalf("after the first 429 the rate is %d, want the 25 the tenant admitted", got)
+				if got := rate(); got != 17 {
+					t.Fatalf("after the first 429 the rate is %d, want 17, 0.7 of the 25 the tenant admitted", got)
 				}
 				// Six spans under the tenant's 25 (the first one's 25 went
 				// before): the tenant's 25 a span go through, about one 429 a
@@ -266,7 +267,7 @@ func TestLearnedRateIsSharedThroughTheLedger(t *testing.T) {
 	if s.at.Sub(start) < 9*time.Second {
 		t.Errorf("another process started %v after the 429, with the window full at the rate it taught (20)", s.at.Sub(start))
 	}
-	if got := b.local.allowed(b.n); got != 20 {
-		t.Errorf("the other process keeps to %d a span, want 20", got)
+	if got := b.local.allowed(b.n); got != 14 {
+		t.Errorf("the other process keeps to %d a span, want 14 (0.7 of the 20 admitted)", got)
 	}
 }
