@@ -143,9 +143,10 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: []validator.String{minDuration(time.Second, "Request timeout")},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a connection error, a `429` "+
-					"or a `5xx`, from 0 to 10. Defaults to %d. Backoff is exponential with jitter, from 1 s to 30 s, and "+
-					"follows the tenant's `Retry-After`.", sailpoint.DefaultRetryMax),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a connection error or a `5xx`, "+
+					"from 0 to 10. Defaults to %d. Backoff is exponential with jitter, from 1 s to 30 s, and follows the "+
+					"tenant's `Retry-After`. A `429` is waited out for as long as the operation's timeout allows "+
+					"(`timeouts.read`, `timeouts.create`, an action's `timeout`); 0 retries nothing.", sailpoint.DefaultRetryMax),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
@@ -154,7 +155,9 @@ func (p *sailpointProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"10 seconds. Defaults to %d, ISC's limit. All reads of the provider share one limiter that never "+
 					"starts more than this in any 10 seconds: the first ones go at once, later ones wait only as long "+
 					"as the limit requires, so large plans do not meet `429`s. With `share_rate_limit` (the default) the "+
-					"limit holds for all provider processes on this machine together. A `429` that still comes is honoured.", sailpoint.DefaultRequestsPerWindow),
+					"limit holds for all provider processes on this machine together. A `429` that still comes (other "+
+					"machines or tools using the same client) is honoured, and lowers the pace until requests go through "+
+					"again. Runners that share one client at once can each set it to their share (100 divided by the runners).", sailpoint.DefaultRequestsPerWindow),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 100000)},
 			},
