@@ -50,10 +50,13 @@ type callState struct {
 	throttled int
 	retries   int
 	// outOfTime: the last 429 was not retried because the deadline would
-	// come before the next attempt could go.
-	outOfTime   bool
-	last429     *http.Response // its header, and its body in last429Body
-	last429Body []byte
+	// come before the next attempt could go. lastThrottled: the last
+	// answer was a 429 (so a deadline found the call waiting to retry it,
+	// not waiting for an answer).
+	outOfTime     bool
+	lastThrottled bool
+	last429       *http.Response // its header, and its body in last429Body
+	last429Body   []byte
 	// slot is the start the limiter gave the attempt under way.
 	slot slot
 }
@@ -94,6 +97,7 @@ func (c *Client) retrying(st *callState, launch bool) *retryablehttp.Client {
 // retryPolicy decides on each attempt of one call.
 func (c *Client) retryPolicy(st *callState, launch bool) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		st.lastThrottled = resp != nil && resp.StatusCode == http.StatusTooManyRequests
 		var budget *BudgetWaitError
 		switch {
 		case errors.Is(err, errRedirectRefused):

@@ -364,36 +364,61 @@ func TestOtherFailuresKeepMaxRetries(t *testing.T) {
 
 // A read the tenant throttles until its deadline ends with an error that
 // says so: how many answers were 429, and the tenant's words; it is
-// transient (a wait reads again), and no launch it ended started.
+// transient (a wait reads again), and no launch it ended started. With a
+// Retry-After the client gives up when the next attempt cannot come in
+// time; without one, the deadline comes during the backoff.
 func TestThrottledUntilTheDeadline(t *testing.T) {
+	for name, header := range map[string]map[string]string{"Retry-After": {"Retry-After": "1"}, "no Retry-After": nil} {
+		t.Run(name, func(t *testing.T) {
+			ft := startTenant(t)
+			ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: header, Body: `{"message":"Rate Limit Exceeded"}`})
+			c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), AccessToken: "static", RetryMax: 1, NoPacing: true,
+				RetryWaitMin: 500 * time.Millisecond, RetryWaitMax: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+			defer cancel()
+			_, err = c.GetTaskStatus(ctx, faketenant.CompleteTaskID)
+			var throttled *sailpoint.ThrottledError
+			if !errors.As(err, &throttled) {
+				t.Fatalf("got %T %v, want a ThrottledError", err, err)
+			}
+			gets := ft.Count(faketenant.IsTaskGet)
+			if throttled.Throttled != gets || throttled.Attempts != gets || gets < 2 {
+				t.Errorf("%d of %d answers 429 in the error, %d GETs: want every GET, more than max_retries allow", throttled.Throttled, throttled.Attempts, gets)
+			}
+			var apiErr *sailpoint.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
+				t.Errorf("the last answer, %v, is not the 429", apiErr)
+			}
+			for _, want := range []string{fmt.Sprintf("%d of %d answers were HTTP 429", gets, gets), "deadline", "Rate Limit Exceeded"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%q does not say %q", err, want)
+				}
+			}
+			if !sailpoint.IsTransient(err) || sailpoint.MayHaveStarted(err) {
+				t.Errorf("transient %t, may have started %t", sailpoint.IsTransient(err), sailpoint.MayHaveStarted(err))
+			}
+		})
+	}
+}
+
+// A deadline that comes while an attempt waits for its answer, after
+// 429s, is the tenant not answering in time, not throttling.
+func TestDeadlineInFlightAfter429sIsATimeout(t *testing.T) {
 	ft := startTenant(t)
-	ft.Inject(faketenant.Fault{Times: -1, Status: 429, Header: map[string]string{"Retry-After": "1"},
-		Body: `{"message":"Rate Limit Exceeded"}`})
-	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: faketenant.DefaultClientSecret, RetryMax: 1, NoPacing: true})
+	ft.Inject(faketenant.Fault{Status: 429, Header: map[string]string{"Retry-After": "0"}, Body: `{"message":"Rate Limit Exceeded"}`, Times: 2})
+	ft.Inject(faketenant.Fault{Path: "/task-status", SlowOnly: true, Delay: time.Minute, Times: -1})
+	c, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), AccessToken: "static", NoPacing: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	_, err = c.GetTaskStatus(ctx, faketenant.CompleteTaskID)
-	var throttled *sailpoint.ThrottledError
-	if !errors.As(err, &throttled) {
-		t.Fatalf("got %T %v, want a ThrottledError", err, err)
-	}
-	gets := ft.Count(faketenant.IsTaskGet)
-	if throttled.Throttled != gets || throttled.Attempts != gets || gets < 2 {
-		t.Errorf("%d of %d answers 429 in the error, %d GETs: want every GET, more than max_retries allow", throttled.Throttled, throttled.Attempts, gets)
-	}
-	var apiErr *sailpoint.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
-		t.Errorf("the last answer, %v, is not the 429", apiErr)
-	}
-	for _, want := range []string{fmt.Sprintf("%d of %d answers were HTTP 429", gets, gets), "deadline", "Rate Limit Exceeded"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("%q does not say %q", err, want)
-		}
-	}
-	if !sailpoint.IsTransient(err) || sailpoint.MayHaveStarted(err) {
-		t.Errorf("transient %t, may have started %t", sailpoint.IsTransient(err), sailpoint.MayHaveStarted(err))
+	var te *sailpoint.TransportError
+	if !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) || errors.As(err, new(*sailpoint.ThrottledError)) {
+		t.Fatalf("got %T %v, want a timeout", err, err)
 	}
 }

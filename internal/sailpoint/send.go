@@ -98,7 +98,7 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 				doErr = errors.New("no response")
 			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				if errors.Is(ctxErr, context.DeadlineExceeded) && st.throttled > 0 && st.last429 != nil {
+				if errors.Is(ctxErr, context.DeadlineExceeded) && st.lastThrottled && st.last429 != nil {
 					// The deadline came during the wait a 429 asked for.
 					return nil, nil, c.throttledError(st, method, path, start, nil)
 				}
