@@ -199,9 +199,13 @@ func explainPacing(err error, doing, what string) (string, string) {
 		lowered = fmt.Sprintf(" The tenant's 429s had lowered the pace to %d requests per %s: other users of this API client "+
 			"(other pipelines or runners, the UI, scripts) take the rest; give each pipeline its own API client.", budget.LoweredTo, budget.RateWindow)
 	}
+	sent := "Nothing was sent to the tenant: the request"
+	if budget.Attempts > 0 {
+		sent = "An earlier attempt failed and was to be retried, but the retry was not sent: it"
+	}
 	return "Timed out waiting for the provider's own rate limit", fmt.Sprintf("%s %s: %s.\n\n"+
-		"Nothing was sent to the tenant: the request waited for the provider's own pacing, rate_limit (%d requests per %s)%s, "+
+		"%s waited for the provider's own pacing, rate_limit (%d requests per %s)%s, "+
 		"and its turn could not come within %s.%s Run fewer requests at once (terraform -parallelism, fewer runs at once with this client), "+
 		"allow more time, or raise rate_limit if the tenant allows this client more.",
-		doing, what, budget, budget.RequestsPerWindow, budget.RateWindow, shared, timeLimit, lowered)
+		doing, what, budget, sent, budget.RequestsPerWindow, budget.RateWindow, shared, timeLimit, lowered)
 }

@@ -93,7 +93,9 @@ func (e *BudgetWaitError) requestMethod() string { return e.Method }
 // transient: the budget frees up as time passes.
 func (e *BudgetWaitError) transient() bool { return true }
 
-// mayHaveStarted is false: the request was never sent.
+// mayHaveStarted is false: the request was never sent, or a launch's
+// attempts before were answered 429 or never connected (launchRetry
+// resends nothing else).
 func (e *BudgetWaitError) mayHaveStarted() bool { return false }
 
 func (e *ThrottledError) requestMethod() string { return e.Last.Method }

@@ -239,8 +239,8 @@ func (e *TokenError) Error() string {
 
 func (e *TokenError) Unwrap() error { return e.Err }
 
-// BudgetWaitError means a request was never sent: it waited for the
-// provider's own rate budget (rate_limit, shared through the ledger with
+// BudgetWaitError means a request, or its next attempt, was never sent: it
+// waited for the provider's own rate budget (rate_limit, shared through the ledger with
 // the other processes of the machine) and the operation's deadline came
 // first, or would have before its start. The tenant had no part in it.
 //
@@ -249,6 +249,9 @@ func (e *TokenError) Unwrap() error { return e.Err }
 type BudgetWaitError struct {
 	Method string
 	Path   string
+	// Attempts is how many attempts were sent before the one that waited
+	// (a retry after a 5xx, say); 0 when nothing was sent at all.
+	Attempts int
 	// Waited is how long the request waited for its start; NextIn, when
 	// not 0, how far off that start still was when it gave up.
 	Waited time.Duration
@@ -267,7 +270,11 @@ type BudgetWaitError struct {
 
 func (e *BudgetWaitError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: not sent: waited %s for the provider's own rate budget", e.Method, e.Path, e.Waited.Round(time.Millisecond))
+	fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	if e.Attempts > 0 {
+		fmt.Fprintf(&b, "attempt %d ", e.Attempts+1)
+	}
+	fmt.Fprintf(&b, "not sent: waited %s for the provider's own rate budget", e.Waited.Round(time.Millisecond))
 	if e.NextIn > 0 {
 		fmt.Fprintf(&b, ", and its turn was %s away, past the deadline", e.NextIn.Round(time.Millisecond))
 	} else {

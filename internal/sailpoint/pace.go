@@ -214,7 +214,9 @@ func (l *windowLimiter) learn(ctx context.Context, s slot, resp *http.Response) 
 	// Learned even when the caller has gone: the other calls need it.
 	ctx = context.WithoutCancel(ctx)
 	defer func() {
-		if before != after {
+		// One line when the rate falls, and one when it is back at
+		// rate_limit; not one per probe on the way.
+		if after < before || after == l.n && before < l.n {
 			l.debug(ctx, "SailPoint rate limit: pacing changed by the tenant's answers", map[string]any{
 				"requests_per_window": after, "was": before, "rate_limit": l.n, "window": l.window.String(), "http_status": resp.StatusCode,
 			})

@@ -83,8 +83,8 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			if resp != nil {
 				resp.Body.Close()
 			}
-			budget.Method, budget.Path = method, path
-			if st.throttled > 0 {
+			budget.Method, budget.Path, budget.Attempts = method, path, int(attempts.Load())
+			if st.lastThrottled && st.last429 != nil {
 				return nil, nil, c.throttledError(st, method, path, start, budget)
 			}
 			return nil, nil, budget

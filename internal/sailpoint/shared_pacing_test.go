@@ -264,3 +264,21 @@ func TestBudgetWaitIsNotATenantTimeout(t *testing.T) {
 		t.Errorf("%d GETs, want 1", n)
 	}
 }
+
+// A retry whose turn comes after the deadline says which attempt was not
+// sent, and the first was.
+func TestBudgetWaitOfARetry(t *testing.T) {
+	ft := startTenant(t)
+	ft.Inject(faketenant.Fault{Status: 503})
+	c := sharedClient(t, ft, t.TempDir(), sailpoint.Config{RequestsPerWindow: 1, RateWindow: time.Hour, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := c.GetTaskStatus(ctx, faketenant.CompleteTaskID)
+	var budget *sailpoint.BudgetWaitError
+	if !errors.As(err, &budget) || budget.Attempts != 1 || !strings.Contains(err.Error(), "attempt 2 not sent") {
+		t.Fatalf("got %T %v, want the budget error of the second attempt", err, err)
+	}
+	if n := ft.Count(faketenant.IsTaskGet); n != 1 {
+		t.Errorf("%d GETs, want 1", n)
+	}
+}
