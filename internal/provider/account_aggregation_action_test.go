@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // An action_trigger on a terraform_data runs the action once per change:
@@ -68,7 +69,7 @@ action "sailpoint_account_aggregation" "aggregate" {
 			},
 		},
 	})
-	if n := ft.LaunchCount(faketenant.OperationAccountAggregation); n != 3 {
+	if n := ft.LaunchCount(sailpoint.AccountAggregationOp.Name); n != 3 {
 		t.Errorf("%d aggregations started, want 3", n)
 	}
 }
@@ -128,11 +129,11 @@ action "sailpoint_account_aggregation" "x" {
 
 // Invoke starts one task, shows its id, its progress and its status, and
 // passes when the task finished as expected.
-func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
+func TestAccAccountAggregationAction_invokeShowsProgress(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -140,7 +141,7 @@ func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
 		t.Fatalf("diagnostics: %v", resp.Diagnostics)
 	}
 	launches := ft.Launches()
-	if len(launches) != 1 || launches[0].Operation != faketenant.OperationAccountAggregation {
+	if len(launches) != 1 || launches[0].Operation != sailpoint.AccountAggregationOp.Name {
 		t.Fatalf("launches: %+v", launches)
 	}
 	id := launches[0].TaskID
@@ -160,7 +161,7 @@ func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
 
 // Cancelling (Ctrl-C) stops the wait at once: Invoke returns, says it
 // stopped, and no poll follows.
-func TestAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
+func TestAccAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1000})
@@ -173,7 +174,7 @@ func TestAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
 		}
 		cancel()
 	}()
-	_, resp := invokeAction(ctx, t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	_, resp := invokeAction(ctx, t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -196,13 +197,13 @@ func aggregationStatus(status string, processed, total int) json.RawMessage {
 
 // While an account aggregation runs, the action's progress lines carry the
 // tenant's counts of changed accounts, read once per line at the most.
-func TestAccountAggregationAction_showsCounts(t *testing.T) {
+func TestAccAccountAggregationAction_showsCounts(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 3, AggregationStatuses: []json.RawMessage{
 		aggregationStatus("STARTED", 0, 0), aggregationStatus("ACCOUNTS_COLLECTED", 120, 1024), aggregationStatus("ACCOUNTS_COLLECTED", 900, 1024),
 	}})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -223,13 +224,13 @@ func TestAccountAggregationAction_showsCounts(t *testing.T) {
 // A tenant that refuses the counts (they take user tokens only) ends them
 // for the invocation after one read, with plain percent lines; the
 // aggregation is not failed.
-func TestAccountAggregationAction_countsRefused(t *testing.T) {
+func TestAccAccountAggregationAction_countsRefused(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 4})
 	ft.Inject(faketenant.Fault{Path: "/account-aggregations/v1/", Times: -1, Status: http.StatusForbidden,
 		Body: `{"detailCode":"403 Forbidden","trackingId":"c403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -281,12 +282,12 @@ action "sailpoint_account_aggregation" "x" {
 
 // An action reports each attempt of retry_on_statuses, and the stuck task
 // it cleared before starting.
-func TestAccountAggregationAction_retriesAndClears(t *testing.T) {
+func TestAccAccountAggregationAction_retriesAndClears(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: faketenant.ActiveDirectorySourceID, Created: time.Now().Add(-30 * time.Hour), UniqueName: "Cloud Account Aggregation"})
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "TEMPERROR"}, faketenant.DefaultScript)
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":                      tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval":                  tfString("1s"),
 		"retry_on_statuses":              tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tfString("TEMPERROR")}),

@@ -45,7 +45,7 @@ resource "sailpoint_account_aggregation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", str("SUCCESS"))},
 				Check:             wantPosts(ft, 2),
 			},
 		},
@@ -109,7 +109,7 @@ resource "sailpoint_account_aggregation" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "file_sha256", str(sha256Hex([]byte("id,name\n1,Ada\n"))))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "file_sha256", str(sha256Hex([]byte("id,name\n1,Ada\n"))))},
 				Check:             resource.ComposeTestCheckFunc(wantPosts(ft, 1), lastFile("id,name\n1,Ada\n")),
 			},
 			{
@@ -237,7 +237,7 @@ resource "sailpoint_account_aggregation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "file", knownvalue.StringExact(copied))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "file", knownvalue.StringExact(copied))},
 				Check:             wantPosts(ft, 1),
 			},
 			{

@@ -260,7 +260,7 @@ func wantPosts(ft *faketenant.Tenant, want int) resource.TestCheckFunc {
 	}
 }
 
-func launchState(addr, attr string, v knownvalue.Check) statecheck.StateCheck {
+func expectState(addr, attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), v)
 }
 
@@ -613,7 +613,7 @@ resource %q "test" {
 				{
 					Config: config,
 					ConfigStateChecks: []statecheck.StateCheck{
-						launchState(addr, "completion_status", str("SUCCESS")),
+						expectState(addr, "completion_status", str("SUCCESS")),
 						statecheck.CompareValuePairs(addr, tfjsonpath.New("task_id"), addr, tfjsonpath.New("task").AtMapKey("id"), compareSame),
 					},
 					Check: func(*terraform.State) error {

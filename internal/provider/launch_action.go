@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	aschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -69,35 +70,41 @@ func (a *launchAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 		return
 	}
 	cfg := attrs(obj.Attributes())
-	timeout := defaultLaunchTimeout
-	if d := goDuration(cfg.duration("timeout")); d > 0 {
-		timeout = d
-	}
-	lr, _, diags := a.op.prepare(cfg, readGate(cfg), actionForm, types.StringNull())
+	var own actionArgs
+	resp.Diagnostics.Append(cfg.decode(ctx, &own)...)
+	l, _, diags := a.op.prepare(ctx, cfg, actionForm, types.StringNull())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lr.timeout, lr.timeoutName = timeout, actionTimeoutName
-	lr.taskKept = "read it with the `sailpoint_task_status` data source by that id"
+	rep := report{timeout: defaultLaunchTimeout, timeoutName: actionTimeoutName,
+		taskKept: "read it with the `sailpoint_task_status` data source by that id"}
+	if d := goDuration(own.Timeout); d > 0 {
+		rep.timeout = d
+	}
 	now := a.now
 	if now == nil {
 		now = time.Now
 	}
 	progress := &actionProgress{send: func(msg string) {
 		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
-	}, now: now, operation: lr.operation}
+	}, now: now, operation: l.describe}
 	if a.op.liveDetail != nil {
 		progress.detail = func(ctx context.Context, taskID string) (string, bool) {
 			return a.op.liveDetail(ctx, a.data.client, taskID)
 		}
 	}
-	lr.progress = progress
+	rep.progress = progress
 
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, rep.timeout)
 	defer cancel()
-	_, diags = runLaunch(ctx, a.data, lr)
+	_, diags = runLaunch(ctx, a.data, l, rep)
 	resp.Diagnostics.Append(diags...)
+}
+
+// actionArgs are what an action has besides the launch's arguments.
+type actionArgs struct {
+	Timeout timetypes.GoDuration `tfsdk:"timeout"`
 }
 
 // The cadence of the messages while a task runs: a changed progress is

@@ -51,6 +51,16 @@ type sailpointProvider struct {
 	// ledgerDir holds the shared rate-limit ledgers; "" is the user's
 	// cache folder. The tests set a folder of their own.
 	ledgerDir string
+	// operations are shown as resources and actions; nil is operations.
+	// A test adds one of its own.
+	operations []operation
+}
+
+func (p *sailpointProvider) launches() []operation {
+	if p.operations != nil {
+		return p.operations
+	}
+	return operations
 }
 
 // New returns a factory for the provider at a version (set by ldflags).
@@ -328,30 +338,21 @@ func configDiagnostics(err error) diag.Diagnostics {
 }
 
 func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewAccountAggregationResource,
-		NewEntitlementAggregationResource,
-		NewIdentityProcessingResource,
-		NewUncorrelatedAccountImportResource,
-		NewSourceAccountResetResource,
-		NewSourceEntitlementResetResource,
-		NewMachineIdentityAggregationResource,
+	out := make([]func() resource.Resource, len(p.launches()))
+	for i, op := range p.launches() {
+		out[i] = op.newResource
 	}
+	return out
 }
 
 // Actions are listed only to Terraform 1.14 and newer; older CLIs and
 // OpenTofu do not ask for them.
 func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{
-		NewAccountAggregationAction,
-		NewEntitlementAggregationAction,
-		NewIdentityProcessingAction,
-		NewUncorrelatedAccountImportAction,
-		NewSourceAccountResetAction,
-		NewSourceEntitlementResetAction,
-		NewMachineIdentityAggregationAction,
-		NewClearPendingTaskAction,
+	out := make([]func() action.Action, 0, len(p.launches())+1)
+	for _, op := range p.launches() {
+		out = append(out, op.newAction)
 	}
+	return append(out, NewClearPendingTaskAction)
 }
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {

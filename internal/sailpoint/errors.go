@@ -131,9 +131,10 @@ func (c *Client) apiError(method, path string, resp *http.Response, body []byte,
 }
 
 // IsNotFound reports whether err is the tenant's 404.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+func IsNotFound(err error) bool { return HasStatus(err, http.StatusNotFound) }
 
-func hasStatus(err error, status int) bool {
+// HasStatus reports whether err is an *APIError with that HTTP status.
+func HasStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }

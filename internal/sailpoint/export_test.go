@@ -10,9 +10,18 @@ var (
 	Backoff                   = backoff
 	DecodeErrorBody           = decodeErrorBody
 	NormalizeCompletionStatus = normalizeCompletionStatus
-	TaskStatusListPath        = taskStatusListPath
-	TaskStatusPath            = taskStatusPath
 )
+
+// LauncherParts says, for each operation of Launches, whether its Launcher
+// has a Target and a Build.
+func LauncherParts() map[*Operation][2]bool {
+	out := map[*Operation][2]bool{}
+	for _, l := range launchers {
+		op, target, build := l.parts()
+		out[op] = [2]bool{target, build}
+	}
+	return out
+}
 
 // NewAPIErrorForTest exposes newAPIError to the fuzz tests.
 func NewAPIErrorForTest(method, path string, status int, body []byte) *APIError {

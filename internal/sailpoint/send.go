@@ -35,7 +35,7 @@ type apiRequest struct {
 // an *APIError, a failed exchange a *TransportError.
 func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.Response, []byte, error) {
 	return c.send(ctx, apiRequest{method: http.MethodGet, path: path, query: query,
-		experimental: slices.Contains(experimentalVersions, c.apiVersion)})
+		experimental: slices.Contains(readExperimental, c.apiVersion)})
 }
 
 // send makes one call with the bearer token, the client's pacing and the

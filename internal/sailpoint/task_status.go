@@ -136,26 +136,13 @@ func validatePathID(kind, id string) error {
 	return nil
 }
 
-// taskStatusPath is the request path of one task for an API version.
-func taskStatusPath(version, id string) string {
-	return taskStatusListPath(version) + "/" + url.PathEscape(id)
-}
-
-// taskStatusListPath is the request path of the task list for an API version.
-func taskStatusListPath(version string) string {
-	if version == APIVersionV1 || version == "" {
-		return "/task-status/v1"
-	}
-	return "/" + version + "/task-status"
-}
-
 // GetTaskStatus reads one task by id. A 404 (no such task, or one older
 // than 90 days) is an *APIError for which IsNotFound is true.
 func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, error) {
 	if err := ValidateTaskID(id); err != nil {
 		return nil, err
 	}
-	path := taskStatusPath(c.apiVersion, id)
+	path := GetTaskStatusOp.Path(c.apiVersion, id)
 	resp, body, err := c.getIdempotent(ctx, path, nil)
 	if err != nil {
 		return nil, err
@@ -234,7 +221,7 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 	if opts.Sorters != "" {
 		q.Set("sorters", opts.Sorters)
 	}
-	return c.listPages(ctx, taskStatusListPath(c.apiVersion), q, limit, nil)
+	return c.listPages(ctx, ListTaskStatusesOp.Path(c.apiVersion, ""), q, limit, nil)
 }
 
 // listPages reads a list of TaskStatus at path page by page (limit and

@@ -40,20 +40,20 @@ func TestLaunchesEveryVersion(t *testing.T) {
 		ft.ResetLog()
 		before := len(ft.Launches())
 
-		acc, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{
+		acc, err := sailpoint.AccountAggregationOp.Start(ctx, c, sailpoint.AccountAggregation{
 			SourceID: src, DisableOptimization: boolPtr(false),
 			File: &sailpoint.LaunchFile{Name: "people.csv", Content: []byte("id,name\n1,Ada\n")},
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		ent, err := c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{
+		ent, err := sailpoint.EntitlementAggregationOp.Start(ctx, c, sailpoint.EntitlementAggregation{
 			SourceID: src, File: &sailpoint.LaunchFile{Name: "groups.csv", Content: []byte("group\nadmins\n")},
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		proc, err := c.StartIdentityProcessing(ctx, []string{"id-1", "id-2"})
+		proc, err := sailpoint.IdentityProcessingOp.Start(ctx, c, sailpoint.IdentityProcessing{IdentityIDs: []string{"id-1", "id-2"}})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -90,7 +90,7 @@ func TestLaunchesEveryVersion(t *testing.T) {
 			}
 			got := r.Header.Get("X-SailPoint-Experimental")
 			wantHeader := ""
-			if r.Operation == faketenant.OperationIdentityProcessing && v != sailpoint.APIVersionBeta {
+			if r.Operation == sailpoint.IdentityProcessingOp.Name && v != sailpoint.APIVersionBeta {
 				wantHeader = "true"
 			}
 			if got != wantHeader {
@@ -109,7 +109,7 @@ func TestLaunchesEveryVersion(t *testing.T) {
 func TestAggregationWithoutBody(t *testing.T) {
 	ft := faketenant.StartChecked(t)
 	c := tenantClient(t, ft, "v2026")
-	if _, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID}); err != nil {
+	if _, err := sailpoint.AccountAggregationOp.Start(context.Background(), c, sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID}); err != nil {
 		t.Fatal(err)
 	}
 	l := ft.Launches()[0]
@@ -141,7 +141,7 @@ func TestMultipartPartsAsSent(t *testing.T) {
 		fmt.Fprint(w, `{"success":true,"task":{"id":"abc"}}`)
 	})
 	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
-	_, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{
+	_, err := sailpoint.AccountAggregationOp.Start(context.Background(), c, sailpoint.AccountAggregation{
 		SourceID: "src", DisableOptimization: boolPtr(true),
 		File: &sailpoint.LaunchFile{Name: `we"ird.csv`, Content: []byte("a,b\r\n1,2\r\n")},
 	})
@@ -207,13 +207,13 @@ func TestLaunchTaskIDs(t *testing.T) {
 // launchOperations are the names launchOp takes, and the operation each
 // starts.
 var launchOperations = map[string]string{
-	"accounts":          sailpoint.OperationAccountAggregation,
-	"entitlements":      sailpoint.OperationEntitlementAggregation,
-	"process":           sailpoint.OperationIdentityProcessing,
-	"uncorrelated":      sailpoint.OperationUncorrelatedAccountImport,
-	"account reset":     sailpoint.OperationAccountReset,
-	"entitlement reset": sailpoint.OperationEntitlementReset,
-	"machine identity":  sailpoint.OperationMachineIdentityAggregation,
+	"accounts":          sailpoint.AccountAggregationOp.Name,
+	"entitlements":      sailpoint.EntitlementAggregationOp.Name,
+	"process":           sailpoint.IdentityProcessingOp.Name,
+	"uncorrelated":      sailpoint.UncorrelatedAccountImportOp.Name,
+	"account reset":     sailpoint.SourceAccountResetOp.Name,
+	"entitlement reset": sailpoint.SourceEntitlementResetOp.Name,
+	"machine identity":  sailpoint.MachineIdentityAggregationOp.Name,
 }
 
 func launchOp(c *sailpoint.Client, op string) (*sailpoint.Launch, error) {
@@ -224,19 +224,19 @@ func launchOp(c *sailpoint.Client, op string) (*sailpoint.Launch, error) {
 	}
 	switch op {
 	case "accounts":
-		return c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: src})
+		return sailpoint.AccountAggregationOp.Start(ctx, c, sailpoint.AccountAggregation{SourceID: src})
 	case "entitlements":
-		return c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{SourceID: src})
+		return sailpoint.EntitlementAggregationOp.Start(ctx, c, sailpoint.EntitlementAggregation{SourceID: src})
 	case "uncorrelated":
-		return c.StartUncorrelatedAccountImport(ctx, sailpoint.UncorrelatedAccountImport{SourceID: src, File: &sailpoint.LaunchFile{Name: "u.csv", Content: []byte("id\n1\n")}})
+		return sailpoint.UncorrelatedAccountImportOp.Start(ctx, c, sailpoint.UncorrelatedAccountImport{SourceID: src, File: &sailpoint.LaunchFile{Name: "u.csv", Content: []byte("id\n1\n")}})
 	case "account reset":
-		return c.StartSourceAccountReset(ctx, src)
+		return sailpoint.SourceAccountResetOp.Start(ctx, c, sailpoint.SourceReset{SourceID: src})
 	case "entitlement reset":
-		return c.StartSourceEntitlementReset(ctx, src)
+		return sailpoint.SourceEntitlementResetOp.Start(ctx, c, sailpoint.SourceReset{SourceID: src})
 	case "machine identity":
-		return c.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: src, DatasetIDs: []string{"ds-1"}})
+		return sailpoint.MachineIdentityAggregationOp.Start(ctx, c, sailpoint.MachineIdentityAggregation{SourceID: src, DatasetIDs: []string{"ds-1"}})
 	}
-	return c.StartIdentityProcessing(ctx, []string{"id-1"})
+	return sailpoint.IdentityProcessingOp.Start(ctx, c, sailpoint.IdentityProcessing{IdentityIDs: []string{"id-1"}})
 }
 
 // Every error status the spec lists for the launches becomes an APIError
@@ -317,7 +317,7 @@ func TestLaunchRetryRules(t *testing.T) {
 				t.Fatal(err)
 			}
 			ft.Inject(tc.fault)
-			l, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID})
+			l, err := sailpoint.AccountAggregationOp.Start(context.Background(), c, sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID})
 			// The tenant logs a request when it has answered it; an abandoned
 			// one is logged when the tenant notices the client went away.
 			for deadline := time.Now().Add(10 * time.Second); ft.Count(isPost) < tc.wantPosts && time.Now().Before(deadline); {
@@ -359,7 +359,7 @@ func TestLaunchConnectionRefusedIsRetried(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	c := newClient(t, sailpoint.Config{BaseURL: url, AccessToken: "static", RetryMax: 2})
-	_, err := c.StartIdentityProcessing(context.Background(), []string{"a"})
+	_, err := sailpoint.IdentityProcessingOp.Start(context.Background(), c, sailpoint.IdentityProcessing{IdentityIDs: []string{"a"}})
 	var te *sailpoint.TransportError
 	if !errors.As(err, &te) || te.Attempts != 3 || te.Method != "POST" || !strings.Contains(err.Error(), "refused") {
 		t.Fatalf("got %v", err)
@@ -380,7 +380,7 @@ func TestLaunchStoppedBeforeSending(t *testing.T) {
 	_, _ = c.GetTaskStatus(context.Background(), faketenant.CompleteTaskID) // takes the one slot
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err = c.StartIdentityProcessing(ctx, []string{"a"})
+	_, err = sailpoint.IdentityProcessingOp.Start(ctx, c, sailpoint.IdentityProcessing{IdentityIDs: []string{"a"}})
 	var te *sailpoint.TransportError
 	if !errors.As(err, &te) || te.Attempts != 0 || sailpoint.MayHaveStarted(err) {
 		t.Fatalf("got %v (MayHaveStarted %v)", err, sailpoint.MayHaveStarted(err))
@@ -406,7 +406,7 @@ func TestConcurrentLaunchesUnderRateLimit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = c.StartEntitlementAggregation(context.Background(), sailpoint.EntitlementAggregation{SourceID: faketenant.WorkdaySourceID})
+			_, errs[i] = sailpoint.EntitlementAggregationOp.Start(context.Background(), c, sailpoint.EntitlementAggregation{SourceID: faketenant.WorkdaySourceID})
 		}()
 	}
 	wg.Wait()
@@ -435,11 +435,11 @@ func TestRunningTasksForSource(t *testing.T) {
 		c := tenantClient(t, ft, v)
 		ctx := context.Background()
 		ft.ScriptLaunches(faketenant.Script{RunningReads: 2})
-		mine, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: "src-a"})
+		mine, err := sailpoint.AccountAggregationOp.Start(ctx, c, sailpoint.AccountAggregation{SourceID: "src-a"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: "src-b"}); err != nil {
+		if _, err := sailpoint.AccountAggregationOp.Start(ctx, c, sailpoint.AccountAggregation{SourceID: "src-b"}); err != nil {
 			t.Fatal(err)
 		}
 		ft.ResetLog()
@@ -541,10 +541,10 @@ func TestValidateLaunchArguments(t *testing.T) {
 	// Refused arguments make no request.
 	ft := startTenant(t)
 	c := tenantClient(t, ft, "v1")
-	if _, err := c.StartIdentityProcessing(context.Background(), many); err == nil {
+	if _, err := sailpoint.IdentityProcessingOp.Start(context.Background(), c, sailpoint.IdentityProcessing{IdentityIDs: many}); err == nil {
 		t.Error("251 ids were sent")
 	}
-	if _, err := c.StartAccountAggregation(context.Background(), sailpoint.AccountAggregation{SourceID: "../x"}); err == nil {
+	if _, err := sailpoint.AccountAggregationOp.Start(context.Background(), c, sailpoint.AccountAggregation{SourceID: "../x"}); err == nil {
 		t.Error("a bad source id was sent")
 	}
 	if n := len(ft.Requests()); n != 0 {
@@ -555,7 +555,7 @@ func TestValidateLaunchArguments(t *testing.T) {
 // The fake's unknown source answer reaches the caller with its message.
 func TestLaunchUnknownSource(t *testing.T) {
 	ft := faketenant.StartChecked(t)
-	_, err := tenantClient(t, ft, "v2026").StartEntitlementAggregation(context.Background(), sailpoint.EntitlementAggregation{SourceID: "no-such-source"})
+	_, err := sailpoint.EntitlementAggregationOp.Start(context.Background(), tenantClient(t, ft, "v2026"), sailpoint.EntitlementAggregation{SourceID: "no-such-source"})
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.TrackingID == "" || !strings.Contains(apiErr.Message(), `"no-such-source"`) || sailpoint.MayHaveStarted(err) {
 		t.Fatalf("got %v", err)
@@ -567,7 +567,7 @@ func TestLaunchRetryAfterPastTheBound(t *testing.T) {
 	c, posts := rateLimitedTenant(t, "3600")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	_, err := c.StartIdentityProcessing(ctx, []string{"2c9180835d2e5168015d32f890ca1581"})
+	_, err := sailpoint.IdentityProcessingOp.Start(ctx, c, sailpoint.IdentityProcessing{IdentityIDs: []string{"2c9180835d2e5168015d32f890ca1581"}})
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.Method != http.MethodPost || apiErr.RetryAfterRefused == nil || posts.Load() != 1 {
 		t.Fatalf("%d POSTs, got %v", posts.Load(), err)
@@ -592,17 +592,17 @@ func TestLaterLaunchesEveryVersion(t *testing.T) {
 		ft.ScriptLaunches(faketenant.Script{RunningReads: 1})
 		before := len(ft.Launches())
 
-		unc, err := c.StartUncorrelatedAccountImport(ctx, sailpoint.UncorrelatedAccountImport{
+		unc, err := sailpoint.UncorrelatedAccountImportOp.Start(ctx, c, sailpoint.UncorrelatedAccountImport{
 			SourceID: src, File: &sailpoint.LaunchFile{Name: "uncorrelated.csv", Content: []byte("id,name\n9,Grace\n")},
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		accReset, err := c.StartSourceAccountReset(ctx, src)
+		accReset, err := sailpoint.SourceAccountResetOp.Start(ctx, c, sailpoint.SourceReset{SourceID: src})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		entReset, err := c.StartSourceEntitlementReset(ctx, src)
+		entReset, err := sailpoint.SourceEntitlementResetOp.Start(ctx, c, sailpoint.SourceReset{SourceID: src})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -612,10 +612,10 @@ func TestLaterLaunchesEveryVersion(t *testing.T) {
 			{Operation: "account reset", Method: "POST", Path: sources + src + "/remove-accounts"},
 			{Operation: "entitlement reset", Method: "POST", Path: resetPath + src},
 		}
-		mia, err := c.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{
+		mia, err := sailpoint.MachineIdentityAggregationOp.Start(ctx, c, sailpoint.MachineIdentityAggregation{
 			SourceID: src, DatasetIDs: []string{"ds-agents", "ds-bots"}, DisableOptimization: boolPtr(true),
 		})
-		hasMIA := slices.Contains(sailpoint.MachineIdentityAggregationVersions, v)
+		hasMIA := slices.Contains(sailpoint.MachineIdentityAggregationOp.Versions(), v)
 		if hasMIA {
 			if err != nil {
 				t.Fatalf("%s: %v", v, err)
@@ -663,7 +663,7 @@ func TestLaterLaunchesEveryVersion(t *testing.T) {
 				continue
 			}
 			wantHeader := ""
-			if r.Operation == faketenant.OperationMachineIdentityAggregation {
+			if r.Operation == sailpoint.MachineIdentityAggregationOp.Name {
 				wantHeader = "true"
 			}
 			if got := r.Header.Get("X-SailPoint-Experimental"); got != wantHeader {
@@ -704,7 +704,7 @@ func TestMachineIdentityAggregationBody(t *testing.T) {
 	})
 	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", APIVersion: "v2026"})
 	for _, off := range []*bool{nil, boolPtr(false)} {
-		if _, err := c.StartMachineIdentityAggregation(context.Background(), sailpoint.MachineIdentityAggregation{
+		if _, err := sailpoint.MachineIdentityAggregationOp.Start(context.Background(), c, sailpoint.MachineIdentityAggregation{
 			SourceID: "src", DatasetIDs: []string{"b", "a"}, DisableOptimization: off,
 		}); err != nil {
 			t.Fatal(err)
@@ -730,10 +730,10 @@ func TestResetsSendNoBody(t *testing.T) {
 		fmt.Fprint(w, `{"type":"TASK_RESULT","id":"464ae7bf791e49fdb74606a2e4a89635","name":null}`)
 	})
 	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", APIVersion: "beta"})
-	if _, err := c.StartSourceAccountReset(context.Background(), "src"); err != nil {
+	if _, err := sailpoint.SourceAccountResetOp.Start(context.Background(), c, sailpoint.SourceReset{SourceID: "src"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.StartSourceEntitlementReset(context.Background(), "src"); err != nil {
+	if _, err := sailpoint.SourceEntitlementResetOp.Start(context.Background(), c, sailpoint.SourceReset{SourceID: "src"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(sent, "\n"); got != "POST /beta/sources/src/remove-accounts \"\" 0\nPOST /beta/entitlements/reset/sources/src \"\" 0" {
@@ -749,12 +749,16 @@ func TestLaterLaunchArgumentsRefused(t *testing.T) {
 	for _, bad := range []string{"", "a/b", "..", "x?y", " src"} {
 		for name, call := range map[string]func() (*sailpoint.Launch, error){
 			"uncorrelated": func() (*sailpoint.Launch, error) {
-				return v1.StartUncorrelatedAccountImport(ctx, sailpoint.UncorrelatedAccountImport{SourceID: bad, File: &sailpoint.LaunchFile{Name: "a.csv"}})
+				return sailpoint.UncorrelatedAccountImportOp.Start(ctx, v1, sailpoint.UncorrelatedAccountImport{SourceID: bad, File: &sailpoint.LaunchFile{Name: "a.csv"}})
 			},
-			"account reset":     func() (*sailpoint.Launch, error) { return v1.StartSourceAccountReset(ctx, bad) },
-			"entitlement reset": func() (*sailpoint.Launch, error) { return v1.StartSourceEntitlementReset(ctx, bad) },
+			"account reset": func() (*sailpoint.Launch, error) {
+				return sailpoint.SourceAccountResetOp.Start(ctx, v1, sailpoint.SourceReset{SourceID: bad})
+			},
+			"entitlement reset": func() (*sailpoint.Launch, error) {
+				return sailpoint.SourceEntitlementResetOp.Start(ctx, v1, sailpoint.SourceReset{SourceID: bad})
+			},
 			"machine identity": func() (*sailpoint.Launch, error) {
-				return v1.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: bad, DatasetIDs: []string{"d"}})
+				return sailpoint.MachineIdentityAggregationOp.Start(ctx, v1, sailpoint.MachineIdentityAggregation{SourceID: bad, DatasetIDs: []string{"d"}})
 			},
 		} {
 			if l, err := call(); err == nil || l != nil || !strings.Contains(err.Error(), "source id") || sailpoint.MayHaveStarted(err) {
@@ -776,7 +780,7 @@ func TestLaterLaunchArgumentsRefused(t *testing.T) {
 		if err := sailpoint.ValidateDatasetIDs(tc.ids); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %q", tc.ids, err, tc.want)
 		}
-		if _, err := v1.StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: "src", DatasetIDs: tc.ids}); err == nil {
+		if _, err := sailpoint.MachineIdentityAggregationOp.Start(ctx, v1, sailpoint.MachineIdentityAggregation{SourceID: "src", DatasetIDs: tc.ids}); err == nil {
 			t.Errorf("%q: sent", tc.ids)
 		}
 	}
@@ -785,9 +789,9 @@ func TestLaterLaunchArgumentsRefused(t *testing.T) {
 		t.Errorf("valid dataset ids refused: %v", err)
 	}
 	for _, v := range []string{"beta", "v2024"} {
-		_, err := tenantClient(t, ft, v).StartMachineIdentityAggregation(ctx, sailpoint.MachineIdentityAggregation{SourceID: "src", DatasetIDs: []string{"d"}})
+		_, err := sailpoint.MachineIdentityAggregationOp.Start(ctx, tenantClient(t, ft, v), sailpoint.MachineIdentityAggregation{SourceID: "src", DatasetIDs: []string{"d"}})
 		var unsupported *sailpoint.UnsupportedOperationError
-		if !errors.As(err, &unsupported) || unsupported.Operation != sailpoint.OperationMachineIdentityAggregation || unsupported.Version != v ||
+		if !errors.As(err, &unsupported) || unsupported.Operation != sailpoint.MachineIdentityAggregationOp.Name || unsupported.Version != v ||
 			!strings.Contains(err.Error(), "v1, v2026, v2025") || sailpoint.IsTransient(err) || sailpoint.MayHaveStarted(err) || sailpoint.RequestMethod(err) != "POST" {
 			t.Errorf("%s: %v", v, err)
 		}
@@ -832,7 +836,7 @@ func TestLaterLaunchScriptedRetry(t *testing.T) {
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 0, Status: "TEMPERROR"}, faketenant.Script{RunningReads: 0, Status: "SUCCESS"})
 	var ends []string
 	for range 2 {
-		l, err := c.StartSourceEntitlementReset(context.Background(), faketenant.WorkdaySourceID)
+		l, err := sailpoint.SourceEntitlementResetOp.Start(context.Background(), c, sailpoint.SourceReset{SourceID: faketenant.WorkdaySourceID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -852,12 +856,58 @@ func TestLaterLaunchScriptedRetry(t *testing.T) {
 // ("File is required for upload"), and the task cannot have started.
 func TestUncorrelatedAccountImportWithoutFile(t *testing.T) {
 	ft := faketenant.StartChecked(t)
-	_, err := tenantClient(t, ft, "v2024").StartUncorrelatedAccountImport(context.Background(), sailpoint.UncorrelatedAccountImport{SourceID: faketenant.WorkdaySourceID})
+	_, err := sailpoint.UncorrelatedAccountImportOp.Start(context.Background(), tenantClient(t, ft, "v2024"), sailpoint.UncorrelatedAccountImport{SourceID: faketenant.WorkdaySourceID})
 	var apiErr *sailpoint.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(apiErr.Message(), "File is required") || sailpoint.MayHaveStarted(err) {
 		t.Fatalf("got %v", err)
 	}
 	if n := ft.Count(isPost); n != 1 || len(ft.Launches()) != 0 {
 		t.Errorf("%d POSTs, %d launches", n, len(ft.Launches()))
+	}
+}
+
+// An operation declared once, and nowhere else, is sent as declared and
+// answered by the fake tenant from the declaration alone: the path on the
+// client's version, the form, the id where the declaration says; a version
+// without it sends nothing.
+func TestLaunchDeclaredOnce(t *testing.T) {
+	type polish struct {
+		SourceID string
+		Shine    *bool
+	}
+	op := &sailpoint.Launcher[polish]{
+		Operation: &sailpoint.Operation{
+			Name: "widget polish", OperationID: "polishWidgets", Method: http.MethodPost,
+			Paths:  map[string]string{sailpoint.APIVersionV2026: "/v2026/widgets/{sourceId}/polish"},
+			Answer: "WidgetPolishTask", JobID: "result.task.id", Job: sailpoint.TaskJob, Body: sailpoint.FormBody,
+		},
+		Check:  func(p polish) error { return sailpoint.ValidateSourceID(p.SourceID) },
+		Target: func(p polish) string { return p.SourceID },
+		Build: func(p polish) (sailpoint.Body, error) {
+			return sailpoint.Form(sailpoint.BoolPart("shine", p.Shine)), nil
+		},
+	}
+	ft := faketenant.New()
+	ft.AddOperation(op.Operation)
+	ft.Start()
+	t.Cleanup(ft.Close)
+	ctx := context.Background()
+	if _, err := op.Start(ctx, tenantClient(t, ft, "v1"), polish{SourceID: faketenant.WorkdaySourceID}); err == nil || sailpoint.MayHaveStarted(err) || len(ft.Requests()) != 0 {
+		t.Fatalf("v1 has no such operation: %v, %d requests", err, len(ft.Requests()))
+	}
+	c := tenantClient(t, ft, "v2026")
+	l, err := op.Start(ctx, c, polish{SourceID: faketenant.WorkdaySourceID, Shine: boolPtr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	launches := ft.Launches()
+	if l.Path != "/v2026/widgets/"+faketenant.WorkdaySourceID+"/polish" || len(launches) != 1 || launches[0].TaskID != l.TaskID ||
+		launches[0].Operation != "widget polish" || launches[0].Form["shine"] != "true" {
+		t.Fatalf("launch %+v, recorded %+v", l, launches)
+	}
+	w := sailpoint.Waiter{MinInterval: time.Millisecond, MaxInterval: time.Millisecond}
+	ts, err := c.WaitForTaskStatus(ctx, l.TaskID, w)
+	if err != nil || ts.CompletionStatus == nil || *ts.CompletionStatus != "SUCCESS" {
+		t.Fatalf("%+v %v", ts, err)
 	}
 }

@@ -2,16 +2,13 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	aschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -22,106 +19,9 @@ import (
 // Clearing a pending task: ISC leaves tasks pending (an aggregation that
 // never completes blocks every later launch on its source), and documents
 // PATCH /task-status/{id} for clearing one: its completionStatus and
-// completed are replaced. A launch clears its source's stuck tasks with
-// clear_pending_tasks_older_than; the sailpoint_clear_pending_task action
-// clears one by id.
-
-// clearedTask is a stuck task of a source cleared before a launch.
-type clearedTask struct {
-	id, name string
-	age      time.Duration
-}
-
-// taskAge is how long ago a task was launched (created, when it has not
-// been launched); false when the tenant gave neither time.
-func taskAge(ts *sailpoint.TaskStatus, now time.Time) (time.Duration, bool) {
-	for _, at := range []*string{ts.Launched, ts.Created} {
-		if at == nil {
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339, *at); err == nil {
-			return now.Sub(t), true
-		}
-	}
-	return 0, false
-}
-
-// clearStale clears each running task of the source launched longer ago
-// than req.clearOlderThan, and returns the ones still running. A task that
-// cannot be cleared ends the wait: nothing is started.
-func clearStale(ctx context.Context, client *sailpoint.Client, req launchRequest, running []sailpoint.TaskStatus, out *launchOutcome) ([]sailpoint.TaskStatus, error) {
-	now := time.Now()
-	var still []sailpoint.TaskStatus
-	for i := range running {
-		ts := &running[i]
-		age, known := taskAge(ts, now)
-		if !known || age <= req.clearOlderThan || containsFold(out.taskIDs, ts.ID) {
-			still = append(still, *ts)
-			continue
-		}
-		if _, err := client.ClearTask(ctx, ts.ID, sailpoint.CompletionStatusError, now); err != nil {
-			return nil, &sailpoint.StaleTaskError{TaskID: ts.ID, Err: err}
-		}
-		c := clearedTask{id: ts.ID, name: sailpoint.CleanText(ptrOr(ts.UniqueName, "no name")), age: age}
-		out.cleared = append(out.cleared, c)
-		tflog.Warn(ctx, "Cleared a pending task of the source", map[string]any{"cleared_task_id": c.id, "age": c.age.Round(time.Minute).String()})
-		req.progress.cleared(ctx, ts, age)
-	}
-	return still, nil
-}
-
-func containsFold(ids []string, id string) bool {
-	for _, x := range ids {
-		if strings.EqualFold(x, id) {
-			return true
-		}
-	}
-	return false
-}
-
-// clearedWarnings name each task a launch cleared.
-func clearedWarnings(op string, cleared []clearedTask) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for _, c := range cleared {
-		diags.AddWarning(fmt.Sprintf("Cleared pending task %q", c.id), fmt.Sprintf(
-			"Task %q (%s), launched %s ago, was still running on the source; it was older than clear_pending_tasks_older_than, "+
-				"so it was marked finished with ERROR before the %s started.", c.id, c.name, roughDuration(c.age), op))
-	}
-	return diags
-}
-
-// roughDuration writes an age as people read it: 2d3h, 5h10m, 12m.
-func roughDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%dm", d/time.Hour, d%time.Hour/time.Minute)
-	}
-	return d.Round(time.Second).String()
-}
-
-// clearFailedDiagnostic explains a stuck task that could not be cleared;
-// nothing was started.
-func clearFailedDiagnostic(e *sailpoint.StaleTaskError, req launchRequest, version string) diag.Diagnostic {
-	summary, detail := explainClearError(e.Err, e.TaskID, version)
-	return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Task %q of source %q has been running longer than clear_pending_tasks_older_than "+
-		"(%s), so the provider tried to clear it before starting the %s. %s\n\nNothing was started.",
-		e.TaskID, req.sourceID, shortDuration(req.clearOlderThan), req.operation, detail))
-}
-
-// explainClearError words a failed PATCH of a task, with what clearing
-// takes for a refusal.
-func explainClearError(err error, taskID, version string) (string, string) {
-	var apiErr *sailpoint.APIError
-	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusUnauthorized) {
-		return fmt.Sprintf("Could not clear task %q: not allowed", taskID), fmt.Sprintf(
-			"%s %s answered HTTP %d %s.%s Clearing a task takes %s.", apiErr.Method, apiErr.Path, apiErr.StatusCode,
-			http.StatusText(apiErr.StatusCode), tenantSaid(apiErr), needsText(sailpoint.Needs(sailpoint.OperationClearTask, version)))
-	}
-	summary, detail := explain(err, fmt.Sprintf("task %q", taskID))
-	return "Could not clear task " + fmt.Sprintf("%q", taskID) + ": " + summary, detail
-}
+// completed are replaced. The sailpoint_clear_pending_task action clears
+// one by id; a launch clears its source's stuck tasks with
+// clear_pending_tasks_older_than (idle_source.go).
 
 // NewClearPendingTaskAction is the sailpoint_clear_pending_task action.
 func NewClearPendingTaskAction() action.Action { return &clearPendingTaskAction{} }

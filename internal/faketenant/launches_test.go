@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 func post(t *testing.T, ft *Tenant, bearer, path, contentType string, body []byte, header map[string]string) (int, []byte) {
@@ -141,21 +143,21 @@ func TestLaunchesEveryVersion(t *testing.T) {
 	}
 
 	got := ft.Launches()
-	if len(got) != 15 || ft.LaunchCount(OperationIdentityProcessing) != 5 || ft.Count(IsLaunch) != 15 {
-		t.Fatalf("%d launches recorded, %d processing, %d logged", len(got), ft.LaunchCount(OperationIdentityProcessing), ft.Count(IsLaunch))
+	if len(got) != 15 || ft.LaunchCount(sailpoint.IdentityProcessingOp.Name) != 5 || ft.Count(IsLaunch) != 15 {
+		t.Fatalf("%d launches recorded, %d processing, %d logged", len(got), ft.LaunchCount(sailpoint.IdentityProcessingOp.Name), ft.Count(IsLaunch))
 	}
 	for _, l := range got {
 		switch l.Operation {
-		case OperationAccountAggregation:
+		case sailpoint.AccountAggregationOp.Name:
 			if l.File == nil || l.File.Name != "people.csv" || string(l.File.Content) != "id,name\n1,Ada\n" || l.File.ContentType != "text/csv" ||
 				l.DisableOptimization == nil || *l.DisableOptimization != "true" || l.SourceID != HRFileSourceID {
 				t.Errorf("account aggregation recorded as %+v", l)
 			}
-		case OperationEntitlementAggregation:
+		case sailpoint.EntitlementAggregationOp.Name:
 			if l.File != nil || l.DisableOptimization != nil || l.SourceID != HRFileSourceID {
 				t.Errorf("entitlement aggregation recorded as %+v", l)
 			}
-		case OperationIdentityProcessing:
+		case sailpoint.IdentityProcessingOp.Name:
 			if strings.Join(l.IdentityIDs, ",") != "a1,b2" || l.SourceID != "" {
 				t.Errorf("identity processing recorded as %+v", l)
 			}
@@ -373,23 +375,23 @@ func TestLaterLaunchesEveryVersion(t *testing.T) {
 	}
 
 	got := ft.Launches()
-	if len(got) != wantLaunches || ft.LaunchCount(OperationMachineIdentityAggregation) != 3 || ft.Count(IsLaunch) != wantLaunches {
-		t.Fatalf("%d launches recorded (want %d), %d machine identity, %d logged", len(got), wantLaunches, ft.LaunchCount(OperationMachineIdentityAggregation), ft.Count(IsLaunch))
+	if len(got) != wantLaunches || ft.LaunchCount(sailpoint.MachineIdentityAggregationOp.Name) != 3 || ft.Count(IsLaunch) != wantLaunches {
+		t.Fatalf("%d launches recorded (want %d), %d machine identity, %d logged", len(got), wantLaunches, ft.LaunchCount(sailpoint.MachineIdentityAggregationOp.Name), ft.Count(IsLaunch))
 	}
 	for _, l := range got {
 		if l.SourceID != HRFileSourceID || l.TaskID == "" {
 			t.Errorf("recorded as %+v", l)
 		}
 		switch l.Operation {
-		case OperationUncorrelatedAccountImport:
+		case sailpoint.UncorrelatedAccountImportOp.Name:
 			if l.File == nil || l.File.Name != "uncorrelated.csv" || string(l.File.Content) != "id\n7\n" || l.DisableOptimization != nil {
 				t.Errorf("uncorrelated account import recorded as %+v", l)
 			}
-		case OperationAccountReset, OperationEntitlementReset:
+		case sailpoint.SourceAccountResetOp.Name, sailpoint.SourceEntitlementResetOp.Name:
 			if l.File != nil || l.ContentType != "" || l.DisableOptimization != nil {
 				t.Errorf("%s recorded as %+v", l.Operation, l)
 			}
-		case OperationMachineIdentityAggregation:
+		case sailpoint.MachineIdentityAggregationOp.Name:
 			if strings.Join(l.DatasetIDs, ",") != "ds-1,ds-2" || l.DisableOptimization == nil || *l.DisableOptimization != "true" ||
 				l.Experimental != "true" || l.ContentType != "application/json" {
 				t.Errorf("machine identity aggregation recorded as %+v", l)
@@ -436,7 +438,7 @@ func TestLaterLaunchRefusals(t *testing.T) {
 	}{
 		{"no experimental header", machineIdentity, "application/json", ids, nil, "X-SailPoint-Experimental"},
 		{"no datasetIds", machineIdentity, "application/json", []byte(`{}`), experimental, "datasetIds is required"},
-		{"a string for a boolean", machineIdentity, "application/json", []byte(`{"datasetIds":["a"],"disableOptimization":"true"}`), experimental, "not a MachineIdentityAggregationRequest"},
+		{"a string for a boolean", machineIdentity, "application/json", []byte(`{"datasetIds":["a"],"disableOptimization":"true"}`), experimental, "disableOptimization is not valid"},
 		{"no file", uncorrelated, "", nil, nil, "File is required for upload"},
 	} {
 		status, answer := post(t, ft, tok, tc.path, tc.contentType, tc.body, tc.header)

@@ -1,0 +1,254 @@
+package sailpoint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/textproto"
+	"strconv"
+	"strings"
+)
+
+// Starting a job: each launch is a Launcher, its Operation declared with
+// what its request takes (In), the path's parameter and the body built
+// from it. Prepare checks an In and builds the request without sending it;
+// Client.Start sends it once.
+
+// A Launcher is an Operation that starts a job, with how its request is
+// built from an In.
+type Launcher[In any] struct {
+	*Operation
+	// Check refuses an In that must not be sent; nil checks nothing.
+	Check func(In) error
+	// Target is the path's parameter (a source id); nil for a path without
+	// one.
+	Target func(In) string
+	// Build is the request's body (and query) for the operation's Body
+	// kind; nil sends none.
+	Build func(In) (Body, error)
+}
+
+// launcher is what every Launcher says of itself, whatever its In: its
+// operation, and whether it has a Target and a Build.
+type launcher interface {
+	parts() (op *Operation, target, build bool)
+}
+
+func (l *Launcher[In]) parts() (*Operation, bool, bool) {
+	return l.Operation, l.Target != nil, l.Build != nil
+}
+
+// Prepare checks in and builds the request, sending nothing.
+func (l *Launcher[In]) Prepare(in In) (Start, error) {
+	if l.Check != nil {
+		if err := l.Check(in); err != nil {
+			return Start{}, err
+		}
+	}
+	s := Start{Operation: l.Operation}
+	if l.Target != nil {
+		s.target = l.Target(in)
+	}
+	if l.Build != nil {
+		b, err := l.Build(in)
+		if err != nil {
+			return Start{}, err
+		}
+		s.body = b
+	}
+	return s, nil
+}
+
+// Start prepares in and sends it: for callers that hold no Start.
+func (l *Launcher[In]) Start(ctx context.Context, c *Client, in In) (*Launch, error) {
+	s, err := l.Prepare(in)
+	if err != nil {
+		return nil, err
+	}
+	return c.Start(ctx, s)
+}
+
+// Start is one launch request, prepared and not yet sent.
+type Start struct {
+	*Operation
+	target string
+	body   Body
+}
+
+// Body is what a launch request carries.
+type Body struct {
+	form []formField
+	json []byte
+}
+
+// Form is a multipart/form-data body of these parts; nil parts are left
+// out, and no parts make an empty form (which the spec allows where the
+// body is optional).
+func Form(parts ...*FormPart) Body {
+	var b Body
+	for _, p := range parts {
+		if p != nil {
+			b.form = append(b.form, formField{name: p.Name, fileName: p.FileName, value: p.Value})
+		}
+	}
+	return b
+}
+
+// JSON is an application/json body of v.
+func JSON(v any) (Body, error) {
+	b, err := json.Marshal(v)
+	return Body{json: b}, err
+}
+
+// FormPart is one part of a multipart body.
+type FormPart struct {
+	Name     string
+	FileName string // "" for a plain field
+	Value    []byte
+}
+
+// FilePart is the part "file" holding f; nil without a file.
+func FilePart(f *LaunchFile) *FormPart {
+	if f == nil {
+		return nil
+	}
+	return &FormPart{Name: "file", FileName: f.Name, Value: f.Content}
+}
+
+// BoolPart is a plain part holding "true" or "false"; nil when b is nil.
+func BoolPart(name string, b *bool) *FormPart {
+	if b == nil {
+		return nil
+	}
+	return &FormPart{Name: name, Value: []byte(strconv.FormatBool(*b))}
+}
+
+type formField struct {
+	name, fileName string // fileName "" means a plain field
+	value          []byte
+}
+
+// Launch is what the tenant answered to a launch: the id of the job it started.
+type Launch struct {
+	// TaskID is the id of the job it started: a task's id, for the
+	// operations whose Job is TaskJob.
+	TaskID string
+	// Operation names the launch for messages, such as "account aggregation".
+	Operation string
+	// Method and Path are the request, e.g. POST /v2026/sources/{id}/load-accounts
+	// (escaped path, no host or query).
+	Method, Path string
+}
+
+// Start sends a prepared launch once, with the launch retry rule: it is not
+// resent once it may have reached the tenant (see MayHaveStarted). An
+// operation the client's API version lacks is an *UnsupportedOperationError
+// and sends nothing.
+func (c *Client) Start(ctx context.Context, s Start) (*Launch, error) {
+	if s.Operation == nil {
+		return nil, errors.New("no operation to start")
+	}
+	if err := s.Supports(c.apiVersion); err != nil {
+		return nil, err
+	}
+	l := &Launch{Operation: s.Name, Method: s.Method, Path: s.Path(c.apiVersion, s.target)}
+	r := apiRequest{method: l.Method, path: l.Path, launch: true, experimental: s.experimental(c.apiVersion)}
+	switch s.Operation.Body {
+	case FormBody:
+		body, contentType, err := multipartBody(s.body.form)
+		if err != nil {
+			return nil, err
+		}
+		r.body, r.contentType = body, contentType
+	case JSONBody:
+		r.body, r.contentType = s.body.json, "application/json"
+	}
+	resp, body, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]json.RawMessage
+	if err := decodeJSON(resp, l.Path, body, &doc, answer{document: s.Answer, kind: '{', budget: newBudget()}); err != nil {
+		return nil, err
+	}
+	l.TaskID = idAt(doc, s.JobID)
+	if l.TaskID == "" {
+		return nil, &missingTaskIDError{Launch: *l, Field: s.JobID}
+	}
+	if err := ValidateTaskID(l.TaskID); err != nil {
+		return nil, &missingTaskIDError{Launch: *l, Field: s.JobID, Err: err}
+	}
+	return l, nil
+}
+
+// idAt reads the string at a dotted field path ("task.id") of an answer;
+// "" when it is not there or not a string.
+func idAt(answer map[string]json.RawMessage, field string) string {
+	name, rest, nested := strings.Cut(field, ".")
+	raw, ok := answer[name]
+	if !ok {
+		return ""
+	}
+	if nested {
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(raw, &inner) != nil {
+			return ""
+		}
+		return idAt(inner, rest)
+	}
+	var id string
+	if json.Unmarshal(raw, &id) != nil {
+		return ""
+	}
+	return id
+}
+
+// multipartBody writes fields as multipart/form-data: a file part as
+// text/csv, a plain part as text.
+func multipartBody(fields []formField) ([]byte, string, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		h := textproto.MIMEHeader{}
+		if f.fileName != "" {
+			h.Set("Content-Disposition", multipart.FileContentDisposition(f.name, f.fileName))
+			h.Set("Content-Type", "text/csv")
+		} else {
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, f.name))
+		}
+		part, err := mw.CreatePart(h)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := part.Write(f.value); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), mw.FormDataContentType(), nil
+}
+
+// missingTaskIDError means the tenant accepted a launch but its answer
+// names no usable job: the job has probably started, and cannot be
+// followed.
+type missingTaskIDError struct {
+	Launch
+	Field string // where the spec puts the id: "task.id", "id" or "jobId"
+	Err   error  // why the id is not usable; nil when there is none
+}
+
+func (e *missingTaskIDError) Error() string {
+	what := "no task id in " + e.Field
+	if e.Err != nil {
+		what = fmt.Sprintf("an unusable task id in %s: %v", e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s %s: the tenant accepted the %s but its answer has %s; the task has probably started, so check the tenant's tasks before starting it again",
+		e.Method, e.Path, e.Operation, what)
+}
+
+func (e *missingTaskIDError) Unwrap() error { return e.Err }
