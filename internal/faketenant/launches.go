@@ -316,7 +316,7 @@ var launchKinds = map[*sailpoint.Operation]launchKind{
 			if l.DisableOptimization != nil && *l.DisableOptimization == "true" {
 				optimized = "disabled"
 			}
-			run.uniqueName, run.description = "Cloud Account Aggregation", "Aggregate from the specified application"
+			run.uniqueName, run.description = sailpoint.AccountAggregationOp.TaskName, "Aggregate from the specified application"
 			run.attributes = map[string]any{"appId": l.SourceID, "optimizedAggregation": optimized}
 			return http.StatusAccepted, map[string]any{"success": true, "task": map[string]any{
 				"id": l.TaskID, "type": "QUARTZ", "name": run.uniqueName, "description": run.description,
@@ -333,7 +333,7 @@ var launchKinds = map[*sailpoint.Operation]launchKind{
 	},
 	sailpoint.EntitlementAggregationOp.Operation: {
 		answer: func(l *Launch, run *launchedRun) (int, any) {
-			run.uniqueName, run.description = "Cloud Group Aggregation", "Aggregate from the specified application"
+			run.uniqueName, run.description = sailpoint.EntitlementAggregationOp.TaskName, "Aggregate from the specified application"
 			return http.StatusAccepted, map[string]any{"id": l.TaskID, "type": "QUARTZ", "uniqueName": run.uniqueName,
 				"description": run.description, "launcher": run.launcher, "created": run.now, "returns": []any{}}
 		},
@@ -365,7 +365,7 @@ var launchKinds = map[*sailpoint.Operation]launchKind{
 		},
 		answer: func(l *Launch, run *launchedRun) (int, any) {
 			// The name and description are the spec's examples.
-			run.uniqueName, run.description = "Cloud Process Uncorrelated Accounts", "Processes uncorrelated accounts for the specified application."
+			run.uniqueName, run.description = sailpoint.UncorrelatedAccountImportOp.TaskName, "Processes uncorrelated accounts for the specified application."
 			qpocJobID := uuid()
 			run.attributes = map[string]any{"appId": l.SourceID, "qpocJobId": qpocJobID}
 			// returns is an object in this schema (its example is an array).
@@ -400,7 +400,7 @@ var launchKinds = map[*sailpoint.Operation]launchKind{
 		},
 		dashedID: true,
 		answer: func(l *Launch, run *launchedRun) (int, any) {
-			run.uniqueName, run.description = "AI Agent Aggregation - "+l.SourceID, "AI Agent Aggregation - From given dataset IDs"
+			run.uniqueName, run.description = sailpoint.MachineIdentityAggregationOp.TaskName+" - "+l.SourceID, "AI Agent Aggregation - From given dataset IDs"
 			run.attributes = map[string]any{"appId": l.SourceID, "datasetIds": l.DatasetIDs}
 			// 200, not 202: a MachineIdentityAggregationResponse, shaped like
 			// the task it started (its target a BaseReferenceDto).

@@ -45,6 +45,10 @@ type Operation struct {
 	Job JobKind
 	// Body is what the request carries.
 	Body BodyKind
+	// TaskName is the name (uniqueName) of the tasks a TaskJob launch
+	// starts, as the spec's examples show it; "" where they show none.
+	// TaskOf tells the launches' tasks apart by it.
+	TaskName string
 }
 
 // JobKind says how a started job is read and when it has ended.
@@ -264,6 +268,30 @@ func Launches() []*Operation {
 	return out
 }
 
+// TaskOf says which launch started a task, by the task's name (uniqueName,
+// else its task definition's): the launch whose TaskName the name is, or
+// begins with and goes on after " - "; nil when it is no launch's (the
+// spec shows no name for identity processing and the resets, so their
+// tasks are nil too).
+func TaskOf(ts *TaskStatus) *Operation {
+	if ts == nil {
+		return nil
+	}
+	name := ts.UniqueName
+	if (name == nil || *name == "") && ts.TaskDefinitionSummary != nil {
+		name = ts.TaskDefinitionSummary.UniqueName
+	}
+	if name == nil || *name == "" {
+		return nil
+	}
+	for _, o := range Launches() {
+		if o.TaskName != "" && (*name == o.TaskName || strings.HasPrefix(*name, o.TaskName+" - ")) {
+			return o
+		}
+	}
+	return nil
+}
+
 // OperationNamed finds an operation of Operations by Name; nil when none.
 func OperationNamed(name string) *Operation {
 	for _, o := range Operations() {
@@ -286,7 +314,7 @@ var (
 			Paths: accountAggregationPaths,
 			Needs: needsOn(accountAggregationPaths, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserLevels: sourceAdmin},
 				APIVersionBeta, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserTokenOnly: true}),
-			Answer: "LoadAccountsTask", JobID: "task.id", Job: TaskJob, Body: FormBody},
+			Answer: "LoadAccountsTask", JobID: "task.id", Job: TaskJob, Body: FormBody, TaskName: "Cloud Account Aggregation"},
 		Check:  func(a AccountAggregation) error { return ValidateSourceID(a.SourceID) },
 		Target: func(a AccountAggregation) string { return a.SourceID },
 		Build: func(a AccountAggregation) (Body, error) {
@@ -303,7 +331,7 @@ var (
 		Operation: &Operation{Name: "entitlement aggregation", OperationID: "importEntitlements", Method: http.MethodPost,
 			Paths:  entitlementAggregationPaths,
 			Needs:  needsOn(entitlementAggregationPaths, OperationNeeds{Scopes: []string{"idn:entitlement:manage"}, UserLevels: orgAdmin, UserTokenOnly: true}),
-			Answer: "LoadEntitlementTask", JobID: "id", Job: TaskJob, Body: FormBody},
+			Answer: "LoadEntitlementTask", JobID: "id", Job: TaskJob, Body: FormBody, TaskName: "Cloud Group Aggregation"},
 		Check:  func(e EntitlementAggregation) error { return ValidateSourceID(e.SourceID) },
 		Target: func(e EntitlementAggregation) string { return e.SourceID },
 		Build:  func(e EntitlementAggregation) (Body, error) { return Form(FilePart(e.File)), nil },
@@ -337,7 +365,8 @@ var (
 			Paths: uncorrelatedPaths,
 			Needs: needsOn(uncorrelatedPaths, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserLevels: orgAdmin},
 				APIVersionBeta, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserTokenOnly: true}),
-			Answer: "LoadUncorrelatedAccountsTask", JobID: "task.id", Job: TaskJob, Body: FormBody},
+			Answer: "LoadUncorrelatedAccountsTask", JobID: "task.id", Job: TaskJob, Body: FormBody,
+			TaskName: "Cloud Process Uncorrelated Accounts"},
 		Check:  func(u UncorrelatedAccountImport) error { return ValidateSourceID(u.SourceID) },
 		Target: func(u UncorrelatedAccountImport) string { return u.SourceID },
 		Build:  func(u UncorrelatedAccountImport) (Body, error) { return Form(FilePart(u.File)), nil },
@@ -383,7 +412,9 @@ var (
 			Needs: needsOn(machineIdentityPaths, OperationNeeds{Scopes: []string{"idn:mis-agents:aggregate"},
 				UserLevels: []string{"ORG_ADMIN", "SOURCE_ADMIN", "SOURCE_SUBADMIN", "HELPDESK"}, UserTokenOnly: true}),
 			Experimental: []string{APIVersionV1, APIVersionV2026, APIVersionV2025},
-			Answer:       "MachineIdentityAggregationResponse", JobID: "id", Job: TaskJob, Body: JSONBody},
+			Answer:       "MachineIdentityAggregationResponse", JobID: "id", Job: TaskJob, Body: JSONBody,
+			// "AI Agent Aggregation - ID123": the name goes on with the source.
+			TaskName: "AI Agent Aggregation"},
 		Check: func(m MachineIdentityAggregation) error {
 			if err := ValidateSourceID(m.SourceID); err != nil {
 				return err

@@ -290,3 +290,36 @@ func TestOperationVersions(t *testing.T) {
 		t.Error("OperationNamed")
 	}
 }
+
+// The launches' tasks are told apart by the names the spec's examples
+// give them; a name no launch has is nobody's.
+func TestTaskOf(t *testing.T) {
+	named := func(unique, definition string) *sailpoint.TaskStatus {
+		ts := &sailpoint.TaskStatus{}
+		if unique != "" {
+			ts.UniqueName = &unique
+		}
+		if definition != "" {
+			ts.TaskDefinitionSummary = &sailpoint.TaskDefinitionSummary{UniqueName: &definition}
+		}
+		return ts
+	}
+	for _, tc := range []struct {
+		task *sailpoint.TaskStatus
+		want *sailpoint.Operation
+	}{
+		{named("Cloud Account Aggregation", ""), sailpoint.AccountAggregationOp.Operation},
+		{named("", "Cloud Group Aggregation"), sailpoint.EntitlementAggregationOp.Operation},
+		{named("Cloud Process Uncorrelated Accounts", ""), sailpoint.UncorrelatedAccountImportOp.Operation},
+		{named("AI Agent Aggregation - ID123", ""), sailpoint.MachineIdentityAggregationOp.Operation},
+		{named("AI Agent Aggregations", ""), nil},
+		{named("Cloud Account Aggregation Report", ""), nil},
+		{named("Identity Refresh", ""), nil},
+		{named("", ""), nil},
+		{nil, nil},
+	} {
+		if got := sailpoint.TaskOf(tc.task); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc.task, got, tc.want)
+		}
+	}
+}
