@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,8 +216,10 @@ func TestAccAccountAggregationAction_showsCounts(t *testing.T) {
 	if !strings.Contains(all, "aggregation ACCOUNTS_COLLECTED, 120 of 1024 changed accounts processed") {
 		t.Errorf("no line with the counts in:\n%s", all)
 	}
+	// One read per line at the most, and one for a line the task's end
+	// made unnecessary.
 	lines := strings.Count(all, "Task "+id+" running:")
-	if reads := ft.AggregationStatusReads(id); reads == 0 || reads > lines {
+	if reads := ft.AggregationStatusReads(id); reads == 0 || reads > lines+1 {
 		t.Errorf("%d status reads for %d running lines", reads, lines)
 	}
 }
@@ -304,4 +307,69 @@ func TestAccAccountAggregationAction_retriesAndClears(t *testing.T) {
 		!strings.Contains(all, "Task "+ls[1].TaskID+" finished: SUCCESS") {
 		t.Fatalf("%d launches; progress:\n%s", len(ls), all)
 	}
+}
+
+// A status endpoint that answers 503 never slows the action down: the
+// counts are read once per line, never retried, off the poll's path, so
+// the invocation ends within a timeout that each line's retries (about
+// 30 s of backoff) would have blown.
+func TestAccAccountAggregationAction_countsFailingNeverDelay(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 8})
+	ft.Inject(faketenant.Fault{Path: "/account-aggregations/v1/", Times: -1, Status: http.StatusServiceUnavailable,
+		Body: `{"detailCode":"503 Service Unavailable","trackingId":"c503","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Unavailable"}],"causes":[]}`})
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
+		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval": tfString("1s"),
+		"timeout":       tfString("25s"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("a failing count read held up the wait: %v", resp.Diagnostics)
+	}
+	all := strings.Join(msgs, "\n")
+	lines := strings.Count(all, "running:")
+	if reads := ft.Count(faketenant.IsAggregationStatusGet); reads == 0 || reads > lines+1 {
+		t.Errorf("%d status reads for %d running lines: each line's read must be one attempt\n%s", reads, lines, all)
+	}
+}
+
+// A line never waits for the detail it shows: while a read is under way,
+// a line goes out with what was read before, and no second read starts.
+func TestAccAccountAggregationAction_detailOffThePollsPath(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	release := make(chan struct{})
+	var reads atomic.Int32
+	var lines []string
+	p := &actionProgress{send: func(m string) { lines = append(lines, m) }, now: clock.now, operation: "account aggregation",
+		detail: func(ctx context.Context, _ string) (string, bool) {
+			reads.Add(1)
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return "aggregation ACCOUNTS_COLLECTED", true
+		}}
+	p.started(context.Background(), &sailpoint.Launch{TaskID: "task-1"})
+	returned := make(chan struct{})
+	go func() {
+		for range 4 {
+			clock.advance(10 * time.Second)
+			p.running(context.Background(), percent("50"), 1, time.Second)
+		}
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(30 * time.Second):
+		t.Fatal("a progress line waited for the detail read")
+	}
+	for deadline := time.Now().Add(30 * time.Second); reads.Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("%d reads started, want the one under way", n)
+	}
+	close(release)
 }

@@ -139,14 +139,14 @@ resource "sailpoint_account_aggregation" "test" {
   source_id     = %q
   poll_interval = "1s"
   timeouts = {
-    create = "3s"
+    create = "10s"
   }
 }
 `, faketenant.ActiveDirectorySourceID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: config, ExpectError: errorWith("Timed out waiting for task", "(timeouts.create is 3s", "its id is kept in state")},
+			{Config: config, ExpectError: errorWith("Timed out waiting for task", "(timeouts.create is 10s", "its id is kept in state")},
 			{
 				Config:             config,
 				PlanOnly:           true,
@@ -271,7 +271,7 @@ resource "sailpoint_account_aggregation" "test" {
   source_id     = %q
   poll_interval = "1s"
   timeouts = {
-    create = "4s"
+    create = "10s"
   }
 }
 `, faketenant.ActiveDirectorySourceID),

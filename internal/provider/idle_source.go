@@ -132,7 +132,7 @@ func waitForIdleSource(ctx context.Context, client *sailpoint.Client, l launch, 
 		}
 	}
 	if err := client.WaitForIdleSource(ctx, l.sourceID, w, rep.progress.waitingForRunning, stale); err != nil {
-		return idleWaitDiagnostic(err, l, rep, client.APIVersion(), time.Since(began))
+		return idleWaitDiagnostic(err, l, rep, client.APIVersion(), time.Since(began), out)
 	}
 	return nil
 }
@@ -157,15 +157,8 @@ type clearedTask struct {
 // taskAge is how long ago a task was launched (created, when it has not
 // been launched); false when the tenant gave neither time.
 func taskAge(ts *sailpoint.TaskStatus, now time.Time) (time.Duration, bool) {
-	for _, at := range []*string{ts.Launched, ts.Created} {
-		if at == nil {
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339, *at); err == nil {
-			return now.Sub(t), true
-		}
-	}
-	return 0, false
+	at, ok := ts.LaunchedAt()
+	return now.Sub(at), ok
 }
 
 // clearStale clears each running task of the source launched longer ago
@@ -177,12 +170,34 @@ func clearStale(ctx context.Context, client *sailpoint.Client, l launch, rep rep
 	for i := range running {
 		ts := &running[i]
 		age, known := taskAge(ts, now)
-		if !known || age <= l.clearOlderThan || containsFold(out.taskIDs, ts.ID) {
+		if !known || age <= l.clearOlderThan || containsFold(out.taskIDs, ts.ID) || containsFold(out.notCleared, ts.ID) {
 			still = append(still, *ts)
 			continue
 		}
-		if _, err := client.ClearTask(ctx, ts.ID, sailpoint.CompletionStatusError, now); err != nil {
+		// Read it first: the tenant's history is not the provider's to
+		// change, so a task its own answer shows finished is left alone.
+		current, err := client.GetTaskStatus(ctx, ts.ID)
+		switch {
+		case sailpoint.IsNotFound(err):
+			continue // gone: nothing runs
+		case err != nil:
+			return nil, err
+		case current.IsFinished():
+			tflog.Debug(ctx, "A task listed as running shows itself finished; it is left alone", map[string]any{"running_task_id": ts.ID})
+			continue
+		}
+		cleared, err := client.ClearTask(ctx, ts.ID, sailpoint.CompletionStatusError, now)
+		if err != nil {
 			return nil, &sailpoint.StaleTaskError{TaskID: ts.ID, Err: err}
+		}
+		if !cleared.IsFinished() {
+			// Answered 200 but not cleared: the wait goes on for it, as for
+			// any running task, and it is not sent again.
+			out.notCleared = append(out.notCleared, ts.ID)
+			tflog.Warn(ctx, "The tenant accepted the clear of a pending task, but its answer shows it still running; waiting for it instead",
+				map[string]any{"running_task_id": ts.ID, "completion_status": ptrString(cleared.CompletionStatus), "completed": ptrString(cleared.Completed)})
+			still = append(still, *current)
+			continue
 		}
 		c := clearedTask{id: ts.ID, name: sailpoint.CleanText(ptrOr(ts.UniqueName, "no name")), age: age}
 		out.cleared = append(out.cleared, c)

@@ -143,8 +143,11 @@ type launchOutcome struct {
 	task   *sailpoint.TaskStatus
 	// taskIDs are every task started, oldest first; launch is the last.
 	taskIDs []string
-	// cleared are the source's stuck tasks cleared before starting.
-	cleared []clearedTask
+	// cleared are the source's stuck tasks cleared before starting;
+	// notCleared, those the tenant accepted a clear of but still shows
+	// running.
+	cleared    []clearedTask
+	notCleared []string
 	// interrupted: Terraform stopped the wait (Ctrl-C) before the task
 	// finished; it was not gated.
 	interrupted bool

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -126,8 +127,17 @@ type actionProgress struct {
 
 	// detail reads what the tenant says of a running task besides its
 	// progress; false ends it for the invocation. nil: nothing to read.
-	detail    func(ctx context.Context, taskID string) (string, bool)
-	detailOff bool
+	// It is read off the poll's path (readDetail): a line shows the last
+	// text read.
+	detail func(ctx context.Context, taskID string) (string, bool)
+	// detailRead hears each read of detail that ended (tests wait on it).
+	detailRead func()
+	detailMu   sync.Mutex
+	detailText string
+	detailOff  bool
+	detailBusy bool
+	// detailFresh: a read ended since the last line took its text.
+	detailFresh bool
 
 	startedAt time.Time
 	lastSent  time.Time
@@ -190,19 +200,67 @@ func (p *actionProgress) running(ctx context.Context, ts *sailpoint.TaskStatus, 
 	state := fmt.Sprintf("%s, %s%% complete", sailpoint.CleanText(ptrOr(ts.Progress, "no progress yet")), percentCompleteOr(ts, "?"))
 	// With counts to show, a line is due every progressMinGap: they move
 	// while the percentage does not.
-	counts := p.detail != nil && !p.detailOff
+	counts := p.detail != nil && !p.countsOff()
+	if counts {
+		// The next line's detail is read while the task runs on.
+		defer p.prefetchDetail(ctx, ts.ID)
+	}
 	if !p.due(state) && (!counts || p.now().Sub(p.lastSent) < progressMinGap) {
 		return
 	}
 	line := state
 	if counts {
-		detail, ok := p.detail(ctx, ts.ID)
-		p.detailOff = !ok
-		if detail != "" {
+		if detail := p.takeDetail(); detail != "" {
 			line += "; " + detail
 		}
 	}
 	p.emit(state, fmt.Sprintf("Task %s running: %s (%s elapsed)", ts.ID, line, p.now().Sub(p.startedAt).Round(time.Second)))
+}
+
+// detailTimeout bounds one read of a running task's detail: a line goes
+// out without it rather than wait.
+const detailTimeout = 5 * time.Second
+
+func (p *actionProgress) countsOff() bool {
+	p.detailMu.Lock()
+	defer p.detailMu.Unlock()
+	return p.detailOff
+}
+
+// prefetchDetail starts, in the background, the read of the detail the
+// next line shows, unless one is under way or its text has not been shown
+// yet: one attempt, bounded by detailTimeout, so a tenant slow or failing
+// to give the counts never delays a poll, and at most one read per line.
+func (p *actionProgress) prefetchDetail(ctx context.Context, taskID string) {
+	p.detailMu.Lock()
+	defer p.detailMu.Unlock()
+	if p.detailBusy || p.detailFresh || p.detailOff {
+		return
+	}
+	p.detailBusy = true
+	go func() {
+		readCtx, cancel := context.WithTimeout(sailpoint.OneAttempt(ctx), detailTimeout)
+		defer cancel()
+		text, ok := p.detail(readCtx, taskID)
+		p.detailMu.Lock()
+		if text != "" || !ok {
+			p.detailText = text
+		}
+		p.detailOff, p.detailBusy, p.detailFresh = !ok, false, true
+		p.detailMu.Unlock()
+		if p.detailRead != nil {
+			p.detailRead()
+		}
+	}()
+}
+
+// takeDetail is the detail last read, for a line going out; the next poll
+// reads it again.
+func (p *actionProgress) takeDetail() string {
+	p.detailMu.Lock()
+	defer p.detailMu.Unlock()
+	p.detailFresh = false
+	return p.detailText
 }
 
 func (p *actionProgress) finished(_ context.Context, ts *sailpoint.TaskStatus) {

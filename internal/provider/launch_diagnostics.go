@@ -174,18 +174,27 @@ func sourceTurnDiagnostic(err error, l launch, rep report, waitedFor string, ela
 		l.describe, orUnknown(waitedFor), elapsed.Round(time.Second), rep.timeoutName, shortDuration(rep.timeout), rep.timeoutName))
 }
 
+// nothingStarted says what the launch did not start: nothing at all, or,
+// after earlier attempts (retry_on_statuses), no further task.
+func nothingStarted(out *launchOutcome) string {
+	if out == nil || len(out.taskIDs) == 0 {
+		return "Nothing was started."
+	}
+	return fmt.Sprintf("No further task was started; this launch started %s earlier.", strings.Join(out.taskIDs, ", "))
+}
+
 // idleWaitDiagnostic explains a wait for an idle source that failed, ran
-// out of time or was stopped; nothing was started.
-func idleWaitDiagnostic(err error, l launch, rep report, version string, elapsed time.Duration) diag.Diagnostic {
+// out of time or was stopped; no task was started by it.
+func idleWaitDiagnostic(err error, l launch, rep report, version string, elapsed time.Duration, out *launchOutcome) diag.Diagnostic {
 	var idleErr *sailpoint.IdleWaitError
 	var staleErr *sailpoint.StaleTaskError
 	running := fmt.Sprintf("the running tasks of source %q", l.sourceID)
 	switch {
 	case errors.As(err, &staleErr):
-		return clearFailedDiagnostic(staleErr, l, version)
+		return clearFailedDiagnostic(staleErr, l, version, out)
 	case !errors.As(err, &idleErr):
 		summary, detail := explain(err, running)
-		detail += "\n\nBefore starting the " + l.describe + ", the provider reads which tasks of the source are still running. Nothing was started."
+		detail += "\n\nBefore starting the " + l.describe + ", the provider reads which tasks of the source are still running. " + nothingStarted(out)
 		if sailpoint.HasStatus(err, http.StatusForbidden) {
 			// The launch itself may be allowed where the task list is not.
 			detail += " Give the credentials what reading task statuses needs, or set wait_for_running_tasks = false to start without this check."
@@ -213,12 +222,16 @@ func idleWaitDiagnostic(err error, l launch, rep report, version string, elapsed
 		summary, detail := explain(idleErr.LastErr, running)
 		found += fmt.Sprintf(" The last read failed: %s: %s", summary, detail)
 	}
+	if out != nil && len(out.notCleared) > 0 {
+		found += fmt.Sprintf(" The tenant accepted a clear (PATCH) of %s, but its answer still showed it running, so it was waited for instead.",
+			strings.Join(out.notCleared, ", "))
+	}
 	if verb == "Stopped" {
 		advice = ""
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%s waiting for source %q to be idle", verb, l.sourceID), fmt.Sprintf(
-		"Before starting the %s, the provider waits until no task of the source is still running. %s\n\nNothing was started.%s",
-		l.describe, found, advice))
+		"Before starting the %s, the provider waits until no task of the source is still running. %s\n\n%s%s",
+		l.describe, found, nothingStarted(out), advice))
 }
 
 // launchErrorDiagnostic explains a launch the tenant refused or that
@@ -265,11 +278,11 @@ func explainRefusedLaunch(e *sailpoint.APIError, l launch, version string) (stri
 
 // clearFailedDiagnostic explains a stuck task that could not be cleared;
 // nothing was started.
-func clearFailedDiagnostic(e *sailpoint.StaleTaskError, l launch, version string) diag.Diagnostic {
+func clearFailedDiagnostic(e *sailpoint.StaleTaskError, l launch, version string, out *launchOutcome) diag.Diagnostic {
 	summary, detail := explainClearError(e.Err, e.TaskID, version)
 	return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Task %q of source %q has been running longer than clear_pending_tasks_older_than "+
-		"(%s), so the provider tried to clear it before starting the %s. %s\n\nNothing was started.",
-		e.TaskID, l.sourceID, shortDuration(l.clearOlderThan), l.describe, detail))
+		"(%s), so the provider tried to clear it before starting the %s. %s\n\n%s",
+		e.TaskID, l.sourceID, shortDuration(l.clearOlderThan), l.describe, detail, nothingStarted(out)))
 }
 
 // explainClearError words a failed PATCH of a task, with what clearing

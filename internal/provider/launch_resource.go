@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	rtimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -211,6 +212,17 @@ func (s *launchState) setTaskIDs(ctx context.Context, ids []string) diag.Diagnos
 	return diags
 }
 
+// fillTaskIDs lists the resource's task in task_ids where a state written
+// before task_ids existed has none.
+func (s *launchState) fillTaskIDs(ctx context.Context) diag.Diagnostics {
+	if !s.TaskIDs.IsNull() && !s.TaskIDs.IsUnknown() || s.TaskID.IsNull() || s.TaskID.IsUnknown() {
+		return nil
+	}
+	list, diags := types.ListValueFrom(ctx, types.StringType, []string{s.TaskID.ValueString()})
+	s.TaskIDs = list
+	return diags
+}
+
 // ModifyPlan says what an apply will do. A file is planned by its
 // content: its SHA-256 is part of the plan. A change of what shapes the
 // task replaces the resource (unless it adopted its task by import: then
@@ -241,6 +253,13 @@ func (r *launchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
+		}
+		var state launchState
+		resp.Diagnostics.Append(plan.decode(ctx, &state)...)
+		if state.Triggers.IsUnknown() || slices.ContainsFunc(slices.Collect(maps.Values(state.Triggers.Elements())), attr.Value.IsUnknown) {
+			// What the triggers name runs in this apply, and may write the
+			// file: its content is known when it is uploaded.
+			sum = types.StringUnknown()
 		}
 		f.FileSHA256 = sum
 		resp.Diagnostics.Append(plan.encode(ctx, &f)...)
@@ -420,18 +439,19 @@ func (r *launchResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	id := state.TaskID.ValueString()
+	resp.Diagnostics.Append(state.fillTaskIDs(ctx)...)
 	ts, err := r.data.client.GetTaskStatus(ctx, id)
 	switch {
 	case sailpoint.IsNotFound(err):
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Task %q is no longer returned by the tenant", id), fmt.Sprintf(
 			"The sailpoint_%s resource keeps task %q in state with the values last read. ISC returns tasks for 90 days; "+
 				"this one is older, or was removed. Nothing is started again unless an argument or a trigger changes.", r.op.typeName, id))
-		return
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
 		return
+	default:
+		resp.Diagnostics.Append(state.setTask(ts)...)
 	}
-	resp.Diagnostics.Append(state.setTask(ts)...)
 	resp.Diagnostics.Append(values.encode(ctx, &state)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
@@ -457,11 +477,26 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	planned.ID, planned.TaskID, planned.TaskIDs = prior.ID, prior.TaskID, prior.TaskIDs
+	resp.Diagnostics.Append(planned.fillTaskIDs(ctx)...)
 	if r.op.file != noFile {
 		var plannedFile, priorFile fileState
 		resp.Diagnostics.Append(values.decode(ctx, &plannedFile)...)
 		resp.Diagnostics.Append(priorValues.decode(ctx, &priorFile)...)
-		plannedFile.FileSHA256 = priorFile.FileSHA256 // the same content: else the plan replaced the resource
+		switch {
+		case !priorFile.FileSHA256.IsNull():
+			plannedFile.FileSHA256 = priorFile.FileSHA256 // the same content: else the plan replaced the resource
+		case plannedFile.FileSHA256.IsUnknown():
+			// Adopted by import, and the file was not there at plan: its
+			// hash now, so the next plan compares the file with it.
+			sum, diags := plannedFileHash(ctx, plannedFile.File)
+			resp.Diagnostics.Append(diags...)
+			if sum.IsUnknown() {
+				sum = types.StringNull()
+			}
+			plannedFile.FileSHA256 = sum
+		}
+		// Else adopted by import: the plan hashed the file, and that hash
+		// is the resource's from now on.
 		resp.Diagnostics.Append(values.encode(ctx, &plannedFile)...)
 	}
 	life := readLifecycle(ctx, req.Private)
@@ -545,6 +580,10 @@ func (r *launchResource) ImportState(ctx context.Context, req resource.ImportSta
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, fmt.Sprintf("task %q", id)))
 		return
 	}
+	if problem := r.kindProblem(ts); problem != "" {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot import task %q: it is not a task of this kind", id), problem)
+		return
+	}
 	values, diags := nullValues(ctx, resp.State.Schema.Type())
 	resp.Diagnostics.Append(diags...)
 	var state launchState
@@ -560,6 +599,25 @@ func (r *launchResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.Append(lifecycle{Gate: gatePending, Adopted: true}.save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
+}
+
+// kindProblem says why a task is not one this resource's operation starts
+// ("" when it may be): its name is another launch's (sailpoint.TaskOf).
+// The spec names no task of identity processing or the resets, so a task
+// of an unknown name is taken as it is.
+func (r *launchResource) kindProblem(ts *sailpoint.TaskStatus) string {
+	other := sailpoint.TaskOf(ts)
+	if other == nil || other == r.op.declared {
+		return ""
+	}
+	into := ""
+	for _, op := range operations {
+		if op.declared == other {
+			into = fmt.Sprintf(" Import it into a sailpoint_%s instead.", op.typeName)
+		}
+	}
+	return fmt.Sprintf("Task %q is named %q: it is %s's task, not %s's. A sailpoint_%s adopts only a task it could have started.%s",
+		ts.ID, sailpoint.CleanText(ts.KindName()), withArticle(other.Name), withArticle(r.op.title()), r.op.typeName, into)
 }
 
 // logProgress reports a launch through the provider's log (TF_LOG=info

@@ -631,7 +631,7 @@ resource "sailpoint_account_aggregation" "test" {
   source_id     = %q
   poll_interval = "1s"
   timeouts = {
-    create = "3s"
+    create = "10s"
   }
 }
 `, src))

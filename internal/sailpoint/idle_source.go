@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,10 +30,13 @@ func (c *Client) RunningTasksForSource(ctx context.Context, sourceID string) ([]
 	}
 	if c.apiVersion != APIVersionV2024 && c.apiVersion != APIVersionBeta {
 		quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(sourceID)
-		return c.ListTaskStatuses(ctx, ListOptions{
+		listed, err := c.ListTaskStatuses(ctx, ListOptions{
 			Filters: `sourceId eq "` + quoted + `" and completionStatus isnull`,
 			Limit:   maxRunningTasks,
 		})
+		// A task whose own answer shows it finished is not running,
+		// whatever the filter was meant to keep out.
+		return slices.DeleteFunc(listed, func(ts TaskStatus) bool { return ts.IsFinished() }), err
 	}
 	path := PendingTasksOp.Path(c.apiVersion, "")
 	ofSource := func(ts *TaskStatus) bool {

@@ -274,22 +274,30 @@ func Launches() []*Operation {
 // spec shows no name for identity processing and the resets, so their
 // tasks are nil too).
 func TaskOf(ts *TaskStatus) *Operation {
-	if ts == nil {
-		return nil
-	}
-	name := ts.UniqueName
-	if (name == nil || *name == "") && ts.TaskDefinitionSummary != nil {
-		name = ts.TaskDefinitionSummary.UniqueName
-	}
-	if name == nil || *name == "" {
+	name := ts.KindName()
+	if name == "" {
 		return nil
 	}
 	for _, o := range Launches() {
-		if o.TaskName != "" && (*name == o.TaskName || strings.HasPrefix(*name, o.TaskName+" - ")) {
+		if o.TaskName != "" && (name == o.TaskName || strings.HasPrefix(name, o.TaskName+" - ")) {
 			return o
 		}
 	}
 	return nil
+}
+
+// KindName is the name of the task's kind: its uniqueName, else its task
+// definition's; "" when it has neither.
+func (ts *TaskStatus) KindName() string {
+	switch {
+	case ts == nil:
+		return ""
+	case ts.UniqueName != nil && *ts.UniqueName != "":
+		return *ts.UniqueName
+	case ts.TaskDefinitionSummary != nil && ts.TaskDefinitionSummary.UniqueName != nil:
+		return *ts.TaskDefinitionSummary.UniqueName
+	}
+	return ""
 }
 
 // OperationNamed finds an operation of Operations by Name; nil when none.

@@ -45,7 +45,25 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if launch, _ := ctx.Value(launchKey{}).(bool); launch {
 		return launchRetry(ctx, resp, err)
 	}
+	if oneAttempt(ctx) {
+		return false, nil
+	}
 	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+}
+
+// oneAttemptKey marks the context of a call made once, never retried.
+type oneAttemptKey struct{}
+
+func oneAttempt(ctx context.Context) bool {
+	once, _ := ctx.Value(oneAttemptKey{}).(bool)
+	return once
+}
+
+// OneAttempt makes the calls under ctx one attempt each: for a read whose
+// failure costs nothing (a progress line's counts), so that it never holds
+// up what waits on it.
+func OneAttempt(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oneAttemptKey{}, true)
 }
 
 // launchKey marks the context of a launch request.

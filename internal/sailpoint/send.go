@@ -47,7 +47,8 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 		target += "?" + r.query.Encode()
 	}
 	attempts := new(atomic.Int32)
-	callCtx := context.WithValue(ctx, attemptsKey{}, attempts)
+	last := &lastAnswer{}
+	callCtx := context.WithValue(context.WithValue(ctx, attemptsKey{}, attempts), lastAnswerKey{}, last)
 	if r.launch {
 		callCtx = context.WithValue(callCtx, launchKey{}, true)
 	}
@@ -84,10 +85,12 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			if doErr == nil {
 				doErr = errors.New("no response")
 			}
+			te := &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				doErr = ctxErr
+				te.Err = ctxErr
+				te.Last = c.lastAnswerError(method, path, last, te.Attempts)
 			}
-			return nil, nil, &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
+			return nil, nil, te
 		}
 		body, err := c.readBody(resp, method, path, int(attempts.Load()), start)
 		if err != nil {
@@ -103,6 +106,18 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 		}
 		return resp, body, nil
 	}
+}
+
+// lastAnswerError is the call's last failed answer as an *APIError; nil
+// when every attempt so far failed without one.
+func (c *Client) lastAnswerError(method, path string, last *lastAnswer, attempts int) *APIError {
+	last.mu.Lock()
+	defer last.mu.Unlock()
+	if last.status == 0 {
+		return nil
+	}
+	resp := &http.Response{StatusCode: last.status, Header: last.header}
+	return c.apiError(method, path, resp, bytes.Clone(last.body.Bytes()), attempts)
 }
 
 func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time) ([]byte, error) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -258,4 +259,42 @@ func (c *Client) listPages(ctx context.Context, path string, query url.Values, l
 		offset += len(page)
 	}
 	return out[:min(len(out), limit)], nil
+}
+
+// otherTimeLayouts are date-times seen in ISC examples that are not RFC
+// 3339 (the PATCH example writes "2024-05-17 19:33:16.470000+00:00").
+var otherTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// ParseTime reads a timestamp of the tenant's: RFC 3339, or another
+// date-time layout ISC writes (UTC when it names no zone). rfc3339 says
+// the text was RFC 3339 already; ok is false for text that is no
+// date-time. Every place that reads the tenant's times reads them here.
+func ParseTime(s string) (t time.Time, rfc3339, ok bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true, true
+	}
+	for _, layout := range otherTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), false, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// LaunchedAt is when the task was launched, or created when it has not
+// been launched; false when the tenant gave neither as a date-time.
+func (ts *TaskStatus) LaunchedAt() (time.Time, bool) {
+	for _, at := range []*string{ts.Launched, ts.Created} {
+		if at == nil {
+			continue
+		}
+		if t, _, ok := ParseTime(*at); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -1,13 +1,63 @@
 package sailpoint
 
 import (
+	"bytes"
+	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // attemptsKey holds a *atomic.Int32 counting the attempts of one call.
 type attemptsKey struct{}
+
+// lastAnswerKey holds a *lastAnswer: the last answer of one call that was
+// not a success, so a call whose time runs out between retries can still
+// say what the tenant last answered.
+type lastAnswerKey struct{}
+
+type lastAnswer struct {
+	mu     sync.Mutex
+	status int
+	header http.Header
+	body   bytes.Buffer // the start of it
+}
+
+// lastAnswerBytes bounds what is kept of a failed answer's body: enough
+// for an error document's trackingId and message.
+const lastAnswerBytes = 8 << 10
+
+// record keeps resp as the call's last failed answer; its body is kept as
+// it is read (retries drain it before the next attempt).
+func (a *lastAnswer) record(resp *http.Response) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.status, a.header = resp.StatusCode, resp.Header.Clone()
+	a.body.Reset()
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.TeeReader(resp.Body, &limitedWriter{w: &a.body, n: lastAnswerBytes, mu: &a.mu}), resp.Body}
+}
+
+// limitedWriter writes at most n bytes to w under mu and drops the rest.
+type limitedWriter struct {
+	w  io.Writer
+	n  int
+	mu *sync.Mutex
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		_, _ = l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
 
 // userAgentTransport names the provider in User-Agent on every attempt,
 // token requests too.
@@ -49,6 +99,9 @@ func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, er
 	resp, err := t.next.RoundTrip(req)
 	if t.limiter != nil && err == nil {
 		t.limiter.learn(ctx, resp)
+	}
+	if last, ok := ctx.Value(lastAnswerKey{}).(*lastAnswer); ok && err == nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+		last.record(resp)
 	}
 	if t.logger != nil {
 		fields := map[string]any{

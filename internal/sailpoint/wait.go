@@ -146,6 +146,12 @@ func poll[T any](ctx context.Context, w Waiter, read func(context.Context) (T, e
 		v, err := read(ctx)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			r.polls, r.stopped = n, ctxErr
+			// A read stopped between its retries still says what the
+			// tenant last answered.
+			var te *TransportError
+			if errors.As(err, &te) && te.Last != nil {
+				r.lastErr = te.Last
+			}
 			return r
 		}
 		next := w.pause(n)
