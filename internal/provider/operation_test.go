@@ -100,7 +100,9 @@ var widgetPolishOp = &sailpoint.Launcher[widgetPolish]{
 	},
 	Check:  func(w widgetPolish) error { return sailpoint.ValidateSourceID(w.SourceID) },
 	Target: func(w widgetPolish) string { return w.SourceID },
-	Build:  func(w widgetPolish) (sailpoint.Body, error) { return sailpoint.Form(sailpoint.BoolPart("shine", w.Shine)), nil },
+	Build: func(w widgetPolish) (sailpoint.Body, error) {
+		return sailpoint.Form(sailpoint.BoolPart("shine", w.Shine)), nil
+	},
 }
 
 var widgetPolishOperation = define(operationSpec[widgetPolishArgs]{
