@@ -292,7 +292,7 @@ func (a attrs) decode(ctx context.Context, model any) diag.Diagnostics {
 }
 
 // encode writes a model's values into a under its tfsdk tags.
-func (a attrs) encode(ctx context.Context, model any) diag.Diagnostics {
+func (a attrs) encode(model any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	rv := reflect.ValueOf(model)
 	for rv.Kind() == reflect.Pointer {
@@ -358,37 +358,6 @@ func (a attrs) str(name string) types.String {
 	}
 	return types.StringNull()
 }
-
-func (a attrs) boolean(name string) types.Bool {
-	if v, ok := a[name].(types.Bool); ok {
-		return v
-	}
-	return types.BoolNull()
-}
-
-func (a attrs) int64(name string) types.Int64 {
-	if v, ok := a[name].(types.Int64); ok {
-		return v
-	}
-	return types.Int64Null()
-}
-
-func (a attrs) set(name string) types.Set {
-	if v, ok := a[name].(types.Set); ok {
-		return v
-	}
-	return types.SetNull(types.StringType)
-}
-
-func (a attrs) duration(name string) timetypes.GoDuration {
-	if v, ok := a[name].(timetypes.GoDuration); ok {
-		return v
-	}
-	return timetypes.NewGoDurationNull()
-}
-
-// strings are the known strings of a set of strings, nil when it is null.
-func (a attrs) strings(name string) []string { return setStrings(a.set(name)) }
 
 // setStrings are the known strings of a set of strings, nil when it is
 // null or unknown.

@@ -262,7 +262,7 @@ func (r *launchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			sum = types.StringUnknown()
 		}
 		f.FileSHA256 = sum
-		resp.Diagnostics.Append(plan.encode(ctx, &f)...)
+		resp.Diagnostics.Append(plan.encode(&f)...)
 	}
 	if !req.State.Raw.IsNull() {
 		var stateObj types.Object
@@ -305,7 +305,7 @@ func (r *launchResource) planChange(ctx context.Context, plan, state attrs, life
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("task_id"))
 		}
 		if len(resp.RequiresReplace) > 0 {
-			resp.Diagnostics.Append(plan.encode(ctx, &planned)...)
+			resp.Diagnostics.Append(plan.encode(&planned)...)
 			return
 		}
 	}
@@ -324,7 +324,7 @@ func (r *launchResource) planChange(ctx context.Context, plan, state attrs, life
 		tflog.Debug(ctx, "Planning an update: the task in state is waited for and gated again, nothing is started",
 			map[string]any{"gate": life.Gate, "adopted": life.Adopted})
 	}
-	resp.Diagnostics.Append(plan.encode(ctx, &planned)...)
+	resp.Diagnostics.Append(plan.encode(&planned)...)
 }
 
 func equal(a, b attr.Value) bool {
@@ -387,7 +387,7 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	if r.op.file != noFile && sum != "" {
 		f.FileSHA256 = types.StringValue(sum)
-		resp.Diagnostics.Append(values.encode(ctx, &f)...)
+		resp.Diagnostics.Append(values.encode(&f)...)
 	}
 	rep.afterTimeout = " The resource is tainted, so the next apply starts a new task. To wait for this task instead, " +
 		"run `terraform untaint` on the resource and apply again."
@@ -406,7 +406,7 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 	// wait is only a warning, so the next apply resumes it instead.
 	resp.Diagnostics.Append(state.setTaskIDs(ctx, out.taskIDs)...)
 	resp.Diagnostics.Append(state.setTask(out.task)...)
-	resp.Diagnostics.Append(values.encode(ctx, &state)...)
+	resp.Diagnostics.Append(values.encode(&state)...)
 	life := lifecycle{Gate: gatePassed}
 	if out.interrupted || out.timedOut {
 		life.Gate = gatePending // after terraform untaint, the next apply resumes
@@ -452,7 +452,7 @@ func (r *launchResource) Read(ctx context.Context, req resource.ReadRequest, res
 	default:
 		resp.Diagnostics.Append(state.setTask(ts)...)
 	}
-	resp.Diagnostics.Append(values.encode(ctx, &state)...)
+	resp.Diagnostics.Append(values.encode(&state)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
 
@@ -497,7 +497,7 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		// Else adopted by import: the plan hashed the file, and that hash
 		// is the resource's from now on.
-		resp.Diagnostics.Append(values.encode(ctx, &plannedFile)...)
+		resp.Diagnostics.Append(values.encode(&plannedFile)...)
 	}
 	life := readLifecycle(ctx, req.Private)
 	if life.Adopted {
@@ -535,7 +535,7 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 	} else {
 		planned.Task, planned.CompletionStatus = prior.Task, prior.CompletionStatus
 	}
-	resp.Diagnostics.Append(values.encode(ctx, &planned)...)
+	resp.Diagnostics.Append(values.encode(&planned)...)
 	life = lifecycle{Gate: gatePassed}
 	switch {
 	case out.interrupted:
@@ -593,7 +593,7 @@ func (r *launchResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.Append(state.setTaskIDs(ctx, []string{id})...)
 	resp.Diagnostics.Append(state.setTask(ts)...)
-	resp.Diagnostics.Append(values.encode(ctx, &state)...)
+	resp.Diagnostics.Append(values.encode(&state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -37,9 +37,9 @@ func TestOperationDefinitions(t *testing.T) {
 	}
 }
 
-// polishArgs misspells its argument: "shine_levle" for "shine_level".
+// misspeltArgs misspell their argument: "shine_levels" for "shine_level".
 type misspeltArgs struct {
-	ShineLevel types.String `tfsdk:"shine_levle"`
+	ShineLevel types.String `tfsdk:"shine_levels"`
 }
 
 // A misspelt attribute name in an operation's model fails: the check the
@@ -59,12 +59,12 @@ func TestOperationMisspeltAttribute(t *testing.T) {
 		},
 	})
 	problems := strings.Join(operationProblems(op), "\n")
-	if !strings.Contains(problems, `"shine_levle"`) || !strings.Contains(problems, `"shine_level"`) {
+	if !strings.Contains(problems, `"shine_levels"`) || !strings.Contains(problems, `"shine_level"`) {
 		t.Errorf("the problems do not name the misspelt attribute:\n%s", problems)
 	}
 	values := attrs{"shine_level": types.StringValue("bright")}
 	_, _, diags := op.request(context.Background(), launchInput{sourceID: "s"}, values)
-	if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), `"shine_levle"`) {
+	if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), `"shine_levels"`) {
 		t.Errorf("reading through the misspelt model: %v", diags)
 	}
 	var gate gateArgs

@@ -91,12 +91,6 @@ func (a attrs) readTimeout(ctx context.Context) (time.Duration, diag.Diagnostics
 	return t.Read(ctx, defaultReadTimeout)
 }
 
-// createTimeout is a resource's timeouts.create, its default when not set.
-func (a attrs) createTimeout(ctx context.Context) (time.Duration, diag.Diagnostics) {
-	t, _ := a["timeouts"].(rtimeouts.Value)
-	return t.Create(ctx, defaultLaunchTimeout)
-}
-
 // goDuration is a configured duration, 0 when null, unknown or invalid
 // (the schema's validators have refused an invalid one already).
 func goDuration(v timetypes.GoDuration) time.Duration {

@@ -180,15 +180,17 @@ func only(paths map[string]string, versions ...string) map[string]string {
 	return out
 }
 
-// needsOn is n on each version of paths; overrides (version, needs pairs)
-// replace a version's.
-func needsOn(paths map[string]string, n OperationNeeds, overrides ...any) map[string]OperationNeeds {
+// needsOn is n on each version of paths, but where an override names the
+// version.
+func needsOn(paths map[string]string, n OperationNeeds, overrides ...map[string]OperationNeeds) map[string]OperationNeeds {
 	out := map[string]OperationNeeds{}
 	for v := range paths {
 		out[v] = n
 	}
-	for i := 0; i+1 < len(overrides); i += 2 {
-		out[overrides[i].(string)] = overrides[i+1].(OperationNeeds)
+	for _, o := range overrides {
+		for v, on := range o {
+			out[v] = on
+		}
 	}
 	return out
 }
@@ -238,7 +240,7 @@ var (
 	AccountAggregationStatusOp = &Operation{Name: "account aggregation status", OperationID: "getAccountAggregationStatus",
 		Method: http.MethodGet, Paths: aggregationStatusPaths, Experimental: readExperimental,
 		Needs: needsOn(aggregationStatusPaths, OperationNeeds{UserLevels: sourceAdmin, UserTokenOnly: true},
-			APIVersionBeta, OperationNeeds{Scopes: []string{"sp:scopes:all"}, UserTokenOnly: true})}
+			map[string]OperationNeeds{APIVersionBeta: {Scopes: []string{"sp:scopes:all"}, UserTokenOnly: true}})}
 )
 
 // Operations are every operation the client makes: the fake tenant routes
@@ -321,7 +323,7 @@ var (
 		Operation: &Operation{Name: "account aggregation", OperationID: "importAccounts", Method: http.MethodPost,
 			Paths: accountAggregationPaths,
 			Needs: needsOn(accountAggregationPaths, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserLevels: sourceAdmin},
-				APIVersionBeta, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserTokenOnly: true}),
+				map[string]OperationNeeds{APIVersionBeta: {Scopes: []string{"idn:sources:manage"}, UserTokenOnly: true}}),
 			Answer: "LoadAccountsTask", JobID: "task.id", Job: TaskJob, Body: FormBody, TaskName: "Cloud Account Aggregation"},
 		Check:  func(a AccountAggregation) error { return ValidateSourceID(a.SourceID) },
 		Target: func(a AccountAggregation) string { return a.SourceID },
@@ -372,7 +374,7 @@ var (
 		Operation: &Operation{Name: "uncorrelated account import", OperationID: "importUncorrelatedAccounts", Method: http.MethodPost,
 			Paths: uncorrelatedPaths,
 			Needs: needsOn(uncorrelatedPaths, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserLevels: orgAdmin},
-				APIVersionBeta, OperationNeeds{Scopes: []string{"idn:sources:manage"}, UserTokenOnly: true}),
+				map[string]OperationNeeds{APIVersionBeta: {Scopes: []string{"idn:sources:manage"}, UserTokenOnly: true}}),
 			Answer: "LoadUncorrelatedAccountsTask", JobID: "task.id", Job: TaskJob, Body: FormBody,
 			TaskName: "Cloud Process Uncorrelated Accounts"},
 		Check:  func(u UncorrelatedAccountImport) error { return ValidateSourceID(u.SourceID) },
@@ -389,7 +391,7 @@ var (
 		Operation: &Operation{Name: "account reset", OperationID: "deleteAccountsAsync", Method: http.MethodPost,
 			Paths: accountResetPaths,
 			Needs: needsOn(accountResetPaths, OperationNeeds{Scopes: []string{"idn:accounts:manage"}, UserLevels: orgAdmin, UserTokenOnly: true},
-				APIVersionBeta, OperationNeeds{Scopes: []string{"idn:accounts:manage"}, UserTokenOnly: true}),
+				map[string]OperationNeeds{APIVersionBeta: {Scopes: []string{"idn:accounts:manage"}, UserTokenOnly: true}}),
 			Answer: "TaskResultDto", JobID: "id", Job: TaskJob},
 		Check:  func(r SourceReset) error { return ValidateSourceID(r.SourceID) },
 		Target: func(r SourceReset) string { return r.SourceID },
@@ -402,7 +404,7 @@ var (
 		Operation: &Operation{Name: "entitlement reset", OperationID: "resetSourceEntitlements", Method: http.MethodPost,
 			Paths: entitlementResetPaths,
 			Needs: needsOn(entitlementResetPaths, OperationNeeds{Scopes: []string{"idn:entitlement:manage"}, UserLevels: orgAdmin, UserTokenOnly: true},
-				APIVersionBeta, OperationNeeds{Scopes: []string{"idn:entitlement:update"}, UserLevels: orgAdmin, UserTokenOnly: true}),
+				map[string]OperationNeeds{APIVersionBeta: {Scopes: []string{"idn:entitlement:update"}, UserLevels: orgAdmin, UserTokenOnly: true}}),
 			Answer: "EntitlementSourceResetBaseReferenceDto", JobID: "id", Job: TaskJob},
 		Check:  func(r SourceReset) error { return ValidateSourceID(r.SourceID) },
 		Target: func(r SourceReset) string { return r.SourceID },

@@ -156,7 +156,7 @@ func (c *Client) Start(ctx context.Context, s Start) (*Launch, error) {
 	}
 	l := &Launch{Operation: s.Name, Method: s.Method, Path: s.Path(c.apiVersion, s.target)}
 	r := apiRequest{method: l.Method, path: l.Path, launch: true, experimental: s.experimental(c.apiVersion)}
-	switch s.Operation.Body {
+	switch s.Body {
 	case FormBody:
 		body, contentType, err := multipartBody(s.body.form)
 		if err != nil {
