@@ -247,7 +247,7 @@ resource "sailpoint_account_aggregation" "test" {
 			{
 				Config:      config(dir),
 				PlanOnly:    true,
-				ExpectError: errorWith("Cannot read the file to upload", dir, "is a directory"),
+				ExpectError: errorWith("Cannot upload this file", dir, "is a directory, not a regular file"),
 			},
 		},
 	})

@@ -227,7 +227,8 @@ var (
 	}
 	fileArgument = argument{
 		description: "Path of a CSV file to upload, for delimited-file sources, relative to the directory " +
-			"Terraform runs in (use `\"${path.module}/accounts.csv\"`).",
+			"Terraform runs in (use `\"${path.module}/accounts.csv\"`). A regular file of at most 256 MiB (268,435,456 bytes), " +
+			"streamed when it is uploaded.",
 		notes:            [3]string{resourceForm: " A change of its content is noticed at plan time (through `file_sha256`) and starts a new task."},
 		stringValidators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}

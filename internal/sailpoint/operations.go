@@ -446,10 +446,13 @@ var (
 // MaxIdentityIDs is the most identities one identity-processing call takes.
 const MaxIdentityIDs = 250
 
-// LaunchFile is a CSV sent with a launch (delimited-file sources).
+// LaunchFile is a CSV sent with a launch (delimited-file sources): held in
+// Content, or streamed from Path, Size bytes, each time the launch is sent.
 type LaunchFile struct {
 	Name    string // file name of the multipart part (base name of the user's path)
 	Content []byte
+	Path    string
+	Size    int64
 }
 
 // AccountAggregation says which source to aggregate and how.

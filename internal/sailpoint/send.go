@@ -18,10 +18,12 @@ import (
 
 // apiRequest is one call to the tenant's API.
 type apiRequest struct {
-	method      string
-	path        string // already escaped
-	query       url.Values
-	body        []byte // resent as is on a retry
+	method string
+	path   string // already escaped
+	query  url.Values
+	body   []byte // resent as is on a retry
+	// stream, when set, is the body instead, read anew for each attempt.
+	stream      *segments
 	contentType string
 	// experimental sends X-SailPoint-Experimental: true.
 	experimental bool
@@ -60,7 +62,10 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			return nil, nil, err
 		}
 		var reqBody any
-		if r.body != nil {
+		switch {
+		case r.stream != nil:
+			reqBody = retryablehttp.ReaderFunc(r.stream.open)
+		case r.body != nil:
 			reqBody = r.body
 		}
 		req, err := retryablehttp.NewRequestWithContext(callCtx, method, target, reqBody)

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/textproto"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -91,7 +93,7 @@ func Form(parts ...*FormPart) Body {
 	var b Body
 	for _, p := range parts {
 		if p != nil {
-			b.form = append(b.form, formField{name: p.Name, fileName: p.FileName, value: p.Value})
+			b.form = append(b.form, formField{name: p.Name, fileName: p.FileName, value: p.Value, file: p.File})
 		}
 	}
 	return b
@@ -108,6 +110,8 @@ type FormPart struct {
 	Name     string
 	FileName string // "" for a plain field
 	Value    []byte
+	// File, when it has a Path, is streamed from it instead of Value.
+	File *LaunchFile
 }
 
 // FilePart is the part "file" holding f; nil without a file.
@@ -115,7 +119,7 @@ func FilePart(f *LaunchFile) *FormPart {
 	if f == nil {
 		return nil
 	}
-	return &FormPart{Name: "file", FileName: f.Name, Value: f.Content}
+	return &FormPart{Name: "file", FileName: f.Name, Value: f.Content, File: f}
 }
 
 // BoolPart is a plain part holding "true" or "false"; nil when b is nil.
@@ -129,6 +133,7 @@ func BoolPart(name string, b *bool) *FormPart {
 type formField struct {
 	name, fileName string // fileName "" means a plain field
 	value          []byte
+	file           *LaunchFile // streamed from its Path when it has one
 }
 
 // Launch is what the tenant answered to a launch: the id of the job it started.
@@ -162,7 +167,7 @@ func (c *Client) Start(ctx context.Context, s Start) (*Launch, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.body, r.contentType = body, contentType
+		r.stream, r.contentType = body, contentType
 	case JSONBody:
 		r.body, r.contentType = s.body.json, "application/json"
 	}
@@ -207,9 +212,12 @@ func idAt(answer map[string]json.RawMessage, field string) string {
 }
 
 // multipartBody writes fields as multipart/form-data: a file part as
-// text/csv, a plain part as text.
-func multipartBody(fields []formField) ([]byte, string, error) {
+// text/csv, a plain part as text. A file with a Path is not read here: the
+// body is a list of segments, the file's bytes streamed from it each time
+// the request is sent, so a large file is never held in memory.
+func multipartBody(fields []formField) (*segments, string, error) {
 	var buf bytes.Buffer
+	body := &segments{}
 	mw := multipart.NewWriter(&buf)
 	for _, f := range fields {
 		h := textproto.MIMEHeader{}
@@ -223,6 +231,12 @@ func multipartBody(fields []formField) ([]byte, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
+		if f.file != nil && f.file.Path != "" {
+			body.add(bytes.Clone(buf.Bytes()), nil)
+			buf.Reset()
+			body.add(nil, f.file)
+			continue
+		}
 		if _, err := part.Write(f.value); err != nil {
 			return nil, "", err
 		}
@@ -230,7 +244,120 @@ func multipartBody(fields []formField) ([]byte, string, error) {
 	if err := mw.Close(); err != nil {
 		return nil, "", err
 	}
-	return buf.Bytes(), mw.FormDataContentType(), nil
+	body.add(buf.Bytes(), nil)
+	return body, mw.FormDataContentType(), nil
+}
+
+// segments is a request body of bytes in memory and files streamed from
+// disk, in order, of a length known before it is sent.
+type segments struct {
+	parts  []segment
+	length int64
+}
+
+type segment struct {
+	data []byte
+	file *LaunchFile // Size bytes from Path
+}
+
+func (s *segments) add(data []byte, file *LaunchFile) {
+	if file != nil {
+		s.parts = append(s.parts, segment{file: file})
+		s.length += file.Size
+		return
+	}
+	if len(data) > 0 {
+		s.parts = append(s.parts, segment{data: data})
+		s.length += int64(len(data))
+	}
+}
+
+// open is a new reader of the whole body, for one attempt.
+func (s *segments) open() (io.Reader, error) {
+	return &segmentReader{s: s}, nil
+}
+
+// segmentReader reads segments in turn, opening each file when its turn
+// comes and closing it when read; it says its length (go-retryablehttp
+// sets Content-Length from it) and closes what it has open.
+type segmentReader struct {
+	s       *segments
+	next    int
+	current io.Reader
+	file    *os.File
+	read    int64
+}
+
+func (r *segmentReader) Len() int { return int(r.s.length - r.read) }
+
+func (r *segmentReader) Read(p []byte) (int, error) {
+	for {
+		if r.current == nil {
+			if r.next == len(r.s.parts) {
+				return 0, io.EOF
+			}
+			seg := r.s.parts[r.next]
+			r.next++
+			if seg.file == nil {
+				r.current = bytes.NewReader(seg.data)
+				continue
+			}
+			f, err := os.Open(seg.file.Path)
+			if err != nil {
+				return 0, fmt.Errorf("reading the file to upload: %w", err)
+			}
+			r.file, r.current = f, &exactReader{r: f, left: seg.file.Size, path: seg.file.Path}
+		}
+		n, err := r.current.Read(p)
+		r.read += int64(n)
+		if errors.Is(err, io.EOF) {
+			r.current = nil
+			r.closeFile()
+			if n > 0 {
+				return n, nil
+			}
+			continue
+		}
+		return n, err
+	}
+}
+
+func (r *segmentReader) closeFile() {
+	if r.file != nil {
+		_ = r.file.Close()
+		r.file = nil
+	}
+}
+
+func (r *segmentReader) Close() error {
+	r.closeFile()
+	return nil
+}
+
+// exactReader reads exactly left bytes of r: a file that shrank since its
+// size was taken is an error, not a short body, and one that grew is cut.
+type exactReader struct {
+	r    io.Reader
+	left int64
+	path string
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	if errors.Is(err, io.EOF) && e.left > 0 {
+		return n, fmt.Errorf("the file to upload, %s, shrank while it was being sent", e.path)
+	}
+	if e.left == 0 {
+		return n, io.EOF
+	}
+	return n, err
 }
 
 // missingTaskIDError means the tenant accepted a launch but its answer
