@@ -49,6 +49,9 @@ type answer struct {
 	document string     // such as "TaskStatus" or "list of TaskStatus"
 	kind     json.Delim // '{' or '['
 	budget   *int       // values left
+	// elements is the most elements of one array; 0 means
+	// MaxArrayElements.
+	elements int
 }
 
 func newBudget() *int { n := MaxJSONValues; return &n }
@@ -114,8 +117,8 @@ func checkJSON(body []byte, a answer) error {
 			continue
 		}
 		if top != nil && !top.object {
-			if top.elements++; top.elements > MaxArrayElements {
-				return &LimitError{What: "an array of the answer has too many elements", Limit: fmt.Sprintf("%d elements", MaxArrayElements)}
+			if top.elements++; top.elements > a.maxElements() {
+				return &LimitError{What: "an array of the answer has too many elements", Limit: fmt.Sprintf("%d elements", a.maxElements())}
 			}
 		}
 		if *a.budget--; *a.budget < 0 {
@@ -139,6 +142,13 @@ func checkJSON(body []byte, a answer) error {
 		}
 		valueDone(stack)
 	}
+}
+
+func (a answer) maxElements() int {
+	if a.elements > 0 {
+		return a.elements
+	}
+	return MaxArrayElements
 }
 
 // valueDone records that the innermost container got a whole value.
