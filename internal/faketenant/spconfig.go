@@ -48,8 +48,8 @@ import (
 //     (key UNSUPPORTED_TYPE), with the spec's words.
 //   - A data part that is not an SP-Config document is a 400.
 
-// SP-Config operations, as Request.Operation names them (the same text as
-// the client's).
+// SP-Config operations, as Request.Endpoint names them (and
+// Request.Operation the two POSTs), in the same text as the client's.
 const (
 	OperationConfigExport         = "SP-Config export"
 	OperationConfigExportStatus   = "SP-Config export status"
@@ -366,19 +366,19 @@ func (t *Tenant) ConfigJobReads(id string) int {
 // IsConfigStatusGet status reads of either job, IsConfigDownload the
 // downloads of either (whatever the answer, faults included).
 func IsConfigExport(r Request) bool {
-	return r.Operation == OperationConfigExport && r.Method == http.MethodPost
+	return r.Endpoint == OperationConfigExport && r.Method == http.MethodPost
 }
 func IsConfigImport(r Request) bool {
-	return r.Operation == OperationConfigImport && r.Method == http.MethodPost
+	return r.Endpoint == OperationConfigImport && r.Method == http.MethodPost
 }
 func IsConfigPreview(r Request) bool {
 	return IsConfigImport(r) && r.Query.Get("preview") == "true"
 }
 func IsConfigStatusGet(r Request) bool {
-	return (r.Operation == OperationConfigExportStatus || r.Operation == OperationConfigImportStatus) && r.Method == http.MethodGet
+	return (r.Endpoint == OperationConfigExportStatus || r.Endpoint == OperationConfigImportStatus) && r.Method == http.MethodGet
 }
 func IsConfigDownload(r Request) bool {
-	return (r.Operation == OperationConfigExportDownload || r.Operation == OperationConfigImportDownload) && r.Method == http.MethodGet
+	return (r.Endpoint == OperationConfigExportDownload || r.Endpoint == OperationConfigImportDownload) && r.Method == http.MethodGet
 }
 
 // serveConfig answers an SP-Config path, as ServeHTTP does the others:
@@ -389,8 +389,13 @@ func (t *Tenant) serveConfig(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
+	// Endpoint names every SP-Config request; Operation, as for the
+	// launches, only the POSTs that start a job.
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), At: time.Now(),
-		Version: rt.version, Operation: rt.op.name}
+		Version: rt.version, Endpoint: rt.op.name}
+	if r.Method == http.MethodPost {
+		rec.Operation = rt.op.name
+	}
 	rec.Header.Del("Authorization")
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		rec.Bearer = bearer
