@@ -33,10 +33,13 @@ const (
 	MaxConfigDocumentBytes = 128 << 20
 	// MaxImportResultsValues and MaxImportResultsArrayElements bound the
 	// import results before they are decoded: an import of 5,000 objects
-	// answers about 50,000 values (each object imported, or a preview's
-	// message about it).
-	MaxImportResultsValues        = 500_000
-	MaxImportResultsArrayElements = 25_000
+	// answers 20,000 to 50,000 values (each object imported, or a
+	// preview's message about it, and its warnings and errors). The worst
+	// results accepted cost under a second and about 50 MB of heap to
+	// decode (BenchmarkWorstAcceptedImportResults), before a caller maps
+	// them.
+	MaxImportResultsValues        = 200_000
+	MaxImportResultsArrayElements = 20_000
 )
 
 // ConfigJob is what the tenant says about an SP-Config job: SpConfigJob
@@ -508,7 +511,7 @@ func (c *Client) DownloadConfigImportResults(ctx context.Context, id string) (*C
 	}
 	budget := MaxImportResultsValues
 	var results ConfigImportResults
-	a := answer{document: "SpConfigImportResults", kind: '{', budget: &budget, elements: MaxImportResultsArrayElements}
+	a := answer{document: "SpConfigImportResults", kind: '{', budget: &budget, elements: MaxImportResultsArrayElements, values: MaxImportResultsValues}
 	if err := decodeJSON(resp, path, body, &results, a); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -477,7 +478,8 @@ func TestConfigImportResultsDecoding(t *testing.T) {
 }
 
 // The import results are bounded more loosely than other answers, but
-// bounded: an import of 5,000 objects fits, a flood does not.
+// bounded: an import of 5,000 objects fits, a flood does not, and the
+// error names the bound that was passed.
 func TestConfigImportResultsBounds(t *testing.T) {
 	objects := func(n int) string {
 		var b strings.Builder
@@ -489,11 +491,26 @@ func TestConfigImportResultsBounds(t *testing.T) {
 		}
 		return b.String()
 	}
+	manyTypes := func(types, n int) string {
+		var b strings.Builder
+		for ty := range types {
+			if ty > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"T%d":{"infos":[],"warnings":[],"errors":[],"importedObjects":[%s]}`, ty, objects(n))
+		}
+		return b.String()
+	}
 	for _, tc := range []struct {
-		n  int
-		ok bool
-	}{{5000, true}, {sailpoint.MaxImportResultsArrayElements + 1, false}} {
-		answer := `{"results":{"TRANSFORM":{"infos":[],"warnings":[],"errors":[],"importedObjects":[` + objects(tc.n) + `]}}}`
+		name, results, err string
+	}{
+		{"5,000 objects", `"TRANSFORM":{"infos":[],"warnings":[],"errors":[],"importedObjects":[` + objects(5000) + `]}`, ""},
+		{"one array too long", `"TRANSFORM":{"infos":[],"warnings":[],"errors":[],"importedObjects":[` + objects(sailpoint.MaxImportResultsArrayElements+1) + `]}`,
+			fmt.Sprintf("past this client's limit of %d elements", sailpoint.MaxImportResultsArrayElements)},
+		{"too many values", manyTypes(sailpoint.MaxImportResultsValues/4/10000+1, 10000),
+			fmt.Sprintf("past this client's limit of %d values in one answer", sailpoint.MaxImportResultsValues)},
+	} {
+		answer := `{"results":{` + tc.results + `}}`
 		srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, answer)
@@ -501,8 +518,9 @@ func TestConfigImportResultsBounds(t *testing.T) {
 		c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
 		res, err := c.DownloadConfigImportResults(context.Background(), "ef38f94347e94562b5bb8424a56397d8")
 		var limit *sailpoint.LimitError
-		if tc.ok && (err != nil || len(res.Results["TRANSFORM"].ImportedObjects) != tc.n) || !tc.ok && !errors.As(err, &limit) {
-			t.Errorf("%d objects: %v", tc.n, err)
+		if tc.err == "" && (err != nil || len(res.Results["TRANSFORM"].ImportedObjects) != 5000) ||
+			tc.err != "" && (!errors.As(err, &limit) || !strings.Contains(err.Error(), tc.err) || sailpoint.IsTransient(err)) {
+			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
 }
@@ -704,4 +722,46 @@ func TestConfigOptionsRefused(t *testing.T) {
 	if sent.Load() != 0 {
 		t.Errorf("%d requests sent", sent.Load())
 	}
+}
+
+// BenchmarkWorstAcceptedImportResults decodes import results at the
+// bounds: five types of messages, just under MaxImportResultsValues
+// values in all (4 a message).
+func BenchmarkWorstAcceptedImportResults(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"results":{`)
+	for ty := range 5 {
+		if ty > 0 {
+			buf.WriteByte(',')
+		}
+		fmt.Fprintf(&buf, `"TYPE_%d":{"warnings":[],"errors":[],"importedObjects":[],"infos":[`, ty)
+		for i := range sailpoint.MaxImportResultsValues/4/5 - 10 {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			fmt.Fprintf(&buf, `{"key":"IMPORT_PREVIEW","text":"Object to be imported: [%032x, Object %d]","details":{}}`, i, i)
+		}
+		buf.WriteString(`]}`)
+	}
+	buf.WriteString(`},"exportJobId":"be9e116d-08e1-49fc-ab7f-fa585e96c9e4"}`)
+	answer := buf.Bytes()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(answer)
+	}))
+	defer srv.Close()
+	c, err := sailpoint.New(fast(sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	peak := watchHeap(b)
+	for b.Loop() {
+		res, err := c.DownloadConfigImportResults(context.Background(), "ef38f94347e94562b5bb8424a56397d8")
+		if err != nil || len(res.Results) != 5 {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(answer))/1e6, "answer-MB")
+	b.ReportMetric(peak()/1e6, "peak-heap-MB")
 }
