@@ -173,7 +173,7 @@ func ConfigDocumentFile(path string) (ConfigDocumentSource, error) {
 			return nil, err
 		}
 		if info, err := f.Stat(); err != nil || info.Size() != size {
-			f.Close()
+			_ = f.Close() // read only: nothing to lose
 			if err == nil {
 				err = fmt.Errorf("%s changed while it was being uploaded (%d bytes, then %d)", path, size, info.Size())
 			}

@@ -149,7 +149,7 @@ func ParseConfigDocumentFile(path string) (*ConfigDocument, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	doc, err := ParseConfigDocument(f)
 	var de *ConfigDocumentError
 	if errors.As(err, &de) {
@@ -260,8 +260,6 @@ func (p *docParser) nonSpace() (byte, error) {
 		}
 	}
 }
-
-func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
 func (p *docParser) document() (*ConfigDocument, error) {
 	if b, ok := p.peek(); ok && b == 0xEF {
@@ -1003,16 +1001,16 @@ func startsValue(b byte) bool {
 
 // kindOf names the kind of JSON value that starts with b.
 func kindOf(b byte) string {
-	switch {
-	case b == '{':
+	switch b {
+	case '{':
 		return "an object"
-	case b == '[':
+	case '[':
 		return "an array"
-	case b == '"':
+	case '"':
 		return "a string"
-	case b == 't' || b == 'f':
+	case 't', 'f':
 		return "a boolean"
-	case b == 'n':
+	case 'n':
 		return "null"
 	}
 	return "a number"
