@@ -175,7 +175,7 @@ func ConfigDocumentFile(path string) (ConfigDocumentSource, error) {
 		if info, err := f.Stat(); err != nil || info.Size() != size {
 			_ = f.Close() // read only: nothing to lose
 			if err == nil {
-				err = fmt.Errorf("%s changed while it was being uploaded (%d bytes, then %d)", path, size, info.Size())
+				err = fmt.Errorf("%s changed after it was read for the upload (%d bytes, now %d)", path, size, info.Size())
 			}
 			return nil, err
 		}

@@ -642,7 +642,7 @@ func TestConfigUploadStreams(t *testing.T) {
 	}
 	posts.Store(0)
 	_, err = c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: src})
-	if err == nil || !strings.Contains(err.Error(), "changed while it was being uploaded") || posts.Load() != 0 || sailpoint.MayHaveStarted(err) {
+	if err == nil || !strings.Contains(err.Error(), "changed after it was read for the upload") || posts.Load() != 0 || sailpoint.MayHaveStarted(err) {
 		t.Errorf("%v after %d POSTs", err, posts.Load())
 	}
 	if _, err := sailpoint.ConfigDocumentFile(t.TempDir()); err == nil {
