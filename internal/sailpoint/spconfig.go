@@ -75,13 +75,13 @@ func (j *ConfigJob) Finished() bool {
 
 // ExpiredAt reports whether the job's expiration ("the time until which
 // the artifacts will be available for download") is before now; false when
-// it has none, or one that is not RFC 3339.
+// it has none, or one that is no date-time (ParseTime).
 func (j *ConfigJob) ExpiredAt(now time.Time) bool {
 	if j == nil || j.Expiration == nil {
 		return false
 	}
-	exp, err := time.Parse(time.RFC3339Nano, *j.Expiration)
-	return err == nil && exp.Before(now)
+	exp, _, ok := ParseTime(*j.Expiration)
+	return ok && exp.Before(now)
 }
 
 // ConfigObjectOptions picks objects of one type by id or name
