@@ -136,6 +136,7 @@ type Tenant struct {
 	// operations are what the tenant routes: sailpoint.Operations, and
 	// any a test added.
 	operations []*sailpoint.Operation
+	spconfig   configState // SP-Config objects and jobs (spconfig.go)
 
 	server *httptest.Server
 }
@@ -348,6 +349,9 @@ const maxRequestBody = 32 << 20
 
 // ServeHTTP answers one request.
 func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if t.serveConfig(w, r) {
+		return
+	}
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), At: time.Now()}
 	rec.Header.Del("Authorization")
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {

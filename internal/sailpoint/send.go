@@ -30,6 +30,12 @@ type apiRequest struct {
 	// launch marks a POST that starts a task: it is resent only when the
 	// tenant certainly did not act on it (see launchRetry).
 	launch bool
+	// open streams the body instead of body: it is called once for the
+	// length (a reader with Len sets Content-Length) and once per attempt,
+	// so a large upload is never held whole in memory.
+	open func() (io.Reader, error)
+	// maxBody bounds the answer's body; 0 means the client's MaxBodyBytes.
+	maxBody int64
 }
 
 // get sends a GET to path (already escaped) with the bearer token and
@@ -68,6 +74,9 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 		case r.body != nil:
 			reqBody = r.body
 		}
+		if r.open != nil {
+			reqBody = retryablehttp.ReaderFunc(r.open)
+		}
 		req, err := retryablehttp.NewRequestWithContext(callCtx, method, target, reqBody)
 		if err != nil {
 			return nil, nil, fmt.Errorf("building the request for %s: %w", path, err)
@@ -97,7 +106,11 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			}
 			return nil, nil, te
 		}
-		body, err := c.readBody(resp, method, path, int(attempts.Load()), start)
+		limit := c.maxBody
+		if r.maxBody > 0 {
+			limit = r.maxBody
+		}
+		body, err := c.readBody(resp, method, path, int(attempts.Load()), start, limit)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -125,14 +138,14 @@ func (c *Client) lastAnswerError(method, path string, last *lastAnswer, attempts
 	return c.apiError(method, path, resp, bytes.Clone(last.body.Bytes()), attempts)
 }
 
-func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time) ([]byte, error) {
+func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, &TransportError{Method: method, Path: path, Attempts: attempts, Elapsed: time.Since(start), Err: fmt.Errorf("%w: %w", errReadingBody, err)}
 	}
-	if int64(len(body)) > c.maxBody {
-		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: c.maxBody}
+	if int64(len(body)) > limit {
+		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: limit}
 	}
 	return body, nil
 }
