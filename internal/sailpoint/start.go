@@ -9,7 +9,9 @@ import (
 	"io"
 	"mime/multipart"
 	"net/textproto"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,8 +30,8 @@ type Launcher[In any] struct {
 	// Target is the path's parameter (a source id); nil for a path without
 	// one.
 	Target func(In) string
-	// Build is the request's body (and query) for the operation's Body
-	// kind; nil sends none.
+	// Build is the request's body (and its query, Body.WithQuery) for the
+	// operation's Body kind; nil sends none.
 	Build func(In) (Body, error)
 }
 
@@ -80,10 +82,11 @@ type Start struct {
 	body   Body
 }
 
-// Body is what a launch request carries.
+// Body is what a launch request carries, and its query.
 type Body struct {
-	form []formField
-	json []byte
+	form  []FormPart
+	json  []byte
+	query url.Values
 }
 
 // Form is a multipart/form-data body of these parts; nil parts are left
@@ -93,7 +96,7 @@ func Form(parts ...*FormPart) Body {
 	var b Body
 	for _, p := range parts {
 		if p != nil {
-			b.form = append(b.form, formField{name: p.Name, fileName: p.FileName, value: p.Value, file: p.File})
+			b.form = append(b.form, *p)
 		}
 	}
 	return b
@@ -105,21 +108,50 @@ func JSON(v any) (Body, error) {
 	return Body{json: b}, err
 }
 
+// WithQuery is b sent with the query parameter name=value as well (the
+// SP-Config import's preview=true).
+func (b Body) WithQuery(name, value string) Body {
+	q := url.Values{}
+	for k, v := range b.query {
+		q[k] = slices.Clone(v)
+	}
+	q.Add(name, value)
+	b.query = q
+	return b
+}
+
 // FormPart is one part of a multipart body.
 type FormPart struct {
 	Name     string
 	FileName string // "" for a plain field
-	Value    []byte
+	// ContentType is the part's Content-Type header; "" sends none.
+	ContentType string
+	Value       []byte
 	// File, when it has a Path, is streamed from it instead of Value.
 	File *LaunchFile
 }
 
-// FilePart is the part "file" holding f; nil without a file.
-func FilePart(f *LaunchFile) *FormPart {
+// FilePart is the part "file" holding f as text/csv (the CSV the source
+// launches upload); nil without a file.
+func FilePart(f *LaunchFile) *FormPart { return FileAs("file", "text/csv", f) }
+
+// FileAs is the file part name holding f, of the content type given: its
+// bytes from f.Content, or streamed from f.Path; nil without a file.
+func FileAs(name, contentType string, f *LaunchFile) *FormPart {
 	if f == nil {
 		return nil
 	}
-	return &FormPart{Name: "file", FileName: f.Name, Value: f.Content, File: f}
+	return &FormPart{Name: name, FileName: f.Name, ContentType: contentType, Value: f.Content, File: f}
+}
+
+// JSONPart is a plain part holding v as application/json (the SP-Config
+// import's options).
+func JSONPart(name string, v any) (*FormPart, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &FormPart{Name: name, ContentType: "application/json", Value: b}, nil
 }
 
 // BoolPart is a plain part holding "true" or "false"; nil when b is nil.
@@ -128,12 +160,6 @@ func BoolPart(name string, b *bool) *FormPart {
 		return nil
 	}
 	return &FormPart{Name: name, Value: []byte(strconv.FormatBool(*b))}
-}
-
-type formField struct {
-	name, fileName string // fileName "" means a plain field
-	value          []byte
-	file           *LaunchFile // streamed from its Path when it has one
 }
 
 // Launch is what the tenant answered to a launch: the id of the job it started.
@@ -160,7 +186,7 @@ func (c *Client) Start(ctx context.Context, s Start) (*Launch, error) {
 		return nil, err
 	}
 	l := &Launch{Operation: s.Name, Method: s.Method, Path: s.Path(c.apiVersion, s.target)}
-	r := apiRequest{method: l.Method, path: l.Path, launch: true, experimental: s.experimental(c.apiVersion)}
+	r := apiRequest{method: l.Method, path: l.Path, query: s.body.query, launch: true, experimental: s.experimental(c.apiVersion)}
 	switch s.Body {
 	case FormBody:
 		body, contentType, err := multipartBody(s.body.form)
@@ -211,33 +237,35 @@ func idAt(answer map[string]json.RawMessage, field string) string {
 	return id
 }
 
-// multipartBody writes fields as multipart/form-data: a file part as
-// text/csv, a plain part as text. A file with a Path is not read here: the
+// multipartBody writes parts as multipart/form-data, each with its
+// Content-Type where it has one. A file with a Path is not read here: the
 // body is a list of segments, the file's bytes streamed from it each time
 // the request is sent, so a large file is never held in memory.
-func multipartBody(fields []formField) (*segments, string, error) {
+func multipartBody(parts []FormPart) (*segments, string, error) {
 	var buf bytes.Buffer
 	body := &segments{}
 	mw := multipart.NewWriter(&buf)
-	for _, f := range fields {
+	for _, f := range parts {
 		h := textproto.MIMEHeader{}
-		if f.fileName != "" {
-			h.Set("Content-Disposition", multipart.FileContentDisposition(f.name, f.fileName))
-			h.Set("Content-Type", "text/csv")
+		if f.FileName != "" {
+			h.Set("Content-Disposition", multipart.FileContentDisposition(f.Name, f.FileName))
 		} else {
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, f.name))
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, f.Name))
+		}
+		if f.ContentType != "" {
+			h.Set("Content-Type", f.ContentType)
 		}
 		part, err := mw.CreatePart(h)
 		if err != nil {
 			return nil, "", err
 		}
-		if f.file != nil && f.file.Path != "" {
+		if f.File != nil && f.File.Path != "" {
 			body.add(bytes.Clone(buf.Bytes()), nil)
 			buf.Reset()
-			body.add(nil, f.file)
+			body.add(nil, f.File)
 			continue
 		}
-		if _, err := part.Write(f.value); err != nil {
+		if _, err := part.Write(f.Value); err != nil {
 			return nil, "", err
 		}
 	}
@@ -272,19 +300,52 @@ func (s *segments) add(data []byte, file *LaunchFile) {
 	}
 }
 
-// open is a new reader of the whole body, for one attempt.
+// open is a new reader of the whole body, for one attempt (and one more
+// for its length, before the first). It opens every file of the body at
+// once, so a file that is gone, or whose size changed since it was read,
+// is refused here, before anything is sent.
 func (s *segments) open() (io.Reader, error) {
-	return &segmentReader{s: s}, nil
+	r := &segmentReader{s: s, files: make([]*os.File, len(s.parts))}
+	for i, seg := range s.parts {
+		if seg.file == nil {
+			continue
+		}
+		f, err := openSized(seg.file)
+		if err != nil {
+			_ = r.Close()
+			return nil, err
+		}
+		r.files[i] = f
+	}
+	return r, nil
 }
 
-// segmentReader reads segments in turn, opening each file when its turn
-// comes and closing it when read; it says its length (go-retryablehttp
-// sets Content-Length from it) and closes what it has open.
+// openSized opens a file to upload, refusing one that is no longer of the
+// size it had when it was read.
+func openSized(lf *LaunchFile) (*os.File, error) {
+	f, err := os.Open(lf.Path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the file to upload: %w", err)
+	}
+	info, err := f.Stat()
+	if err == nil && info.Size() != lf.Size {
+		err = fmt.Errorf("%s changed after it was read for the upload (%d bytes, now %d)", lf.Path, lf.Size, info.Size())
+	}
+	if err != nil {
+		_ = f.Close() // read only: nothing to lose
+		return nil, err
+	}
+	return f, nil
+}
+
+// segmentReader reads segments in turn, each file from its start as opened
+// by open, closing it once read; it says its length (go-retryablehttp
+// sets Content-Length from it) and closes what it still has open.
 type segmentReader struct {
 	s       *segments
+	files   []*os.File // by segment; nil once closed, and for bytes
 	next    int
 	current io.Reader
-	file    *os.File
 	read    int64
 }
 
@@ -302,17 +363,13 @@ func (r *segmentReader) Read(p []byte) (int, error) {
 				r.current = bytes.NewReader(seg.data)
 				continue
 			}
-			f, err := os.Open(seg.file.Path)
-			if err != nil {
-				return 0, fmt.Errorf("reading the file to upload: %w", err)
-			}
-			r.file, r.current = f, &exactReader{r: f, left: seg.file.Size, path: seg.file.Path}
+			r.current = &exactReader{r: r.files[r.next-1], left: seg.file.Size, path: seg.file.Path}
 		}
 		n, err := r.current.Read(p)
 		r.read += int64(n)
 		if errors.Is(err, io.EOF) {
 			r.current = nil
-			r.closeFile()
+			r.closeFile(r.next - 1)
 			if n > 0 {
 				return n, nil
 			}
@@ -322,15 +379,17 @@ func (r *segmentReader) Read(p []byte) (int, error) {
 	}
 }
 
-func (r *segmentReader) closeFile() {
-	if r.file != nil {
-		_ = r.file.Close()
-		r.file = nil
+func (r *segmentReader) closeFile(i int) {
+	if f := r.files[i]; f != nil {
+		_ = f.Close()
+		r.files[i] = nil
 	}
 }
 
 func (r *segmentReader) Close() error {
-	r.closeFile()
+	for i := range r.files {
+		r.closeFile(i)
+	}
 	return nil
 }
 

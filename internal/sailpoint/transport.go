@@ -88,6 +88,11 @@ func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, er
 	ctx := req.Context()
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
+			// A RoundTripper closes the body, even on errors: a launch's
+			// body holds its files open.
+			if req.Body != nil {
+				_ = req.Body.Close()
+			}
 			return nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -84,4 +85,32 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// A file whose size changed since it was read (planned, hashed) is
+// refused as the launch is prepared to be sent: no POST, and the task
+// certainly did not start.
+func TestLaunchRefusesAFileThatChanged(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(name, []byte("id,name\n1,Ada\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var posts int
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) { posts++ })
+	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
+	file := &sailpoint.LaunchFile{Name: "people.csv", Path: name, Size: int64(len("id,name\n1,Ada\n"))}
+	if err := os.WriteFile(name, []byte("id,name\n1,Ada\n2,Grace\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sailpoint.AccountAggregationOp.Start(context.Background(), c, sailpoint.AccountAggregation{SourceID: "src", File: file})
+	if err == nil || !strings.Contains(err.Error(), "changed after it was read for the upload (14 bytes, now 22)") || posts != 0 || sailpoint.MayHaveStarted(err) {
+		t.Errorf("%v after %d POSTs", err, posts)
+	}
+	if err := os.Remove(name); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sailpoint.AccountAggregationOp.Start(context.Background(), c, sailpoint.AccountAggregation{SourceID: "src", File: file})
+	if !errors.Is(err, os.ErrNotExist) || posts != 0 || sailpoint.MayHaveStarted(err) {
+		t.Errorf("a file gone: %v after %d POSTs", err, posts)
+	}
 }
