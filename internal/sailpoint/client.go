@@ -7,7 +7,11 @@
 //   - operations.go: every call the client makes, each declared once (its
 //     paths per API version, what it needs, for a launch its answer, where
 //     the job's id is and how the job is read), and what each launch takes;
+//     the SP-Config export and import jobs among them;
 //   - start.go: a launch prepared from its declaration and sent once;
+//   - spconfig.go: SP-Config jobs read, waited for and downloaded, and what
+//     they take; spconfig_document.go: a document and its hash;
+//     spconfig_options.go: the checks of their options;
 //   - task_status.go: TaskStatus, one task read, the list and its pages;
 //   - wait.go: the waiter, a pure backoff loop behind every wait;
 //   - idle_source.go: a source's running tasks, the wait until it is idle

@@ -2,6 +2,7 @@ package sailpoint
 
 import (
 	"context"
+	"net/url"
 	"time"
 )
 
@@ -12,16 +13,19 @@ var (
 	NormalizeCompletionStatus = normalizeCompletionStatus
 )
 
-// LauncherParts says, for each operation of Launches, whether its Launcher
-// has a Target and a Build.
+// LauncherParts says, for each operation of Launches and ConfigLaunches,
+// whether its Launcher has a Target and a Build.
 func LauncherParts() map[*Operation][2]bool {
 	out := map[*Operation][2]bool{}
-	for _, l := range launchers {
+	for _, l := range append(append([]launcher{}, launchers...), configLaunchers...) {
 		op, target, build := l.parts()
 		out[op] = [2]bool{target, build}
 	}
 	return out
 }
+
+// StartQuery is the query a prepared launch is sent with.
+func StartQuery(s Start) url.Values { return s.body.query }
 
 // NewAPIErrorForTest exposes newAPIError to the fuzz tests.
 func NewAPIErrorForTest(method, path string, status int, body []byte) *APIError {

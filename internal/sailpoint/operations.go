@@ -13,7 +13,9 @@ import (
 // declared once below: its name, its path on each API version (so the
 // versions that have it), what the spec says a caller needs, and, for an
 // operation that starts a job, the answer that names the job and how the
-// job is read. The fake tenant routes from the same table, and
+// job is read. The task reads and the task launches come first, the
+// SP-Config operations (export and import jobs, their status reads and
+// downloads) last. The fake tenant routes from the same table, and
 // operations_test.go checks every declaration against the spec files in
 // testdata/spec: a declaration missing a part, or one the spec disagrees
 // with, fails that test by name.
@@ -33,8 +35,16 @@ type Operation struct {
 	Needs map[string]OperationNeeds
 	// Experimental are the versions sent X-SailPoint-Experimental: true.
 	Experimental []string
+	// ScopesNote says how the spec's words about the scopes differ from
+	// its security object, which Needs follows; "" when they agree. The
+	// SP-Config export, its status and its download list sp:config:read
+	// and sp:config:manage in one requirement (OpenAPI: both) while their
+	// descriptions say "one of".
+	ScopesNote string
 
-	// What an operation that starts a job adds; zero for a read.
+	// What an operation that starts a job adds; zero for a read, but
+	// where a read names its answer (Answer, and JobID if it carries the
+	// job's id), the spec test checks those too.
 	//
 	// Answer is the spec's schema of its 2xx answer, named in messages.
 	Answer string
@@ -60,7 +70,28 @@ const (
 	// TaskJob: a task, read at GET /task-status/{id} (GetTaskStatus), ended
 	// when both completed and completionStatus are set.
 	TaskJob
+	// ConfigExportJob: an SP-Config export, not a task: read at its own
+	// status endpoint, GET .../sp-config/export/{id} (ConfigExportStatusOp,
+	// GetConfigExportStatus, WaitForConfigJob), ended when
+	// ConfigJob.Finished() (a status of ConfigJobFinalStatuses); its
+	// document is downloaded with DownloadConfigExport.
+	ConfigExportJob
+	// ConfigImportJob: an SP-Config import, read at GET
+	// .../sp-config/import/{id} (ConfigImportStatusOp,
+	// GetConfigImportStatus), ended when ConfigJob.Finished(); its results
+	// are downloaded with DownloadConfigImportResults.
+	ConfigImportJob
 )
+
+// noun is what the job is called in messages: "task" or "job".
+func (k JobKind) noun() string {
+	if k == ConfigExportJob || k == ConfigImportJob {
+		return "job"
+	}
+	return "task"
+}
+
+func (k JobKind) idName() string { return k.noun() + " id" }
 
 // BodyKind is what a request carries.
 type BodyKind int
@@ -246,11 +277,13 @@ var (
 // Operations are every operation the client makes: the fake tenant routes
 // from this list, and the tests check each against the spec.
 func Operations() []*Operation {
-	return append([]*Operation{GetTaskStatusOp, ClearTaskOp, ListTaskStatusesOp, PendingTasksOp, AccountAggregationStatusOp}, Launches()...)
+	out := append([]*Operation{GetTaskStatusOp, ClearTaskOp, ListTaskStatusesOp, PendingTasksOp, AccountAggregationStatusOp}, Launches()...)
+	out = append(out, ConfigLaunches()...)
+	return append(out, ConfigExportStatusOp, ConfigImportStatusOp, ConfigExportDownloadOp, ConfigImportDownloadOp)
 }
 
-// launchers are the operations that start a job, in the order the provider
-// lists its resources.
+// launchers are the operations that start a task (TaskJob), in the order
+// the provider lists its resources: one resource and one action each.
 var launchers = []launcher{
 	AccountAggregationOp,
 	EntitlementAggregationOp,
@@ -261,10 +294,26 @@ var launchers = []launcher{
 	MachineIdentityAggregationOp,
 }
 
-// Launches are the operations that start a job.
-func Launches() []*Operation {
-	out := make([]*Operation, len(launchers))
-	for i, l := range launchers {
+// configLaunchers are the operations that start an SP-Config job
+// (ConfigExportJob, ConfigImportJob). They are not in Launches: the
+// provider makes a task resource of every launch there.
+var configLaunchers = []launcher{
+	ConfigExportOp,
+	ConfigImportOp,
+}
+
+// Launches are the operations that start a task (Job TaskJob), in the
+// order the provider lists its resources. The SP-Config jobs are started
+// by ConfigLaunches.
+func Launches() []*Operation { return operationsOf(launchers) }
+
+// ConfigLaunches are the operations that start an SP-Config job: the
+// export and the import.
+func ConfigLaunches() []*Operation { return operationsOf(configLaunchers) }
+
+func operationsOf(ls []launcher) []*Operation {
+	out := make([]*Operation, len(ls))
+	for i, l := range ls {
 		out[i], _, _ = l.parts()
 	}
 	return out
@@ -441,13 +490,119 @@ var (
 	}
 )
 
+const configEitherScope = "the spec lists sp:config:read and sp:config:manage together, which OpenAPI reads as both, while its description says one of them"
+
+// SP-Config: export a tenant's configuration objects to a document,
+// import one, each a job of its own (ConfigExportJob, ConfigImportJob),
+// read at its own status endpoint, never at /task-status. All five
+// versions have every operation (v3 has none), at /sp-config/v1/... on v1
+// and /{version}/sp-config/... on the others. No operation lists
+// applicationAuth, so each needs a user token; the config-object list (GET
+// .../sp-config/config-objects) is not called.
+var (
+	// configExperimental: the seven v2024 files required
+	// X-SailPoint-Experimental from 2024-08-06 to 2025-02-26; it is
+	// harmless once an API is public, so it is still sent there. The other
+	// versions' files never had it.
+	configExperimental = []string{APIVersionV2024}
+	// Both read scopes are in one requirement object, which OpenAPI reads
+	// as "both", while the descriptions say "one of the following security
+	// scopes".
+	configReadNeeds   = OperationNeeds{Scopes: []string{"sp:config:read", "sp:config:manage"}, UserLevels: orgAdmin, UserTokenOnly: true}
+	configManageNeeds = OperationNeeds{Scopes: []string{"sp:config:manage"}, UserLevels: orgAdmin, UserTokenOnly: true}
+	// The beta downloads have no operation security, so the document's
+	// userAuth [sp:scopes:all] applies; their descriptions name
+	// sp:config:read, sp:config:manage (export) and sp:config:manage
+	// (import). Beta lists no user levels there, nor on the export status.
+	configBetaDocumentNeeds = map[string]OperationNeeds{APIVersionBeta: {Scopes: []string{"sp:scopes:all"}, UserTokenOnly: true}}
+
+	configExportPaths         = everyVersion("/sp-config/v1/export", "/{version}/sp-config/export")
+	configImportPaths         = everyVersion("/sp-config/v1/import", "/{version}/sp-config/import")
+	configExportStatusPaths   = everyVersion("/sp-config/v1/export/{id}", "/{version}/sp-config/export/{id}")
+	configImportStatusPaths   = everyVersion("/sp-config/v1/import/{id}", "/{version}/sp-config/import/{id}")
+	configExportDownloadPaths = everyVersion("/sp-config/v1/export/{id}/download", "/{version}/sp-config/export/{id}/download")
+	configImportDownloadPaths = everyVersion("/sp-config/v1/import/{id}/download", "/{version}/sp-config/import/{id}/download")
+
+	// ConfigExportOp starts an export: JSON ExportPayload, answered 202
+	// with the SpConfigExportJob, its id in jobId. The request is checked
+	// first (ValidateConfigExportRequest).
+	ConfigExportOp = &Launcher[ConfigExportRequest]{
+		Operation: &Operation{Name: "SP-Config export", OperationID: "exportSpConfig", Method: http.MethodPost,
+			Paths: configExportPaths, Needs: needsOn(configExportPaths, configReadNeeds), Experimental: configExperimental,
+			ScopesNote: configEitherScope,
+			Answer:     "SpConfigExportJob", JobID: "jobId", Job: ConfigExportJob, Body: JSONBody},
+		Check: ValidateConfigExportRequest,
+		Build: func(r ConfigExportRequest) (Body, error) { return JSON(r) },
+	}
+
+	// ConfigImportOp starts an import: multipart/form-data, the part data
+	// the document (a file part, application/octet-stream, streamed from
+	// its path or held in memory), the part options the ImportOptions
+	// (application/json); the query preview=true only when previewing.
+	// It answers 202 with the SpConfigJob, its id in jobId. The options
+	// are checked first (ValidateConfigImportOptions, without the
+	// document).
+	ConfigImportOp = &Launcher[ConfigImportRequest]{
+		Operation: &Operation{Name: "SP-Config import", OperationID: "importSpConfig", Method: http.MethodPost,
+			Paths: configImportPaths, Needs: needsOn(configImportPaths, configManageNeeds), Experimental: configExperimental,
+			Answer: "SpConfigJob", JobID: "jobId", Job: ConfigImportJob, Body: FormBody},
+		Check: func(r ConfigImportRequest) error {
+			if err := ValidateConfigImportOptions(r.Options, nil); err != nil {
+				return err
+			}
+			if r.Document == nil {
+				return errors.New("an SP-Config import needs a document")
+			}
+			return nil
+		},
+		Build: func(r ConfigImportRequest) (Body, error) {
+			doc := *r.Document
+			if doc.Name == "" {
+				doc.Name = "sp-config.json"
+			}
+			options, err := JSONPart("options", r.Options)
+			if err != nil {
+				return Body{}, err
+			}
+			b := Form(FileAs("data", "application/octet-stream", &doc), options)
+			if r.Preview {
+				b = b.WithQuery("preview", "true")
+			}
+			return b, nil
+		},
+	}
+
+	// ConfigExportStatusOp reads an export job (SpConfigExportJobStatus).
+	ConfigExportStatusOp = &Operation{Name: "SP-Config export status", OperationID: "getSpConfigExportStatus", Method: http.MethodGet,
+		Paths: configExportStatusPaths, Experimental: configExperimental, ScopesNote: configEitherScope,
+		Needs:  needsOn(configExportStatusPaths, configReadNeeds, map[string]OperationNeeds{APIVersionBeta: {Scopes: configReadNeeds.Scopes, UserTokenOnly: true}}),
+		Answer: "SpConfigExportJobStatus", JobID: "jobId"}
+	// ConfigImportStatusOp reads an import job (SpConfigImportJobStatus).
+	ConfigImportStatusOp = &Operation{Name: "SP-Config import status", OperationID: "getSpConfigImportStatus", Method: http.MethodGet,
+		Paths: configImportStatusPaths, Needs: needsOn(configImportStatusPaths, configManageNeeds), Experimental: configExperimental,
+		Answer: "SpConfigImportJobStatus", JobID: "jobId"}
+	// ConfigExportDownloadOp downloads an export's document
+	// (SpConfigExportResults): an export's jobId, or an import's
+	// exportJobId (its backup).
+	ConfigExportDownloadOp = &Operation{Name: "SP-Config export download", OperationID: "getSpConfigExport", Method: http.MethodGet,
+		Paths: configExportDownloadPaths, Needs: needsOn(configExportDownloadPaths, configReadNeeds, configBetaDocumentNeeds),
+		Experimental: configExperimental, ScopesNote: configEitherScope, Answer: "SpConfigExportResults"}
+	// ConfigImportDownloadOp downloads an import's results
+	// (SpConfigImportResults).
+	ConfigImportDownloadOp = &Operation{Name: "SP-Config import download", OperationID: "getSpConfigImport", Method: http.MethodGet,
+		Paths: configImportDownloadPaths, Needs: needsOn(configImportDownloadPaths, configManageNeeds, configBetaDocumentNeeds),
+		Experimental: configExperimental, Answer: "SpConfigImportResults"}
+)
+
 // What each launch takes.
 
 // MaxIdentityIDs is the most identities one identity-processing call takes.
 const MaxIdentityIDs = 250
 
-// LaunchFile is a CSV sent with a launch (delimited-file sources): held in
-// Content, or streamed from Path, Size bytes, each time the launch is sent.
+// LaunchFile is a file sent with a launch: a CSV (delimited-file sources)
+// or an SP-Config document to import. It is held in Content, or streamed
+// from Path, Size bytes, each time the launch is sent; a file at Path
+// whose size is no longer Size is refused before anything is sent.
 type LaunchFile struct {
 	Name    string // file name of the multipart part (base name of the user's path)
 	Content []byte

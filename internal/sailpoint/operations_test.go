@@ -15,12 +15,14 @@ import (
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-// specDocs loads every version's entry documents.
+// specDocs loads every version's entry documents. They are not
+// validated, so the SP-Config documents need no fix of SpConfigRule.value
+// (testdata/spec/README.md): the fake tenant's validator makes it.
 func specDocs(t *testing.T) map[string][]*openapi3.T {
 	t.Helper()
 	docs := map[string][]*openapi3.T{}
 	for _, v := range sailpoint.APIVersions {
-		for _, set := range []string{"task-status", "launch"} {
+		for _, set := range []string{"task-status", "launch", "sp-config"} {
 			loader := openapi3.NewLoader()
 			loader.IsExternalRefsAllowed = true
 			doc, err := loader.LoadFromFile(filepath.Join(faketenant.SpecDir(), "entry", set+"."+v+".openapi.yaml"))
@@ -65,9 +67,11 @@ func findSpecOperation(docs []*openapi3.T, id string) *specOperation {
 // other, at the declared method and path (its parameter named as that
 // version's spec names it), needing what Needs says; a launch sends the
 // headers and the body the spec requires and reads its job's id where the
-// answer's schema puts it.
+// answer's schema puts it, and a read that names its answer names the
+// spec's.
 func TestOperationsMatchSpec(t *testing.T) {
 	docs := specDocs(t)
+	config := configOperations()
 	for _, o := range sailpoint.Operations() {
 		t.Run(o.Name, func(t *testing.T) {
 			for _, problem := range declarationProblems(o, sailpoint.LauncherParts()) {
@@ -75,12 +79,86 @@ func TestOperationsMatchSpec(t *testing.T) {
 			}
 			for _, v := range sailpoint.APIVersions {
 				checkAgainstSpec(t, o, v, docs[v])
+				if slices.Contains(config, o) {
+					checkConfigAgainstSpec(t, o, v, docs[v])
+				}
 			}
 		})
 	}
-	if n := len(sailpoint.Launches()); n != 7 {
-		t.Errorf("%d launches; a launch is missing from the list, or this count is stale", n)
+	// The provider makes a task resource of every launch: the SP-Config
+	// jobs are not among them.
+	for _, o := range sailpoint.Launches() {
+		if o.Job != sailpoint.TaskJob {
+			t.Errorf("%q is in Launches but starts no task", o.Name)
+		}
 	}
+	for _, o := range sailpoint.ConfigLaunches() {
+		if o.Job != sailpoint.ConfigExportJob && o.Job != sailpoint.ConfigImportJob {
+			t.Errorf("%q is in ConfigLaunches but starts no SP-Config job", o.Name)
+		}
+	}
+	if n, m := len(sailpoint.Launches()), len(sailpoint.ConfigLaunches()); n != 7 || m != 2 {
+		t.Errorf("%d launches, %d SP-Config launches; one is missing from its list, or this count is stale", n, m)
+	}
+	if n := len(config); n != 6 || len(sailpoint.Operations()) != 5+7+6 {
+		t.Errorf("%d SP-Config operations, %d in all", n, len(sailpoint.Operations()))
+	}
+}
+
+// configOperations are the SP-Config operations: the two launches, the
+// status reads and the downloads.
+func configOperations() []*sailpoint.Operation {
+	return append(sailpoint.ConfigLaunches(), sailpoint.ConfigExportStatusOp, sailpoint.ConfigImportStatusOp,
+		sailpoint.ConfigExportDownloadOp, sailpoint.ConfigImportDownloadOp)
+}
+
+// checkConfigAgainstSpec checks what the SP-Config operations count on
+// beyond the declaration: each documents the refusals the client names
+// (400, 401, 403, 404, 429, 500), takes no header parameter (the one
+// v2024 once required is gone everywhere), and takes the query the client
+// sends (the import's preview).
+func checkConfigAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, docs []*openapi3.T) {
+	t.Helper()
+	spec := findSpecOperation(docs, specOperationID(o, v))
+	if spec == nil {
+		return // checkAgainstSpec said so
+	}
+	for _, code := range []string{"400", "401", "403", "404", "429", "500"} {
+		if spec.op.Responses.Value(code) == nil {
+			t.Errorf("%s: no %s", v, code)
+		}
+	}
+	var query []string
+	for _, p := range spec.op.Parameters {
+		switch p.Value.In {
+		case "query":
+			query = append(query, p.Value.Name)
+		case "header":
+			t.Errorf("%s: a header parameter %s", v, p.Value.Name)
+		}
+	}
+	var sent []string
+	if o == sailpoint.ConfigImportOp.Operation {
+		s, err := sailpoint.ConfigImportOp.Prepare(sailpoint.ConfigImportRequest{Document: &sailpoint.LaunchFile{Content: []byte(`{"objects":[]}`)}, Preview: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name := range sailpoint.StartQuery(s) {
+			sent = append(sent, name)
+		}
+	}
+	if strings.Join(query, ",") != strings.Join(sent, ",") {
+		t.Errorf("%s: the spec takes the query %v, the client sends %v", v, query, sent)
+	}
+}
+
+// specOperationID is the operation's operationId on a version: v1's adds
+// "V1".
+func specOperationID(o *sailpoint.Operation, v string) string {
+	if v == sailpoint.APIVersionV1 {
+		return o.OperationID + "V1"
+	}
+	return o.OperationID
 }
 
 // declarationProblems names each part a declaration lacks.
@@ -118,7 +196,7 @@ func declarationProblems(o *sailpoint.Operation, launchers map[*sailpoint.Operat
 		missing("JobID")
 	}
 	if !isLauncher {
-		out = append(out, fmt.Sprintf("%q starts a job but is no Launcher of the Launches list", o.Name))
+		out = append(out, fmt.Sprintf("%q starts a job but is no Launcher of the Launches or ConfigLaunches list", o.Name))
 		return out
 	}
 	hasParam := false
@@ -136,11 +214,7 @@ func declarationProblems(o *sailpoint.Operation, launchers map[*sailpoint.Operat
 
 func checkAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, docs []*openapi3.T) {
 	t.Helper()
-	id := o.OperationID
-	if v == sailpoint.APIVersionV1 {
-		id += "V1"
-	}
-	spec := findSpecOperation(docs, id)
+	spec := findSpecOperation(docs, specOperationID(o, v))
 	declared, has := o.Paths[v]
 	if (spec != nil) != has {
 		t.Errorf("%s: in the spec %v, declared %v", v, spec != nil, has)
@@ -165,12 +239,18 @@ func checkAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, docs []*op
 			required = true
 		}
 	}
+	// A task launch sends the header exactly where the spec requires it.
+	// Reads, and the SP-Config jobs, also send it on a version whose files
+	// once required it (v2024's), where it is harmless.
 	sent := slices.Contains(o.Experimental, v)
-	if required && !sent || o.StartsJob() && sent != required {
+	if required && !sent || o.Job == sailpoint.TaskJob && sent != required {
 		t.Errorf("%s: the spec requires X-SailPoint-Experimental %v, the declaration sends it %v", v, required, sent)
 	}
 	if o.StartsJob() {
-		checkLaunchAgainstSpec(t, o, v, spec)
+		checkBodyAgainstSpec(t, o, v, spec)
+	}
+	if o.Answer != "" {
+		checkAnswerAgainstSpec(t, o, v, spec)
 	}
 }
 
@@ -199,7 +279,7 @@ func checkNeeds(t *testing.T, o *sailpoint.Operation, v string, spec *specOperat
 	}
 }
 
-func checkLaunchAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, spec *specOperation) {
+func checkBodyAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, spec *specOperation) {
 	t.Helper()
 	var content []string
 	if rb := spec.op.RequestBody; rb != nil && rb.Value != nil {
@@ -211,6 +291,13 @@ func checkLaunchAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, spec
 	if want == "" && len(content) > 0 || want != "" && !slices.Contains(content, want) {
 		t.Errorf("%s: the body is %q, the spec takes %v", v, want, content)
 	}
+}
+
+// checkAnswerAgainstSpec checks the declared answer's schema, and where
+// it puts the job's id: a string at that path of its properties, or of
+// one of its allOf branches (the SP-Config jobs extend SpConfigJob).
+func checkAnswerAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, spec *specOperation) {
+	t.Helper()
 	var answer *openapi3.SchemaRef
 	for code, r := range spec.op.Responses.Map() {
 		if strings.HasPrefix(code, "2") && r.Value != nil && r.Value.Content["application/json"] != nil {
@@ -223,17 +310,40 @@ func checkLaunchAgainstSpec(t *testing.T, o *sailpoint.Operation, v string, spec
 	if !strings.HasSuffix(strings.ToLower(strings.TrimSuffix(answer.Ref, ".yaml")), "/"+strings.ToLower(o.Answer)) {
 		t.Errorf("%s: the answer is %s, declared %s", v, answer.Ref, o.Answer)
 	}
+	if o.JobID == "" {
+		if o.StartsJob() {
+			t.Errorf("%s: no JobID", v) // declarationProblems names it too
+		}
+		return
+	}
 	s := answer
 	for _, field := range strings.Split(o.JobID, ".") {
-		if s == nil || s.Value == nil || s.Value.Properties[field] == nil {
+		s = property(s, field)
+		if s == nil {
 			t.Errorf("%s: the answer %s has no %s", v, o.Answer, o.JobID)
 			return
 		}
-		s = s.Value.Properties[field]
 	}
 	if !s.Value.Type.Is("string") {
 		t.Errorf("%s: %s of %s is not a string", v, o.JobID, o.Answer)
 	}
+}
+
+// property is the schema of a property of s, or of one of its allOf
+// branches; nil when none declares it.
+func property(s *openapi3.SchemaRef, name string) *openapi3.SchemaRef {
+	if s == nil || s.Value == nil {
+		return nil
+	}
+	if p := s.Value.Properties[name]; p != nil && p.Value != nil {
+		return p
+	}
+	for _, b := range s.Value.AllOf {
+		if p := property(b, name); p != nil {
+			return p
+		}
+	}
+	return nil
 }
 
 // A declaration that lacks a part fails the test by the part's name.
@@ -286,8 +396,30 @@ func TestOperationVersions(t *testing.T) {
 	if got := sailpoint.GetTaskStatusOp.Path("beta", "x"); got != "/beta/task-status/x" {
 		t.Errorf("beta path: %s", got)
 	}
-	if sailpoint.OperationNamed("account aggregation") != sailpoint.AccountAggregationOp.Operation || sailpoint.OperationNamed("no such") != nil {
+	if sailpoint.OperationNamed("account aggregation") != sailpoint.AccountAggregationOp.Operation || sailpoint.OperationNamed("no such") != nil ||
+		sailpoint.OperationNamed("SP-Config import") != sailpoint.ConfigImportOp.Operation {
 		t.Error("OperationNamed")
+	}
+	// SP-Config: every version but v3, which is none of the client's; an
+	// operation a version lacks names its method.
+	if got := sailpoint.ConfigImportDownloadOp.Versions(); strings.Join(got, ",") != strings.Join(sailpoint.APIVersions, ",") {
+		t.Errorf("SP-Config import download: %v", got)
+	}
+	if err := sailpoint.ConfigExportStatusOp.Supports("v3"); sailpoint.RequestMethod(err) != http.MethodGet ||
+		!strings.Contains(err.Error(), "API version v3 has no SP-Config export status") {
+		t.Errorf("v3: %v", err)
+	}
+	if sailpoint.ConfigImportOp.Supports("v3") == nil || sailpoint.ConfigImportOp.Supports("") != nil {
+		t.Error("SP-Config import versions")
+	}
+	if n := sailpoint.ConfigImportOp.NeedsOn(""); strings.Join(n.Scopes, ",") != "sp:config:manage" || strings.Join(n.UserLevels, ",") != "ORG_ADMIN" || !n.UserTokenOnly {
+		t.Errorf("default version: %+v", n)
+	}
+	if got := sailpoint.ConfigExportStatusOp.Path("v1", "a b"); got != "/sp-config/v1/export/a%20b" {
+		t.Errorf("v1 SP-Config path: %s", got)
+	}
+	if got := sailpoint.ConfigImportDownloadOp.Path("beta", "x"); got != "/beta/sp-config/import/x/download" {
+		t.Errorf("beta SP-Config path: %s", got)
 	}
 }
 

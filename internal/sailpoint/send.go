@@ -22,18 +22,17 @@ type apiRequest struct {
 	path   string // already escaped
 	query  url.Values
 	body   []byte // resent as is on a retry
-	// stream, when set, is the body instead, read anew for each attempt.
+	// stream, when set, is the body instead: a launch's multipart body,
+	// its files streamed from disk, opened once for its length (which sets
+	// Content-Length) and anew for each attempt, so a large upload is never
+	// held whole in memory.
 	stream      *segments
 	contentType string
 	// experimental sends X-SailPoint-Experimental: true.
 	experimental bool
-	// launch marks a POST that starts a task: it is resent only when the
+	// launch marks a POST that starts a job: it is resent only when the
 	// tenant certainly did not act on it (see launchRetry).
 	launch bool
-	// open streams the body instead of body: it is called once for the
-	// length (a reader with Len sets Content-Length) and once per attempt,
-	// so a large upload is never held whole in memory.
-	open func() (io.Reader, error)
 	// maxBody bounds the answer's body; 0 means the client's MaxBodyBytes.
 	maxBody int64
 }
@@ -73,9 +72,6 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			reqBody = retryablehttp.ReaderFunc(r.stream.open)
 		case r.body != nil:
 			reqBody = r.body
-		}
-		if r.open != nil {
-			reqBody = retryablehttp.ReaderFunc(r.open)
 		}
 		req, err := retryablehttp.NewRequestWithContext(callCtx, method, target, reqBody)
 		if err != nil {

@@ -6,11 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,12 +15,41 @@ import (
 )
 
 // SP-Config: export a tenant's configuration objects to a document, import
-// a document into a tenant. Each is a job: one POST starts it (never resent
-// once it may have reached the tenant), GETs read its status until it has
-// ended (ConfigJob.Finished), and one GET downloads what it made. The
-// operations are declared in spconfig_operations.go, the document and its
-// hash in spconfig_document.go, the checks of the options in
-// spconfig_options.go.
+// a document into a tenant. Each is a job: one POST starts it
+// (ConfigExportOp.Start, ConfigImportOp.Start, or Prepare and Client.Start:
+// never resent once it may have reached the tenant), GETs read its status
+// until it has ended (ConfigJob.Finished), and one GET downloads what it
+// made. The operations are declared with the others in operations.go, the
+// document and its hash in spconfig_document.go, the checks of the options
+// in spconfig_options.go.
+
+// SP-Config job statuses (SpConfigJob.status). The spec says only "Status
+// of the job." and not which of them are final. By their words COMPLETE,
+// CANCELLED and FAILED name how a job ended and NOT_STARTED and
+// IN_PROGRESS a job that has not, so the first three are final. The API
+// may send others: a status the spec does not list is not final, so a
+// wait goes on until its timeout, which names the status, rather than
+// gate on a status it cannot read. COMPLETE is not COMPLETED (which
+// AccountAggregationStatus uses), and CANCELLED has two L.
+const (
+	ConfigJobNotStarted = "NOT_STARTED"
+	ConfigJobInProgress = "IN_PROGRESS"
+	ConfigJobComplete   = "COMPLETE"
+	ConfigJobCancelled  = "CANCELLED"
+	ConfigJobFailed     = "FAILED"
+)
+
+// ConfigJobStatuses are the statuses the spec lists.
+var ConfigJobStatuses = []string{ConfigJobNotStarted, ConfigJobInProgress, ConfigJobComplete, ConfigJobCancelled, ConfigJobFailed}
+
+// ConfigJobFinalStatuses are the statuses a job ends with (see above).
+var ConfigJobFinalStatuses = []string{ConfigJobComplete, ConfigJobCancelled, ConfigJobFailed}
+
+// SP-Config job types (SpConfigJob.type), as WaitForConfigJob takes them.
+const (
+	ConfigJobTypeExport = "EXPORT"
+	ConfigJobTypeImport = "IMPORT"
+)
 
 // Bounds on the SP-Config downloads, which are larger than other answers.
 const (
@@ -131,56 +156,27 @@ type ConfigImportOptions struct {
 // ConfigImportRequest is an import: the document, its options, and whether
 // it only previews ("no objects will be imported").
 type ConfigImportRequest struct {
-	Document ConfigDocumentSource
+	// Document is uploaded as the data part: held in Content, or streamed
+	// from Path (Size bytes) at each attempt, never held whole by the
+	// client (ConfigDocumentFile). Its Name is the part's file name,
+	// "sp-config.json" when empty. nil is refused before anything is sent.
+	Document *LaunchFile
 	Options  ConfigImportOptions
 	Preview  bool
 }
 
-// ConfigDocumentSource is the document an import uploads as its data part.
-// It is read once per attempt, streamed, never held whole by the client.
-type ConfigDocumentSource struct {
-	// Name is the file name of the data part.
-	Name string
-	// Size is its length in bytes.
-	Size int64
-	// Open returns the document from its start; it is called once per
-	// attempt (and once for the length) and what it returns is closed.
-	Open func() (io.ReadCloser, error)
-}
-
-// ConfigDocumentBytes is a document held by the caller.
-func ConfigDocumentBytes(name string, content []byte) ConfigDocumentSource {
-	return ConfigDocumentSource{Name: name, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(content)), nil
-	}}
-}
-
-// ConfigDocumentFile is a document in a file, read from disk at each
-// attempt. A file whose size changes after this call is refused before
-// anything is sent.
-func ConfigDocumentFile(path string) (ConfigDocumentSource, error) {
+// ConfigDocumentFile is a document in a file, to import: read from disk
+// at each attempt, as a stream. It must be a regular file; one whose size
+// changes after this call is refused before anything is sent.
+func ConfigDocumentFile(path string) (*LaunchFile, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return ConfigDocumentSource{}, err
+		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return ConfigDocumentSource{}, fmt.Errorf("%s is not a regular file", path)
+		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
-	size := info.Size()
-	return ConfigDocumentSource{Name: filepath.Base(path), Size: size, Open: func() (io.ReadCloser, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		if info, err := f.Stat(); err != nil || info.Size() != size {
-			_ = f.Close() // read only: nothing to lose
-			if err == nil {
-				err = fmt.Errorf("%s changed after it was read for the upload (%d bytes, now %d)", path, size, info.Size())
-			}
-			return nil, err
-		}
-		return f, nil
-	}}, nil
+	return &LaunchFile{Name: filepath.Base(path), Path: path, Size: info.Size()}, nil
 }
 
 // ConfigImportResults is an import's SpConfigImportResults.
@@ -279,156 +275,6 @@ type ConfigExport struct {
 	ConfigDocument
 }
 
-// StartConfigExport starts an export job (POST .../sp-config/export, JSON
-// ExportPayload) and returns the job the tenant accepted (202,
-// SpConfigExportJob), its id read from jobId. The request is checked first
-// (ValidateConfigExportRequest); nothing is sent when it is refused. The
-// POST is never resent once it may have reached the tenant (see
-// MayHaveStarted).
-func (c *Client) StartConfigExport(ctx context.Context, req ConfigExportRequest) (*ConfigJob, error) {
-	if err := ValidateConfigVersion(OperationConfigExport, c.apiVersion); err != nil {
-		return nil, err
-	}
-	if err := ValidateConfigExportRequest(req); err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, err
-	}
-	return c.startConfigJob(ctx, OperationConfigExport, apiRequest{body: body, contentType: "application/json"})
-}
-
-// StartConfigImport starts an import job (POST .../sp-config/import,
-// multipart/form-data: the part data holds the document as
-// application/octet-stream, the part options the ImportOptions as
-// application/json; the query preview=true when previewing) and returns
-// the job the tenant accepted (202, SpConfigJob), its id read from jobId.
-// The options are checked first (ValidateConfigImportOptions, without the
-// document); nothing is sent when they are refused. The document is
-// streamed from req.Document at each attempt. The POST is never resent once
-// it may have reached the tenant (see MayHaveStarted).
-func (c *Client) StartConfigImport(ctx context.Context, req ConfigImportRequest) (*ConfigJob, error) {
-	if err := ValidateConfigVersion(OperationConfigImport, c.apiVersion); err != nil {
-		return nil, err
-	}
-	if err := ValidateConfigImportOptions(req.Options, nil); err != nil {
-		return nil, err
-	}
-	if req.Document.Open == nil {
-		return nil, errors.New("an SP-Config import needs a document")
-	}
-	body, contentType, err := importBody(req)
-	if err != nil {
-		return nil, err
-	}
-	r := apiRequest{open: body, contentType: contentType}
-	if req.Preview {
-		r.query = url.Values{"preview": {"true"}}
-	}
-	return c.startConfigJob(ctx, OperationConfigImport, r)
-}
-
-// importBody streams the multipart body of an import: the data part's
-// header, the document, the options part and the closing boundary. Only
-// the document is read from its source; the rest is a few hundred bytes.
-func importBody(req ConfigImportRequest) (func() (io.Reader, error), string, error) {
-	options, err := json.Marshal(req.Options)
-	if err != nil {
-		return nil, "", err
-	}
-	var head bytes.Buffer
-	mw := multipart.NewWriter(&head)
-	data := textproto.MIMEHeader{}
-	name := req.Document.Name
-	if name == "" {
-		name = "sp-config.json"
-	}
-	data.Set("Content-Disposition", multipart.FileContentDisposition("data", name))
-	data.Set("Content-Type", "application/octet-stream")
-	if _, err := mw.CreatePart(data); err != nil {
-		return nil, "", err
-	}
-	var tail bytes.Buffer
-	tail.WriteString("\r\n--" + mw.Boundary() + "\r\n")
-	tail.WriteString(`Content-Disposition: form-data; name="options"` + "\r\n")
-	tail.WriteString("Content-Type: application/json\r\n\r\n")
-	tail.Write(options)
-	tail.WriteString("\r\n--" + mw.Boundary() + "--\r\n")
-	headBytes, tailBytes := head.Bytes(), tail.Bytes()
-	size := int64(len(headBytes)) + req.Document.Size + int64(len(tailBytes))
-	open := func() (io.Reader, error) {
-		doc, err := req.Document.Open()
-		if err != nil {
-			return nil, err
-		}
-		return &streamedBody{
-			Reader: io.MultiReader(bytes.NewReader(headBytes), io.LimitReader(doc, req.Document.Size), bytes.NewReader(tailBytes)),
-			closer: doc, size: size,
-		}, nil
-	}
-	return open, mw.FormDataContentType(), nil
-}
-
-// streamedBody is a request body read from a source: its Len sets
-// Content-Length, and closing it closes the source.
-type streamedBody struct {
-	io.Reader
-	closer io.Closer
-	size   int64
-}
-
-func (b *streamedBody) Len() int     { return int(b.size) }
-func (b *streamedBody) Close() error { return b.closer.Close() }
-
-// startConfigJob sends the POST of an operation with the launch retry rule
-// and reads the job from its answer.
-func (c *Client) startConfigJob(ctx context.Context, operation string, r apiRequest) (*ConfigJob, error) {
-	op, _ := configOperation(operation)
-	r.method, r.path, r.launch = op.Method, configPath(operation, c.apiVersion, ""), true
-	r.experimental = configExperimentalOn(operation, c.apiVersion)
-	resp, body, err := c.send(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	var job ConfigJob
-	if err := decodeJSON(resp, r.path, body, &job, answer{document: op.Answer, kind: '{', budget: newBudget()}); err != nil {
-		return nil, err
-	}
-	if job.JobID == "" {
-		return nil, &missingJobIDError{Operation: operation, Method: r.method, Path: r.path, Field: op.JobIDField}
-	}
-	if err := validatePathID("job id", job.JobID); err != nil {
-		return nil, &missingJobIDError{Operation: operation, Method: r.method, Path: r.path, Field: op.JobIDField, Err: err}
-	}
-	return &job, nil
-}
-
-// missingJobIDError means the tenant accepted an SP-Config POST but its
-// answer names no usable job: the job has probably started, and cannot be
-// followed.
-type missingJobIDError struct {
-	Operation, Method, Path string
-	Field                   string // jobId
-	Err                     error  // why the id is not usable; nil when there is none
-}
-
-var _ classified = (*missingJobIDError)(nil)
-
-func (e *missingJobIDError) Error() string {
-	what := "no job id in " + e.Field
-	if e.Err != nil {
-		what = fmt.Sprintf("an unusable job id in %s: %v", e.Field, e.Err)
-	}
-	return fmt.Sprintf("%s %s: the tenant accepted the %s but its answer has %s; the job has probably started, so check the tenant before starting it again",
-		e.Method, e.Path, e.Operation, what)
-}
-
-func (e *missingJobIDError) Unwrap() error         { return e.Err }
-func (e *missingJobIDError) requestMethod() string { return e.Method }
-func (e *missingJobIDError) transient() bool       { return false }
-func (e *missingJobIDError) mayHaveStarted() bool  { return true }
-
 // ErrWrongJob marks an answer about another SP-Config job than the one
 // asked for. errors.Is also matches it with ErrWrongTask, so it is
 // permanent, as an answer about another task is.
@@ -446,26 +292,25 @@ func (e *aliasError) Is(target error) bool { return target == e.alias }
 // .../sp-config/export/{id}). A 404 is an *APIError for which IsNotFound
 // is true. It is an ordinary read: retried as reads are.
 func (c *Client) GetConfigExportStatus(ctx context.Context, id string) (*ConfigJob, error) {
-	return c.getConfigJob(ctx, OperationConfigExportStatus, id)
+	return c.getConfigJob(ctx, ConfigExportStatusOp, id)
 }
 
 // GetConfigImportStatus reads an import job's status (GET
 // .../sp-config/import/{id}). COMPLETE does not say whether each object was
 // imported: the results do (DownloadConfigImportResults).
 func (c *Client) GetConfigImportStatus(ctx context.Context, id string) (*ConfigJob, error) {
-	return c.getConfigJob(ctx, OperationConfigImportStatus, id)
+	return c.getConfigJob(ctx, ConfigImportStatusOp, id)
 }
 
-func (c *Client) getConfigJob(ctx context.Context, operation, id string) (*ConfigJob, error) {
-	if err := ValidateConfigVersion(operation, c.apiVersion); err != nil {
+func (c *Client) getConfigJob(ctx context.Context, op *Operation, id string) (*ConfigJob, error) {
+	if err := op.Supports(c.apiVersion); err != nil {
 		return nil, err
 	}
 	if err := validatePathID("job id", id); err != nil {
 		return nil, err
 	}
-	op, _ := configOperation(operation)
-	path := configPath(operation, c.apiVersion, id)
-	r := apiRequest{method: http.MethodGet, path: path, experimental: configExperimentalOn(operation, c.apiVersion)}
+	path := op.Path(c.apiVersion, id)
+	r := apiRequest{method: op.Method, path: path, experimental: op.experimental(c.apiVersion)}
 	resp, body, err := c.sendIdempotent(ctx, func() (*http.Response, []byte, error) { return c.send(ctx, r) }, r.method, path)
 	if err != nil {
 		return nil, err
@@ -489,13 +334,13 @@ func (c *Client) getConfigJob(ctx context.Context, operation, id string) (*Confi
 // its objects and their hash (ParseConfigDocument); a document that is not
 // one is a *DecodeError wrapping a *ConfigDocumentError.
 func (c *Client) DownloadConfigExport(ctx context.Context, id string) (*ConfigExport, error) {
-	body, resp, path, err := c.download(ctx, OperationConfigExportDownload, id)
+	body, resp, path, err := c.download(ctx, ConfigExportDownloadOp, id)
 	if err != nil {
 		return nil, err
 	}
 	doc, err := ParseConfigDocument(bytes.NewReader(body))
 	if err != nil {
-		return nil, decodeError(resp, path, body, "SpConfigExportResults", err)
+		return nil, decodeError(resp, path, body, ConfigExportDownloadOp.Answer, err)
 	}
 	return &ConfigExport{JobID: id, Content: body, ConfigDocument: *doc}, nil
 }
@@ -505,13 +350,13 @@ func (c *Client) DownloadConfigExport(ctx context.Context, id string) (*ConfigEx
 // MaxImportResultsValues and MaxImportResultsArrayElements before they are
 // decoded.
 func (c *Client) DownloadConfigImportResults(ctx context.Context, id string) (*ConfigImportResults, error) {
-	body, resp, path, err := c.download(ctx, OperationConfigImportDownload, id)
+	body, resp, path, err := c.download(ctx, ConfigImportDownloadOp, id)
 	if err != nil {
 		return nil, err
 	}
 	budget := MaxImportResultsValues
 	var results ConfigImportResults
-	a := answer{document: "SpConfigImportResults", kind: '{', budget: &budget, elements: MaxImportResultsArrayElements, values: MaxImportResultsValues}
+	a := answer{document: ConfigImportDownloadOp.Answer, kind: '{', budget: &budget, elements: MaxImportResultsArrayElements, values: MaxImportResultsValues}
 	if err := decodeJSON(resp, path, body, &results, a); err != nil {
 		return nil, err
 	}
@@ -520,16 +365,16 @@ func (c *Client) DownloadConfigImportResults(ctx context.Context, id string) (*C
 
 // download GETs a download, bounded by MaxConfigDocumentBytes, retried as
 // reads are.
-func (c *Client) download(ctx context.Context, operation, id string) ([]byte, *http.Response, string, error) {
-	if err := ValidateConfigVersion(operation, c.apiVersion); err != nil {
+func (c *Client) download(ctx context.Context, op *Operation, id string) ([]byte, *http.Response, string, error) {
+	if err := op.Supports(c.apiVersion); err != nil {
 		return nil, nil, "", err
 	}
 	if err := validatePathID("job id", id); err != nil {
 		return nil, nil, "", err
 	}
-	path := configPath(operation, c.apiVersion, id)
-	r := apiRequest{method: http.MethodGet, path: path, maxBody: max(c.maxBody, MaxConfigDocumentBytes),
-		experimental: configExperimentalOn(operation, c.apiVersion)}
+	path := op.Path(c.apiVersion, id)
+	r := apiRequest{method: op.Method, path: path, maxBody: max(c.maxBody, MaxConfigDocumentBytes),
+		experimental: op.experimental(c.apiVersion)}
 	resp, body, err := c.sendIdempotent(ctx, func() (*http.Response, []byte, error) { return c.send(ctx, r) }, r.method, path)
 	if err != nil {
 		return nil, nil, "", err

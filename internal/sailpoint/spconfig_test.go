@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -47,25 +48,26 @@ func str(p *string) string {
 func TestConfigEveryVersion(t *testing.T) {
 	ft := faketenant.StartChecked(t)
 	ctx := context.Background()
-	for _, v := range sailpoint.ConfigVersions() {
+	for _, v := range sailpoint.ConfigExportOp.Versions() {
 		c := tenantClient(t, ft, v)
 		ft.ResetLog()
 		prefix := configPrefix(v)
 
-		job, err := c.StartConfigExport(ctx, sailpoint.ConfigExportRequest{
+		job, err := sailpoint.ConfigExportOp.Start(ctx, c, sailpoint.ConfigExportRequest{
 			Description: "promote", IncludeTypes: []string{"TRANSFORM", "RULE", "SOURCE", "IDENTITY_PROFILE"},
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		if !dashedUUID.MatchString(job.JobID) || job.Status != sailpoint.ConfigJobNotStarted || str(job.Type) != "EXPORT" || str(job.Description) != "promote" || job.Finished() {
+		if !dashedUUID.MatchString(job.TaskID) || job.Operation != "SP-Config export" || job.Method != "POST" || job.Path != prefix+"/export" {
 			t.Errorf("%s: export job %+v", v, job)
 		}
-		done, err := c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, job.JobID, quick, nil)
-		if err != nil || done.Status != sailpoint.ConfigJobComplete || done.Completed == nil || !done.Finished() {
+		done, err := c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, job.TaskID, quick, nil)
+		if err != nil || done.Status != sailpoint.ConfigJobComplete || done.Completed == nil || !done.Finished() ||
+			done.JobID != job.TaskID || str(done.Type) != "EXPORT" || str(done.Description) != "promote" {
 			t.Fatalf("%s: %+v %v", v, done, err)
 		}
-		export, err := c.DownloadConfigExport(ctx, job.JobID)
+		export, err := c.DownloadConfigExport(ctx, job.TaskID)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -75,22 +77,22 @@ func TestConfigEveryVersion(t *testing.T) {
 		}
 		if strings.Join(names, " ") != "TRANSFORM/"+faketenant.FixtureTransformID+"/Lowercase Department RULE/"+faketenant.FixtureRuleID+"/Correlate by Email "+
 			"SOURCE/"+faketenant.ActiveDirectorySourceID+"/Active Directory IDENTITY_PROFILE/"+faketenant.FixtureIdentityProfileID+"/Employees" ||
-			len(export.ObjectsSHA256) != 64 || export.JobID != job.JobID || !json.Valid(export.Content) {
+			len(export.ObjectsSHA256) != 64 || export.JobID != job.TaskID || !json.Valid(export.Content) {
 			t.Errorf("%s: export %v %s", v, names, export.ObjectsSHA256)
 		}
 
-		preview, err := c.StartConfigImport(ctx, sailpoint.ConfigImportRequest{
-			Document: sailpoint.ConfigDocumentBytes("promote.json", export.Content), Preview: true,
+		preview, err := sailpoint.ConfigImportOp.Start(ctx, c, sailpoint.ConfigImportRequest{
+			Document: &sailpoint.LaunchFile{Name: "promote.json", Content: export.Content}, Preview: true,
 			Options: sailpoint.ConfigImportOptions{IncludeTypes: []string{"TRANSFORM", "RULE"}, DefaultReferences: []string{"SOURCE"},
 				ObjectOptions: map[string]sailpoint.ConfigObjectOptions{"RULE": {IncludedNames: []string{"Correlate by Email"}}}},
 		})
-		if err != nil || str(preview.Type) != "IMPORT" {
+		if err != nil || preview.Operation != "SP-Config import" {
 			t.Fatalf("%s: %+v %v", v, preview, err)
 		}
-		if _, err := c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeImport, preview.JobID, quick, nil); err != nil {
-			t.Fatalf("%s: %v", v, err)
+		if previewed, err := c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeImport, preview.TaskID, quick, nil); err != nil || str(previewed.Type) != "IMPORT" {
+			t.Fatalf("%s: %+v %v", v, previewed, err)
 		}
-		results, err := c.DownloadConfigImportResults(ctx, preview.JobID)
+		results, err := c.DownloadConfigImportResults(ctx, preview.TaskID)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -102,15 +104,15 @@ func TestConfigEveryVersion(t *testing.T) {
 			t.Errorf("%s: a preview imported %d", v, imported)
 		}
 
-		imp, err := c.StartConfigImport(ctx, sailpoint.ConfigImportRequest{Document: sailpoint.ConfigDocumentBytes("promote.json", export.Content)})
+		imp, err := sailpoint.ConfigImportOp.Start(ctx, c, sailpoint.ConfigImportRequest{Document: &sailpoint.LaunchFile{Name: "promote.json", Content: export.Content}})
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		ended, err := c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeImport, imp.JobID, quick, nil)
+		ended, err := c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeImport, imp.TaskID, quick, nil)
 		if err != nil || str(ended.Message) != "Download import results for details." {
 			t.Fatalf("%s: %+v %v", v, ended, err)
 		}
-		results, err = c.DownloadConfigImportResults(ctx, imp.JobID)
+		results, err = c.DownloadConfigImportResults(ctx, imp.TaskID)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -123,13 +125,13 @@ func TestConfigEveryVersion(t *testing.T) {
 		}
 
 		// The same objects exported again: another document, the same hash.
-		again, err := c.StartConfigExport(ctx, sailpoint.ConfigExportRequest{IncludeTypes: []string{"TRANSFORM", "RULE", "SOURCE", "IDENTITY_PROFILE"}})
+		again, err := sailpoint.ConfigExportOp.Start(ctx, c, sailpoint.ConfigExportRequest{IncludeTypes: []string{"TRANSFORM", "RULE", "SOURCE", "IDENTITY_PROFILE"}})
 		if err == nil {
-			_, err = c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, again.JobID, quick, nil)
+			_, err = c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, again.TaskID, quick, nil)
 		}
 		var reexport *sailpoint.ConfigExport
 		if err == nil {
-			reexport, err = c.DownloadConfigExport(ctx, again.JobID)
+			reexport, err = c.DownloadConfigExport(ctx, again.TaskID)
 		}
 		if err != nil || bytes.Equal(reexport.Content, export.Content) || reexport.ObjectsSHA256 != export.ObjectsSHA256 {
 			t.Errorf("%s: re-export: %v", v, err)
@@ -190,16 +192,21 @@ func TestConfigRequestsAsSent(t *testing.T) {
 	})
 	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static", APIVersion: "v2024"})
 	ctx := context.Background()
-	if _, err := c.StartConfigExport(ctx, sailpoint.ConfigExportRequest{}); err != nil {
+	if _, err := sailpoint.ConfigExportOp.Start(ctx, c, sailpoint.ConfigExportRequest{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.StartConfigExport(ctx, sailpoint.ConfigExportRequest{Description: "d", ExcludeTypes: []string{"ROLE"},
-		ObjectOptions: map[string]sailpoint.ConfigObjectOptions{"SOURCE": {IncludedIDs: []string{"a"}}}}); err != nil {
+	// Prepared, then sent: the same request.
+	s, err := sailpoint.ConfigExportOp.Prepare(sailpoint.ConfigExportRequest{Description: "d", ExcludeTypes: []string{"ROLE"},
+		ObjectOptions: map[string]sailpoint.ConfigObjectOptions{"SOURCE": {IncludedIDs: []string{"a"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Start(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	doc := `{"objects":[]}`
 	for _, preview := range []bool{false, true} {
-		if _, err := c.StartConfigImport(ctx, sailpoint.ConfigImportRequest{Document: sailpoint.ConfigDocumentBytes("", []byte(doc)), Preview: preview,
+		if _, err := sailpoint.ConfigImportOp.Start(ctx, c, sailpoint.ConfigImportRequest{Document: &sailpoint.LaunchFile{Content: []byte(doc)}, Preview: preview,
 			Options: sailpoint.ConfigImportOptions{ExcludeBackup: true}}); err != nil {
 			t.Fatal(err)
 		}
@@ -255,9 +262,9 @@ func TestConfigJobIDs(t *testing.T) {
 			fmt.Fprint(w, tc.answer)
 		})
 		c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
-		job, err := c.StartConfigExport(context.Background(), sailpoint.ConfigExportRequest{})
+		job, err := sailpoint.ConfigExportOp.Start(context.Background(), c, sailpoint.ConfigExportRequest{})
 		if tc.want == "" {
-			if err != nil || job.JobID != "3469b87d-48ca-439a-868f-2160001da8c1" || str(job.Type) != "EXPORT" {
+			if err != nil || job.TaskID != "3469b87d-48ca-439a-868f-2160001da8c1" || job.Path != "/sp-config/v1/export" {
 				t.Errorf("%s: %+v %v", tc.answer, job, err)
 			}
 			continue
@@ -273,11 +280,11 @@ func TestConfigJobIDs(t *testing.T) {
 // the tenant.
 var configCalls = map[string]func(*sailpoint.Client) error{
 	"export": func(c *sailpoint.Client) error {
-		_, err := c.StartConfigExport(context.Background(), sailpoint.ConfigExportRequest{})
+		_, err := sailpoint.ConfigExportOp.Start(context.Background(), c, sailpoint.ConfigExportRequest{})
 		return err
 	},
 	"import": func(c *sailpoint.Client) error {
-		_, err := c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: sailpoint.ConfigDocumentBytes("d.json", []byte(`{"objects":[]}`))})
+		_, err := sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{Document: &sailpoint.LaunchFile{Name: "d.json", Content: []byte(`{"objects":[]}`)}})
 		return err
 	},
 	"export status": func(c *sailpoint.Client) error {
@@ -548,20 +555,20 @@ func TestConfigWaitOnAnUnknownStatus(t *testing.T) {
 	ft := faketenant.StartChecked(t)
 	ft.ScriptConfigJobs(faketenant.ConfigJobScript{Reads: 0, Status: "ARCHIVED"})
 	c := tenantClient(t, ft, "v2026")
-	job, err := c.StartConfigExport(context.Background(), sailpoint.ConfigExportRequest{})
+	job, err := sailpoint.ConfigExportOp.Start(context.Background(), c, sailpoint.ConfigExportRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	var polls atomic.Int32
-	_, err = c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, job.JobID, quick, func(context.Context, int, *sailpoint.ConfigJob, time.Duration) { polls.Add(1) })
+	_, err = c.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, job.TaskID, quick, func(context.Context, int, *sailpoint.ConfigJob, time.Duration) { polls.Add(1) })
 	var we *sailpoint.ConfigJobWaitError
 	if !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) || we.Last == nil || we.Last.Status != "ARCHIVED" ||
-		!strings.Contains(err.Error(), `SP-Config export job "`+job.JobID+`" timed out`) || !strings.Contains(err.Error(), "its status was ARCHIVED") || polls.Load() == 0 {
+		!strings.Contains(err.Error(), `SP-Config export job "`+job.TaskID+`" timed out`) || !strings.Contains(err.Error(), "its status was ARCHIVED") || polls.Load() == 0 {
 		t.Errorf("%v", err)
 	}
-	if _, err := c.WaitForConfigJob(context.Background(), "TASK", job.JobID, quick, nil); err == nil {
+	if _, err := c.WaitForConfigJob(context.Background(), "TASK", job.TaskID, quick, nil); err == nil {
 		t.Error("an unknown job type")
 	}
 }
@@ -573,33 +580,39 @@ func TestConfigWaitFailedAndCancelled(t *testing.T) {
 	ft.ScriptConfigJobs(faketenant.ConfigJobScript{Reads: 3, Status: "FAILED", Message: "Import failed: bad file."}, faketenant.ConfigJobScript{Reads: 1, Status: "CANCELLED"})
 	c := tenantClient(t, ft, "beta")
 	for _, want := range []string{"FAILED Import failed: bad file.", "CANCELLED The import job ended CANCELLED."} {
-		job, err := c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: sailpoint.ConfigDocumentBytes("d.json", []byte(`{"objects":[]}`))})
+		job, err := sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{Document: &sailpoint.LaunchFile{Name: "d.json", Content: []byte(`{"objects":[]}`)}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var running int
-		done, err := c.WaitForConfigJob(context.Background(), sailpoint.ConfigJobTypeImport, job.JobID, quick,
+		done, err := c.WaitForConfigJob(context.Background(), sailpoint.ConfigJobTypeImport, job.TaskID, quick,
 			func(_ context.Context, _ int, j *sailpoint.ConfigJob, _ time.Duration) { running++ })
-		if err != nil || done.Status+" "+str(done.Message) != want || ft.ConfigJobReads(job.JobID) != running+1 {
+		if err != nil || done.Status+" "+str(done.Message) != want || ft.ConfigJobReads(job.TaskID) != running+1 {
 			t.Errorf("%+v %v after %d running reads", done, err, running)
 		}
 	}
 }
 
 // An upload is streamed: a 20 MB document from a file is never held by
-// the client, and the file is read again for a resent POST.
+// the client, its length is announced, and the file is read again for a
+// resent POST.
 func TestConfigUploadStreams(t *testing.T) {
 	doc := bigDoc()
 	path := filepath.Join(t.TempDir(), "big.json")
 	if err := os.WriteFile(path, doc, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var received atomic.Int64
+	var received [2]atomic.Int64
 	var posts atomic.Int32
+	var lengths sync.Map
 	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n, _ := io.Copy(io.Discard, r.Body)
-		received.Store(n)
-		if posts.Add(1) == 1 {
+		post := posts.Add(1)
+		if post <= 2 {
+			received[post-1].Store(n)
+		}
+		lengths.Store(post, r.ContentLength)
+		if post == 1 {
 			w.Header().Set("Retry-After", "0")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
@@ -613,13 +626,13 @@ func TestConfigUploadStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened := 0
-	open := src.Open
-	src.Open = func() (io.ReadCloser, error) { opened++; return open() }
+	if src.Name != "big.json" || src.Path != path || src.Size != int64(len(doc)) || src.Content != nil {
+		t.Fatalf("%+v", src)
+	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	if _, err := c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: src}); err != nil {
+	if _, err := sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{Document: src}); err != nil {
 		t.Fatal(err)
 	}
 	runtime.ReadMemStats(&after)
@@ -628,8 +641,16 @@ func TestConfigUploadStreams(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(len(doc))/4 {
 		t.Errorf("%d bytes allocated to upload %d", alloc, len(doc))
 	}
-	if posts.Load() != 2 || opened != 3 || received.Load() <= int64(len(doc)) {
-		t.Errorf("%d POSTs, opened %d times, %d bytes received", posts.Load(), opened, received.Load())
+	// Both POSTs carried the whole document, read from the file each time,
+	// with its length announced.
+	for i := range received {
+		length, _ := lengths.Load(int32(i + 1))
+		if n := received[i].Load(); n <= int64(len(doc)) || length != n {
+			t.Errorf("POST %d: %d bytes received, Content-Length %v", i+1, n, length)
+		}
+	}
+	if posts.Load() != 2 {
+		t.Errorf("%d POSTs", posts.Load())
 	}
 
 	// A file that changed size since it was read is not sent.
@@ -641,7 +662,7 @@ func TestConfigUploadStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	posts.Store(0)
-	_, err = c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: src})
+	_, err = sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{Document: src})
 	if err == nil || !strings.Contains(err.Error(), "changed after it was read for the upload") || posts.Load() != 0 || sailpoint.MayHaveStarted(err) {
 		t.Errorf("%v after %d POSTs", err, posts.Load())
 	}
@@ -710,10 +731,10 @@ func TestConfigOptionsRefused(t *testing.T) {
 	var sent atomic.Int32
 	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) { sent.Add(1) })
 	c := newClient(t, sailpoint.Config{BaseURL: srv.URL, AccessToken: "static"})
-	_, err1 := c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: sailpoint.ConfigDocumentBytes("d", nil), Options: sailpoint.ConfigImportOptions{IncludeTypes: []string{"ROLE"}}})
-	_, err2 := c.StartConfigExport(context.Background(), sailpoint.ConfigExportRequest{ExcludeTypes: []string{"NOPE"}})
+	_, err1 := sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{Document: &sailpoint.LaunchFile{Name: "d"}, Options: sailpoint.ConfigImportOptions{IncludeTypes: []string{"ROLE"}}})
+	_, err2 := sailpoint.ConfigExportOp.Start(context.Background(), c, sailpoint.ConfigExportRequest{ExcludeTypes: []string{"NOPE"}})
 	_, err3 := c.GetConfigExportStatus(context.Background(), "../x")
-	_, err4 := c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{})
+	_, err4 := sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{})
 	for _, err := range []error{err1, err2, err3, err4} {
 		if err == nil || sailpoint.MayHaveStarted(err) {
 			t.Errorf("%v", err)
@@ -794,7 +815,7 @@ func BenchmarkConfigUpload(b *testing.B) {
 	b.ReportAllocs()
 	peak := watchHeap(b)
 	for b.Loop() {
-		if _, err := c.StartConfigImport(context.Background(), sailpoint.ConfigImportRequest{Document: src}); err != nil {
+		if _, err := sailpoint.ConfigImportOp.Start(context.Background(), c, sailpoint.ConfigImportRequest{Document: src}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -164,8 +164,10 @@ func BoolPart(name string, b *bool) *FormPart {
 
 // Launch is what the tenant answered to a launch: the id of the job it started.
 type Launch struct {
-	// TaskID is the id of the job it started: a task's id, for the
-	// operations whose Job is TaskJob.
+	// TaskID is the id of the job it started, read where the declaration's
+	// JobID says: a task's id for a TaskJob, the SP-Config job's jobId for
+	// a ConfigExportJob or a ConfigImportJob. (It keeps the name it had
+	// when every launch started a task.)
 	TaskID string
 	// Operation names the launch for messages, such as "account aggregation".
 	Operation string
@@ -207,10 +209,10 @@ func (c *Client) Start(ctx context.Context, s Start) (*Launch, error) {
 	}
 	l.TaskID = idAt(doc, s.JobID)
 	if l.TaskID == "" {
-		return nil, &missingTaskIDError{Launch: *l, Field: s.JobID}
+		return nil, &missingTaskIDError{Launch: *l, Field: s.JobID, Job: s.Job}
 	}
-	if err := ValidateTaskID(l.TaskID); err != nil {
-		return nil, &missingTaskIDError{Launch: *l, Field: s.JobID, Err: err}
+	if err := validatePathID(s.Job.idName(), l.TaskID); err != nil {
+		return nil, &missingTaskIDError{Launch: *l, Field: s.JobID, Job: s.Job, Err: err}
 	}
 	return l, nil
 }
@@ -424,17 +426,22 @@ func (e *exactReader) Read(p []byte) (int, error) {
 // followed.
 type missingTaskIDError struct {
 	Launch
-	Field string // where the spec puts the id: "task.id", "id" or "jobId"
-	Err   error  // why the id is not usable; nil when there is none
+	Field string  // where the spec puts the id: "task.id", "id" or "jobId"
+	Job   JobKind // what was started: a task, or an SP-Config job
+	Err   error   // why the id is not usable; nil when there is none
 }
 
 func (e *missingTaskIDError) Error() string {
-	what := "no task id in " + e.Field
+	what := fmt.Sprintf("no %s in %s", e.Job.idName(), e.Field)
 	if e.Err != nil {
-		what = fmt.Sprintf("an unusable task id in %s: %v", e.Field, e.Err)
+		what = fmt.Sprintf("an unusable %s in %s: %v", e.Job.idName(), e.Field, e.Err)
 	}
-	return fmt.Sprintf("%s %s: the tenant accepted the %s but its answer has %s; the task has probably started, so check the tenant's tasks before starting it again",
-		e.Method, e.Path, e.Operation, what)
+	look := "the task has probably started, so check the tenant's tasks"
+	if e.Job.noun() == "job" {
+		look = "the job has probably started, so check the tenant"
+	}
+	return fmt.Sprintf("%s %s: the tenant accepted the %s but its answer has %s; %s before starting it again",
+		e.Method, e.Path, e.Operation, what, look)
 }
 
 func (e *missingTaskIDError) Unwrap() error { return e.Err }
