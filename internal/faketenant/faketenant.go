@@ -1,9 +1,10 @@
 // Package faketenant is an in-process SailPoint ISC tenant for tests and the
 // demo. It serves the token endpoint, the task-status endpoints (GET, the
-// lists, and the PATCH that clears a pending task), the launches and the
-// account aggregation status of every API version as the OpenAPI files in
-// testdata/spec describe them, and offers fault injection, scripted tasks
-// and a request log for tests to assert on.
+// lists, and the PATCH that clears a pending task), the launches, the
+// account aggregation status and SP-Config (export and import jobs) of
+// every API version as the OpenAPI files in testdata/spec describe them,
+// and offers fault injection, scripted tasks and jobs, and a request log
+// for tests to assert on.
 //
 // It is not a model of ISC beyond what the spec says: where the spec is
 // silent (the token endpoint's error body, for one) it answers the way OAuth
@@ -15,8 +16,9 @@
 // from their declarations (with the answer documents the spec shows, in
 // launchKinds) and runs the tasks they start as tests script them; list.go
 // the task list and its filters; patch.go the PATCH that clears a task;
-// aggregation_status.go a running aggregation's counts; fixtures.go the
-// tasks a new tenant holds; validate.go and checked.go check answers and
+// aggregation_status.go a running aggregation's counts; spconfig.go the
+// SP-Config jobs and the configuration objects they export and import;
+// fixtures.go the tasks a new tenant holds; validate.go and checked.go check answers and
 // requests against the spec; recorder.go records an answer.
 package faketenant
 
@@ -60,8 +62,9 @@ type Request struct {
 	Bearer  string
 	Version string // the API version, "" for the token endpoint
 	TaskID  string // for a single-task GET or PATCH
-	// Operation is the launch a POST asks for (OperationAccountAggregation,
-	// ...), "" for other requests; SourceID is its source.
+	// Operation is the launch a POST asks for, by the client's name of it
+	// (sailpoint.AccountAggregationOp.Name, ..., the SP-Config export and
+	// import too), "" for other requests; SourceID is its source.
 	Operation string
 	SourceID  string
 	// AggregationID is the id of an account aggregation status GET.
@@ -349,9 +352,6 @@ const maxRequestBody = 32 << 20
 
 // ServeHTTP answers one request.
 func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if t.serveConfig(w, r) {
-		return
-	}
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), At: time.Now()}
 	rec.Header.Del("Authorization")
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
@@ -565,8 +565,11 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request, rt route, 
 	switch {
 	case rt.op == nil:
 		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+strings.Join(rt.methods, " and ")+" is served on this path by this fake tenant."))
-	case rt.isLaunch():
+	case rt.op.Job == sailpoint.TaskJob:
+		// The SP-Config jobs are launches too, but no tasks: their own
+		// handlers (serveConfigOperation) answer them.
 		t.serveLaunch(w, r, rt, rec.Bearer, body)
+	case t.serveConfigOperation(w, r, rt, body):
 	case rt.op == sailpoint.ListTaskStatusesOp:
 		t.serveList(w, r, rec.Version)
 	case rt.op == sailpoint.PendingTasksOp:

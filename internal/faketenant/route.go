@@ -30,7 +30,7 @@ type route struct {
 	version  string
 	op       *sailpoint.Operation
 	specPath string
-	param    string // task id, source id or account aggregation id, unescaped
+	param    string // task id, source id, account aggregation id or SP-Config job id, unescaped
 	// methods are the methods of every operation on the path, when the
 	// request's method is none of them (op is nil then).
 	methods []string

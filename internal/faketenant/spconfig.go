@@ -6,18 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // SP-Config on every version: start an export or an import, read either
@@ -27,9 +25,10 @@ import (
 // export is built from them, and an import that is not a preview changes
 // them, after an export of them all as its backup (unless excludeBackup).
 //
-// The operations are declared once, in configOperations; ServeHTTP hands
-// every path they match to serveConfig. Where the spec is silent, the
-// tenant decides as follows, and says so here:
+// The operations are the client's declarations (sailpoint.ConfigExportOp,
+// ...): ServeHTTP routes them as every other (findRoute), and
+// serveConfigOperation hands each to its handler here. Where the spec is
+// silent, the tenant decides as follows, and says so here:
 //   - Jobs start NOT_STARTED, answer IN_PROGRESS to the status reads a
 //     script asks for (DefaultConfigJobScript: one), then end; completed is
 //     left out until then (the spec does not say whether a running job
@@ -48,94 +47,11 @@ import (
 //     (key UNSUPPORTED_TYPE), with the spec's words.
 //   - A data part that is not an SP-Config document is a 400.
 
-// SP-Config operations, as Request.Endpoint names them (and
-// Request.Operation the two POSTs), in the same text as the client's.
-const (
-	OperationConfigExport         = "SP-Config export"
-	OperationConfigExportStatus   = "SP-Config export status"
-	OperationConfigExportDownload = "SP-Config export download"
-	OperationConfigImport         = "SP-Config import"
-	OperationConfigImportStatus   = "SP-Config import status"
-	OperationConfigImportDownload = "SP-Config import download"
-)
-
-// configOperation is how the tenant routes and serves one SP-Config
-// operation: its path after /sp-config (v1: /sp-config/v1), its method,
-// and the job type it starts or reads.
-type configOperation struct {
-	name    string
-	method  string
-	rest    string // such as "/export/{id}/download"
-	jobType string // EXPORT or IMPORT
-}
-
-var configOperations = []configOperation{
-	{OperationConfigExport, http.MethodPost, "/export", "EXPORT"},
-	{OperationConfigExportStatus, http.MethodGet, "/export/{id}", "EXPORT"},
-	{OperationConfigExportDownload, http.MethodGet, "/export/{id}/download", "EXPORT"},
-	{OperationConfigImport, http.MethodPost, "/import", "IMPORT"},
-	{OperationConfigImportStatus, http.MethodGet, "/import/{id}", "IMPORT"},
-	{OperationConfigImportDownload, http.MethodGet, "/import/{id}/download", "IMPORT"},
-}
-
 // configVersions have SP-Config: all of Versions.
-var configVersions = []string{"v1", "v2026", "v2025", "v2024", "beta"}
+var configVersions = sailpoint.ConfigExportOp.Versions()
 
 // ConfigImportTypes are the types an import takes (ImportOptions' enum).
 var ConfigImportTypes = []string{"CONNECTOR_RULE", "IDENTITY_OBJECT_CONFIG", "IDENTITY_PROFILE", "RULE", "SOURCE", "TRANSFORM", "TRIGGER_SUBSCRIPTION"}
-
-// configRoute is an SP-Config request: its version, operation, the spec's
-// path template (relative to the version's server) and the job id.
-type configRoute struct {
-	version  string
-	op       configOperation
-	specPath string
-	id       string
-}
-
-// parseConfigRoute recognises /{version}/sp-config/... and
-// /sp-config/v1/...; ok is false for any other path.
-func parseConfigRoute(u *url.URL) (configRoute, bool) {
-	escaped := u.EscapedPath()
-	var version, base, rest string
-	if r, found := strings.CutPrefix(escaped, "/sp-config/v1/"); found {
-		version, base, rest = "v1", "/sp-config/v1", "/"+r
-	} else {
-		segs := strings.SplitN(strings.TrimPrefix(escaped, "/"), "/", 3)
-		if len(segs) < 3 || segs[1] != "sp-config" || segs[0] == "v1" || !slices.Contains(configVersions, segs[0]) {
-			return configRoute{}, false
-		}
-		version, base, rest = segs[0], "/sp-config", "/"+segs[2]
-	}
-	parts := strings.Split(strings.TrimPrefix(rest, "/"), "/")
-	for _, op := range configOperations {
-		want := strings.Split(strings.TrimPrefix(op.rest, "/"), "/")
-		if len(want) != len(parts) {
-			continue
-		}
-		rt := configRoute{version: version, op: op, specPath: base + op.rest}
-		matched := true
-		for i, w := range want {
-			switch {
-			case w == "{id}":
-				id, err := url.PathUnescape(parts[i])
-				if err != nil || id == "" {
-					matched = false
-				}
-				rt.id = id
-			case w != parts[i]:
-				matched = false
-			}
-		}
-		// POST and GET share /export and /import's prefix, never a path.
-		if matched {
-			return rt, true
-		}
-	}
-	// Under /sp-config, but not an operation served here (config-objects,
-	// for one): the version's 404.
-	return configRoute{version: version}, true
-}
 
 // ConfigObject is a configuration object the tenant holds, as an export
 // writes it: self's type, id and name, and the object.
@@ -366,115 +282,42 @@ func (t *Tenant) ConfigJobReads(id string) int {
 // IsConfigStatusGet status reads of either job, IsConfigDownload the
 // downloads of either (whatever the answer, faults included).
 func IsConfigExport(r Request) bool {
-	return r.Endpoint == OperationConfigExport && r.Method == http.MethodPost
+	return r.Endpoint == sailpoint.ConfigExportOp.Name && r.Method == http.MethodPost
 }
 func IsConfigImport(r Request) bool {
-	return r.Endpoint == OperationConfigImport && r.Method == http.MethodPost
+	return r.Endpoint == sailpoint.ConfigImportOp.Name && r.Method == http.MethodPost
 }
 func IsConfigPreview(r Request) bool {
 	return IsConfigImport(r) && r.Query.Get("preview") == "true"
 }
 func IsConfigStatusGet(r Request) bool {
-	return (r.Endpoint == OperationConfigExportStatus || r.Endpoint == OperationConfigImportStatus) && r.Method == http.MethodGet
+	return (r.Endpoint == sailpoint.ConfigExportStatusOp.Name || r.Endpoint == sailpoint.ConfigImportStatusOp.Name) && r.Method == http.MethodGet
 }
 func IsConfigDownload(r Request) bool {
-	return (r.Endpoint == OperationConfigExportDownload || r.Endpoint == OperationConfigImportDownload) && r.Method == http.MethodGet
+	return (r.Endpoint == sailpoint.ConfigExportDownloadOp.Name || r.Endpoint == sailpoint.ConfigImportDownloadOp.Name) && r.Method == http.MethodGet
 }
 
-// serveConfig answers an SP-Config path, as ServeHTTP does the others:
-// faults, the token, the rate limit, the answer, the spec check, the log.
-// It reports false for a path that is not SP-Config's.
-func (t *Tenant) serveConfig(w http.ResponseWriter, r *http.Request) bool {
-	rt, ok := parseConfigRoute(r.URL)
-	if !ok {
+// serveConfigOperation answers an SP-Config operation, routed as every
+// other (the token, the rate limit, the spec check and the log are
+// ServeHTTP's); it reports false for an operation that is not SP-Config's.
+func (t *Tenant) serveConfigOperation(w *recorder, r *http.Request, rt route, body []byte) bool {
+	switch rt.op {
+	case sailpoint.ConfigExportOp.Operation:
+		t.serveConfigExport(w, r, rt, body)
+	case sailpoint.ConfigImportOp.Operation:
+		t.serveConfigImport(w, r, rt, body)
+	case sailpoint.ConfigExportStatusOp:
+		t.serveConfigStatus(w, rt.param, "EXPORT")
+	case sailpoint.ConfigImportStatusOp:
+		t.serveConfigStatus(w, rt.param, "IMPORT")
+	case sailpoint.ConfigExportDownloadOp:
+		t.serveConfigDownload(w, rt.param, "EXPORT")
+	case sailpoint.ConfigImportDownloadOp:
+		t.serveConfigDownload(w, rt.param, "IMPORT")
+	default:
 		return false
 	}
-	// Endpoint names every SP-Config request; Operation, as for the
-	// launches, only the POSTs that start a job.
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), At: time.Now(),
-		Version: rt.version, Endpoint: rt.op.name}
-	if r.Method == http.MethodPost {
-		rec.Operation = rt.op.name
-	}
-	rec.Header.Del("Authorization")
-	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		rec.Bearer = bearer
-	}
-	rw := &recorder{ResponseWriter: w}
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	logged := sync.OnceFunc(func() { t.record(rec, rw) })
-	defer logged()
-	if f := t.takeFault(r.Method, r.URL.Path); f != nil {
-		rec.Fault = true
-		if t.serveFault(rw, r, f, &rec, logged) {
-			return true
-		}
-		rec.Fault = false
-	}
-	switch {
-	case !t.authorized(rec.Bearer):
-		writeJSON(rw, http.StatusUnauthorized, map[string]string{"error": "JWT validation failed: JWT is expired"})
-	case rt.op.name == "":
-		writeJSON(rw, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
-		return true
-	case r.Method != rt.op.method:
-		writeJSON(rw, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+rt.op.method+" is served on this path by this fake tenant."))
-		return true
-	default:
-		if wait, limited := t.rateLimited(rec.Bearer, rec.Version); limited {
-			rw.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			writeJSON(rw, http.StatusTooManyRequests, map[string]string{"message": " Rate Limit Exceeded "})
-			break
-		}
-		t.serveConfigOperation(rw, r, rt, body)
-	}
-	t.checkConfig(r, rt, body, rw)
 	return true
-}
-
-// checkConfig validates the answer and the request against the spec, when
-// asked to.
-func (t *Tenant) checkConfig(r *http.Request, rt configRoute, body []byte, rw *recorder) {
-	t.mu.Lock()
-	v := t.validator
-	t.mu.Unlock()
-	if v == nil || rw.beyondSpec || rt.op.name == "" {
-		return
-	}
-	var problems []string
-	if err := v.validate(rt.version, rt.specPath, r, rw.status, rw.Header(), rw.body.Bytes()); err != nil {
-		problems = append(problems, err.Error())
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	params := map[string]string{}
-	if strings.Contains(rt.specPath, "{id}") {
-		params["id"] = rt.id
-	}
-	if err := v.validateRequest(rt.version, rt.specPath, r, params); err != nil {
-		problems = append(problems, err.Error())
-	}
-	if len(problems) > 0 {
-		t.mu.Lock()
-		t.problems = append(t.problems, problems...)
-		t.mu.Unlock()
-	}
-}
-
-func (t *Tenant) serveConfigOperation(w *recorder, r *http.Request, rt configRoute, body []byte) {
-	switch rt.op.name {
-	case OperationConfigExport:
-		t.serveConfigExport(w, r, rt, body)
-	case OperationConfigImport:
-		t.serveConfigImport(w, r, rt, body)
-	case OperationConfigExportStatus, OperationConfigImportStatus:
-		t.serveConfigStatus(w, rt)
-	default:
-		t.serveConfigDownload(w, rt)
-	}
 }
 
 // nextConfigScript is the script of the next job. t.mu must be held.
@@ -492,7 +335,7 @@ func (s *configState) nextScript() ConfigJobScript {
 	return script
 }
 
-func (t *Tenant) serveConfigExport(w *recorder, r *http.Request, rt configRoute, body []byte) {
+func (t *Tenant) serveConfigExport(w *recorder, r *http.Request, rt route, body []byte) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		badRequest(w, fmt.Sprintf("The content type %q is not supported; send application/json.", r.Header.Get("Content-Type")))
 		return
@@ -516,7 +359,7 @@ func (t *Tenant) serveConfigExport(w *recorder, r *http.Request, rt configRoute,
 	writeJSON(w, http.StatusAccepted, job.answer())
 }
 
-func (t *Tenant) serveConfigImport(w *recorder, r *http.Request, rt configRoute, body []byte) {
+func (t *Tenant) serveConfigImport(w *recorder, r *http.Request, rt route, body []byte) {
 	imp := ConfigImport{Version: rt.version, Preview: r.URL.Query().Get("preview") == "true", ContentType: r.Header.Get("Content-Type")}
 	var opts configOptions
 	if problem := parseConfigImport(&imp, &opts, body); problem != "" {
@@ -788,15 +631,15 @@ func (j *configJob) answer() map[string]any {
 	return a
 }
 
-// serveConfigStatus answers a job's status: IN_PROGRESS for the reads the
-// script asks for, then its end.
-func (t *Tenant) serveConfigStatus(w *recorder, rt configRoute) {
+// serveConfigStatus answers a job's status (jobType EXPORT or IMPORT):
+// IN_PROGRESS for the reads the script asks for, then its end.
+func (t *Tenant) serveConfigStatus(w *recorder, id, jobType string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.config()
-	j, ok := s.jobs[rt.id]
-	if !ok || j.jobType != rt.op.jobType {
-		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", fmt.Sprintf("No %s job with the id %q was found.", strings.ToLower(rt.op.jobType), rt.id)))
+	j, ok := s.jobs[id]
+	if !ok || j.jobType != jobType {
+		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", fmt.Sprintf("No %s job with the id %q was found.", strings.ToLower(jobType), id)))
 		return
 	}
 	if !j.ended {
@@ -811,16 +654,17 @@ func (t *Tenant) serveConfigStatus(w *recorder, rt configRoute) {
 	writeJSON(w, http.StatusOK, j.answer())
 }
 
-// serveConfigDownload answers a COMPLETE job's document or results.
-func (t *Tenant) serveConfigDownload(w *recorder, rt configRoute) {
+// serveConfigDownload answers a COMPLETE job's document or results
+// (jobType EXPORT or IMPORT).
+func (t *Tenant) serveConfigDownload(w *recorder, id, jobType string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	j, ok := t.config().jobs[rt.id]
+	j, ok := t.config().jobs[id]
 	switch {
-	case !ok || j.jobType != rt.op.jobType:
-		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", fmt.Sprintf("No %s job with the id %q was found.", strings.ToLower(rt.op.jobType), rt.id)))
+	case !ok || j.jobType != jobType:
+		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", fmt.Sprintf("No %s job with the id %q was found.", strings.ToLower(jobType), id)))
 	case j.download == nil:
-		badRequest(w, fmt.Sprintf("The job %q is %s; only a COMPLETE job can be downloaded.", rt.id, j.status))
+		badRequest(w, fmt.Sprintf("The job %q is %s; only a COMPLETE job can be downloaded.", id, j.status))
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)

@@ -432,3 +432,33 @@ func mimeOf(body []byte) string {
 	boundary, _, _ := bytes.Cut(bytes.TrimPrefix(body, []byte("--")), []byte("\r\n"))
 	return "multipart/form-data; boundary=" + string(boundary)
 }
+
+// The SP-Config operations are checked as every routed operation is: the
+// POSTs' requests, as launches' are, and every answer. A request the spec
+// refuses (the import's options as a string) and an answer it refuses (an
+// expiration that is no date-time) are named in Problems.
+func TestConfigRequestsAndAnswersChecked(t *testing.T) {
+	ft := New().ValidateWith(sharedSpec(t)).Start()
+	defer ft.Close()
+	tok := token(t, ft)
+	// options must be an ImportOptions object; the tenant itself reads
+	// only what it needs and answers 400 for a string it cannot decode.
+	ct, form := importForm(t, importedDoc, `"not options"`)
+	if status, _ := post(t, ft, tok, configPath("v2026", "/import"), ct, form, nil); status != http.StatusBadRequest {
+		t.Errorf("options as a string: %d", status)
+	}
+	ft.ScriptConfigJobs(ConfigJobScript{Expiration: "soon"})
+	if status, _ := post(t, ft, tok, configPath("v1", "/export"), "application/json", []byte(`{}`), nil); status != http.StatusAccepted {
+		t.Errorf("export: %d", status)
+	}
+	problems := strings.Join(ft.Problems(), "\n")
+	if !strings.Contains(problems, "v2026 POST /v2026/sp-config/import: the request does not match the spec") ||
+		!strings.Contains(problems, "v1 POST /sp-config/v1/export answered 202 against the spec") || len(ft.Problems()) != 2 {
+		t.Errorf("problems:\n%s", problems)
+	}
+	// Logged as launches (Operation) of their endpoint, but no task was
+	// started: their own handlers answered them, not serveLaunch's.
+	if n := ft.Count(IsLaunch); n != 2 || ft.Count(IsConfigExport) != 1 || ft.Count(IsConfigImport) != 1 || len(ft.Launches()) != 0 || len(ft.ConfigExports()) != 1 {
+		t.Errorf("%d POSTs logged as launches, %d task launches", n, len(ft.Launches()))
+	}
+}
