@@ -570,6 +570,7 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request, rt route, 
 		// handlers (serveConfigOperation) answer them.
 		t.serveLaunch(w, r, rt, rec.Bearer, body)
 	case t.serveConfigOperation(w, r, rt, body):
+		// answered: an SP-Config launch, status read or download
 	case rt.op == sailpoint.ListTaskStatusesOp:
 		t.serveList(w, r, rec.Version)
 	case rt.op == sailpoint.PendingTasksOp:
