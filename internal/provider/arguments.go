@@ -59,6 +59,9 @@ const (
 	argStringSet
 	argDuration
 	argInt
+	// argConfigDocument is an SP-Config document as text, the same when
+	// its objects are (configDocumentType).
+	argConfigDocument
 )
 
 // argument is one argument, written once and rendered into each form's
@@ -107,8 +110,11 @@ func (a argument) resourceAttribute() rschema.Attribute {
 		return s
 	}
 	s := rschema.StringAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc, Validators: a.stringValidators}
-	if a.kind == argDuration {
+	switch a.kind {
+	case argDuration:
 		s.CustomType = timetypes.GoDurationType{}
+	case argConfigDocument:
+		s.CustomType = configDocumentType{}
 	}
 	return s
 }
@@ -126,8 +132,11 @@ func (a argument) actionAttribute() aschema.Attribute {
 			Validators: a.setValidators}
 	}
 	s := aschema.StringAttribute{Required: a.required, Optional: optional, MarkdownDescription: desc, Validators: a.stringValidators}
-	if a.kind == argDuration {
+	switch a.kind {
+	case argDuration:
 		s.CustomType = timetypes.GoDurationType{}
+	case argConfigDocument:
+		s.CustomType = configDocumentType{}
 	}
 	return s
 }

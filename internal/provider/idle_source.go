@@ -110,9 +110,9 @@ func (h *heldTurn) release() {
 // meanwhile started nothing.
 func takeSourceTurn(ctx context.Context, turns *sourceTurns, l launch, rep report, began time.Time) (*heldTurn, diag.Diagnostic) {
 	var waitedFor string
-	turn, err := turns.take(ctx, l.sourceID, l.describe, func(holder string) {
+	turn, err := turns.take(ctx, l.turnKey(), l.describe, func(holder string) {
 		waitedFor = holder
-		tflog.Info(ctx, "Waiting for another launch of this configuration on the same source", map[string]any{"source_id": l.sourceID, "holder": holder})
+		tflog.Info(ctx, "Waiting for another launch of this configuration on the same "+l.turnWhat(), map[string]any{"turn": l.turnKey(), "holder": holder})
 		rep.progress.waitingForLaunch(ctx, holder)
 	})
 	if err != nil {

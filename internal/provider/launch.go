@@ -48,6 +48,12 @@ type launch struct {
 	wait         bool
 	expected     []string
 	pollInterval time.Duration // 0: the waiter's default cap
+
+	// awaiter waits for and gates the job; nil is a task's (taskJob).
+	awaiter jobAwaiter
+	// turn, without a source, is what launches of one configuration take
+	// turns on ("" for none).
+	turn string
 }
 
 // prepare reads what to start and how to gate from a form's values: the
@@ -134,6 +140,11 @@ type progressReporter interface {
 	// running: a poll found the task still running.
 	running(ctx context.Context, ts *sailpoint.TaskStatus, poll int, next time.Duration)
 	finished(ctx context.Context, ts *sailpoint.TaskStatus)
+	// jobRunning: a poll found a job that is not a task still running,
+	// with this status.
+	jobRunning(ctx context.Context, id, status string, poll int, next time.Duration)
+	// jobFinished: such a job ended; summary says how.
+	jobFinished(ctx context.Context, id, summary string)
 }
 
 // launchOutcome is what happened: launch is nil when nothing was started;
@@ -143,6 +154,10 @@ type launchOutcome struct {
 	task   *sailpoint.TaskStatus
 	// taskIDs are every task started, oldest first; launch is the last.
 	taskIDs []string
+	// configJob and configResults are an SP-Config import's last status
+	// read and its results, once downloaded.
+	configJob     *sailpoint.ConfigJob
+	configResults *sailpoint.ConfigImportResults
 	// cleared are the source's stuck tasks cleared before starting;
 	// notCleared, those the tenant accepted a clear of but still shows
 	// running.
@@ -167,13 +182,14 @@ func runLaunch(ctx context.Context, data *providerData, l launch, rep report) (l
 	client := data.client
 
 	var turn *heldTurn
-	if l.sourceID != "" {
+	if l.turnKey() != "" {
 		var d diag.Diagnostic
 		if turn, d = takeSourceTurn(ctx, &data.sources, l, rep, began); d != nil {
 			return out, append(diags, d)
 		}
 		defer turn.release()
 	}
+	job := l.job()
 	var ended []*sailpoint.TaskStatus // earlier attempts, restarted
 	for attempt := 1; ; attempt++ {
 		if l.sourceID != "" && l.waitForRunning {
@@ -192,25 +208,24 @@ func runLaunch(ctx context.Context, data *providerData, l launch, rep report) (l
 		tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": l.describe, "request": started.Method + " " + started.Path, "attempt": attempt})
 		rep.progress.started(ctx, started)
 
-		ts, d := awaitTask(ctx, client, l, rep, started.TaskID, time.Now(), began, &out)
+		done, d := job.await(ctx, client, l, rep, started.TaskID, time.Now(), began, &out)
 		diags.Append(d...)
-		if ts == nil || !ts.IsFinished() {
-			if turn != nil && !l.wait && ctx.Err() == nil {
+		if !done {
+			if l.sourceID != "" && !l.wait && ctx.Err() == nil {
 				// Not waited for: keep the source until the tenant shows the
 				// task, or the next launch's idle check could miss it.
 				awaitListed(ctx, client, l, started.TaskID)
 			}
 			return out, diags
 		}
-		rep.progress.finished(ctx, ts)
-		if attempt > l.retryAttempts || !sailpoint.StatusIn(ptrString(ts.CompletionStatus), l.retryOn) {
-			if len(l.expected) > 0 {
-				if d := expectationDiagnostic(started.TaskID, ts, l.expected); d != nil {
-					diags.Append(withEarlier(d, ended))
-				}
+		gated, again := job.gate(ctx, client, l, started.TaskID, &out)
+		if attempt > l.retryAttempts || !again {
+			if gated != nil {
+				diags.Append(withEarlier(gated, ended))
 			}
 			return out, diags
 		}
+		ts := out.task
 		ended = append(ended, ts)
 		rep.progress.retrying(ctx, ts, attempt+1, l.retryAttempts+1, l.retryDelay)
 		if err := sailpoint.Pause(ctx, l.retryDelay); err != nil {
@@ -237,18 +252,83 @@ func resumeLaunch(ctx context.Context, data *providerData, l launch, rep report,
 		turn.holding(fmt.Sprintf("%s (task %s)", l.describe, taskID))
 	}
 	ctx = tflog.SetField(ctx, "task_id", taskID)
-	tflog.Info(ctx, "Resuming the wait for a SailPoint task started earlier", map[string]any{"operation": l.describe})
-	ts, diags := awaitTask(ctx, data.client, l, rep, taskID, graceFrom, began, &out)
-	if ts == nil || !ts.IsFinished() {
+	tflog.Info(ctx, "Resuming the wait for a SailPoint job started earlier", map[string]any{"operation": l.describe})
+	job := l.job()
+	done, diags := job.await(ctx, data.client, l, rep, taskID, graceFrom, began, &out)
+	if !done {
 		return out, diags // read once, still running: nothing to check yet
 	}
-	rep.progress.finished(ctx, ts)
-	if len(l.expected) > 0 {
-		if d := expectationDiagnostic(taskID, ts, l.expected); d != nil {
-			diags.Append(d)
-		}
+	if d, _ := job.gate(ctx, data.client, l, taskID, &out); d != nil {
+		diags.Append(d)
 	}
 	return out, diags
+}
+
+// A jobAwaiter waits for the job a launch started and checks how it ended:
+// a task (taskJob), or a job that is not a task, read at its own status
+// endpoint (an SP-Config import).
+type jobAwaiter interface {
+	// await waits for job id (or reads it once without
+	// wait_for_completion), keeping what it read in out; done reports that
+	// the job ended.
+	await(ctx context.Context, client *sailpoint.Client, l launch, rep report, id string, graceFrom, began time.Time, out *launchOutcome) (done bool, diags diag.Diagnostics)
+	// gate checks a job that ended: a diagnostic when it did not end as
+	// expected, and whether its end asks for another attempt
+	// (retry_on_statuses).
+	gate(ctx context.Context, client *sailpoint.Client, l launch, id string, out *launchOutcome) (d diag.Diagnostic, again bool)
+}
+
+// job is how the launch's job is awaited and gated: a task unless the
+// launch says otherwise.
+func (l launch) job() jobAwaiter {
+	if l.awaiter != nil {
+		return l.awaiter
+	}
+	return taskJob{}
+}
+
+// turnKey is what the launch takes turns on within one configuration: its
+// source, or its turn (every SP-Config import of a configuration).
+func (l launch) turnKey() string {
+	if l.sourceID != "" {
+		return l.sourceID
+	}
+	return l.turn
+}
+
+// turnWhat names what the launch takes turns on, for messages.
+func (l launch) turnWhat() string {
+	if l.sourceID != "" {
+		return "source"
+	}
+	return l.turn
+}
+
+// taskJob is the job of the task launches: read at task status, gated on
+// its completion status.
+type taskJob struct{}
+
+func (taskJob) await(ctx context.Context, client *sailpoint.Client, l launch, rep report, id string, graceFrom, began time.Time, out *launchOutcome) (bool, diag.Diagnostics) {
+	ts, diags := awaitTask(ctx, client, l, rep, id, graceFrom, began, out)
+	if ts == nil || !ts.IsFinished() {
+		return false, diags
+	}
+	rep.progress.finished(ctx, ts)
+	return true, diags
+}
+
+func (taskJob) gate(_ context.Context, _ *sailpoint.Client, l launch, id string, out *launchOutcome) (diag.Diagnostic, bool) {
+	ts := out.task
+	if len(l.retryOn) > 0 && sailpoint.StatusIn(ptrString(ts.CompletionStatus), l.retryOn) {
+		if d := expectationDiagnostic(id, ts, l.expected); len(l.expected) > 0 && d != nil {
+			return d, true
+		}
+		return nil, true
+	}
+	if len(l.expected) > 0 {
+		return expectationDiagnostic(id, ts, l.expected), false
+	}
+	return nil, false
 }
 
 // awaitTask waits for the task, or reads it once without

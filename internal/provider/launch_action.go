@@ -190,7 +190,11 @@ func (p *actionProgress) retrying(_ context.Context, ts *sailpoint.TaskStatus, a
 
 func (p *actionProgress) started(_ context.Context, l *sailpoint.Launch) {
 	p.startedAt = p.now()
-	p.emit("started", fmt.Sprintf("Started the %s: task %s (%s %s)", p.operation, l.TaskID, l.Method, l.Path))
+	noun := "task"
+	if op := sailpoint.OperationNamed(l.Operation); op != nil && op.Job != sailpoint.TaskJob {
+		noun = "job"
+	}
+	p.emit("started", fmt.Sprintf("Started the %s: %s %s (%s %s)", p.operation, noun, l.TaskID, l.Method, l.Path))
 }
 
 // running shows the task's progress and, for an operation that has one,
@@ -261,6 +265,17 @@ func (p *actionProgress) takeDetail() string {
 	defer p.detailMu.Unlock()
 	p.detailFresh = false
 	return p.detailText
+}
+
+// jobRunning shows a job that is not a task at the cadence of a task's
+// progress: a changed status after progressMinGap, the same after
+// progressMaxGap.
+func (p *actionProgress) jobRunning(_ context.Context, id, status string, _ int, _ time.Duration) {
+	p.paced("job "+status, fmt.Sprintf("Job %s running: %s (%s elapsed)", id, status, p.now().Sub(p.startedAt).Round(time.Second)))
+}
+
+func (p *actionProgress) jobFinished(_ context.Context, id, summary string) {
+	p.emit("finished", fmt.Sprintf("Job %s finished: %s after %s", id, summary, p.now().Sub(p.startedAt).Round(time.Second)))
 }
 
 func (p *actionProgress) finished(_ context.Context, ts *sailpoint.TaskStatus) {

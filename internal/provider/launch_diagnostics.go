@@ -167,11 +167,16 @@ func retryStoppedDiagnostic(err error, l launch, rep report, last *sailpoint.Tas
 // while another launch of this configuration had its source; it started
 // nothing.
 func sourceTurnDiagnostic(err error, l launch, rep report, waitedFor string, elapsed time.Duration) diag.Diagnostic {
-	return diag.NewErrorDiagnostic(fmt.Sprintf("%s waiting for source %q", stoppedOrTimedOut(err), l.sourceID), fmt.Sprintf(
-		"Tasks of one source run one at a time: before starting the %s, the provider waits for the %s of this configuration "+
+	what := fmt.Sprintf("source %q", l.sourceID)
+	rule := "Tasks of one source run one at a time"
+	if l.sourceID == "" {
+		what, rule = l.turnWhat(), "The "+l.turnWhat()+" of one configuration run one at a time"
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("%s waiting for %s", stoppedOrTimedOut(err), what), fmt.Sprintf(
+		"%s: before starting the %s, the provider waits for the %s of this configuration "+
 			"to finish. After %s it had not (%s is %s).\n\nNothing was started. Raise %s, or order the resources with depends_on "+
 			"so that the longer one is not waited for first.",
-		l.describe, orUnknown(waitedFor), elapsed.Round(time.Second), rep.timeoutName, shortDuration(rep.timeout), rep.timeoutName))
+		rule, l.describe, orUnknown(waitedFor), elapsed.Round(time.Second), rep.timeoutName, shortDuration(rep.timeout), rep.timeoutName))
 }
 
 // nothingStarted says what the launch did not start: nothing at all, or,

@@ -648,6 +648,14 @@ func (logProgress) finished(ctx context.Context, ts *sailpoint.TaskStatus) {
 	tflog.Info(ctx, "SailPoint task finished", map[string]any{"completion_status": ptrString(ts.CompletionStatus)})
 }
 
+func (logProgress) jobRunning(ctx context.Context, id, status string, poll int, next time.Duration) {
+	tflog.Info(ctx, "Waiting for SailPoint job "+id+": "+status, map[string]any{"poll": poll, "next_poll_in": next.Round(time.Millisecond).String()})
+}
+
+func (logProgress) jobFinished(ctx context.Context, id, summary string) {
+	tflog.Info(ctx, "SailPoint job "+id+" finished: "+summary)
+}
+
 // nullValues are a schema's attributes, all null.
 func nullValues(ctx context.Context, t attr.Type) (attrs, diag.Diagnostics) {
 	var diags diag.Diagnostics

@@ -342,7 +342,7 @@ func (p *sailpointProvider) Resources(context.Context) []func() resource.Resourc
 	for i, op := range p.launches() {
 		out[i] = op.newResource
 	}
-	return out
+	return append(out, NewConfigImportResource)
 }
 
 // Actions are listed only to Terraform 1.14 and newer; older CLIs and
@@ -352,13 +352,14 @@ func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
 	for _, op := range p.launches() {
 		out = append(out, op.newAction)
 	}
-	return append(out, NewClearPendingTaskAction)
+	return append(out, NewConfigImportAction, NewClearPendingTaskAction)
 }
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewTaskStatusDataSource,
 		NewTaskStatusesDataSource,
+		NewConfigExportDataSource,
 	}
 }
 
