@@ -187,4 +187,3 @@ func (d *configExportDataSource) Read(ctx context.Context, req datasource.ReadRe
 	m.ObjectsSHA256 = types.StringValue(export.ObjectsSHA256)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
-

@@ -50,19 +50,19 @@ var (
 
 // configImportState is what the resource keeps besides its arguments.
 type configImportState struct {
-	ID                 types.String      `tfsdk:"id"`
-	JobID              types.String      `tfsdk:"job_id"`
-	Status             types.String      `tfsdk:"status"`
-	Message            types.String      `tfsdk:"message"`
-	Created            timetypes.RFC3339 `tfsdk:"created"`
-	Completed          timetypes.RFC3339 `tfsdk:"completed"`
-	Expiration         timetypes.RFC3339 `tfsdk:"expiration"`
-	BackupExportJobID  types.String      `tfsdk:"backup_export_job_id"`
-	Results            types.Map         `tfsdk:"results"`
-	ObjectsSHA256      types.String      `tfsdk:"objects_sha256"`
-	Triggers           types.Map         `tfsdk:"triggers"`
-	PreviewOnPlan      types.Bool        `tfsdk:"preview_on_plan"`
-	Timeouts           rtimeouts.Value   `tfsdk:"timeouts"`
+	ID                types.String      `tfsdk:"id"`
+	JobID             types.String      `tfsdk:"job_id"`
+	Status            types.String      `tfsdk:"status"`
+	Message           types.String      `tfsdk:"message"`
+	Created           timetypes.RFC3339 `tfsdk:"created"`
+	Completed         timetypes.RFC3339 `tfsdk:"completed"`
+	Expiration        timetypes.RFC3339 `tfsdk:"expiration"`
+	BackupExportJobID types.String      `tfsdk:"backup_export_job_id"`
+	Results           types.Map         `tfsdk:"results"`
+	ObjectsSHA256     types.String      `tfsdk:"objects_sha256"`
+	Triggers          types.Map         `tfsdk:"triggers"`
+	PreviewOnPlan     types.Bool        `tfsdk:"preview_on_plan"`
+	Timeouts          rtimeouts.Value   `tfsdk:"timeouts"`
 }
 
 // configImportShaping are the arguments whose change starts a new import:
@@ -536,4 +536,3 @@ func configResultNestedObject() schema.NestedAttributeObject {
 			}}},
 	}}
 }
-
