@@ -64,11 +64,6 @@ type objectOptionsModel struct {
 	IncludedNames types.Set `tfsdk:"included_names"`
 }
 
-var objectOptionsType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"included_ids":   types.SetType{ElemType: types.StringType},
-	"included_names": types.SetType{ElemType: types.StringType},
-}}
-
 // configDocument is the import's document as read at plan or at apply:
 // what it holds and where its bytes come from.
 type configDocument struct {
@@ -470,10 +465,11 @@ func previewAtPlan(ctx context.Context, data *providerData, args configImportArg
 	return diags
 }
 
-// configImportArguments are what an import takes, rendered for a form
-// (resourceForm or actionForm): the document, the options mirrored from
-// the spec's ImportOptions, how to gate and how often to read.
-func configImportArguments(f form) map[string]any {
+// configImportArguments are what an import takes, as every form shows
+// them: the document, the options mirrored from the spec's ImportOptions,
+// how to gate and how often to read; object_options, a map of objects, is
+// rendered by each form itself.
+func configImportArguments() map[string]argument {
 	types7 := "`" + strings.Join(sailpoint.ConfigImportTypes, "`, `") + "`"
 	args := map[string]argument{
 		"file": {description: "Path of an SP-Config JSON document to import, as `sail spconfig export` or the `sailpoint_config_export` " +
@@ -500,32 +496,41 @@ func configImportArguments(f form) map[string]any {
 			"Go duration such as `\"10s\"` (at least `1s`). Defaults to `30s`.",
 			stringValidators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")}},
 	}
-	out := map[string]any{}
-	for name, a := range args {
-		switch f {
-		case resourceForm:
-			out[name] = a.resourceAttribute()
-		default:
-			out[name] = a.actionAttribute()
-		}
-	}
-	optionsDesc := "Pick objects of a type by id or name (the API's `objectOptions`), keyed by object type; each type must be one " +
+	return args
+}
+
+const (
+	objectOptionsDesc = "Pick objects of a type by id or name (the API's `objectOptions`), keyed by object type; each type must be one " +
 		"the document holds and `include_types` (when set) lists."
-	idsDesc, namesDesc := "Import only the objects of this type with these ids.", "Import only the objects of this type with these names."
-	switch f {
-	case resourceForm:
-		out["object_options"] = rschema.MapNestedAttribute{Optional: true, MarkdownDescription: optionsDesc,
-			NestedObject: rschema.NestedAttributeObject{Attributes: map[string]rschema.Attribute{
-				"included_ids":   rschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: idsDesc},
-				"included_names": rschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: namesDesc},
-			}}}
-	default:
-		out["object_options"] = aschema.MapNestedAttribute{Optional: true, MarkdownDescription: optionsDesc,
-			NestedObject: aschema.NestedAttributeObject{Attributes: map[string]aschema.Attribute{
-				"included_ids":   aschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: idsDesc},
-				"included_names": aschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: namesDesc},
-			}}}
+	includedIDsDesc   = "Import only the objects of this type with these ids."
+	includedNamesDesc = "Import only the objects of this type with these names."
+)
+
+// configImportResourceAttributes are the arguments as a resource shows them.
+func configImportResourceAttributes() map[string]rschema.Attribute {
+	out := map[string]rschema.Attribute{}
+	for name, a := range configImportArguments() {
+		out[name] = a.resourceAttribute()
 	}
+	out["object_options"] = rschema.MapNestedAttribute{Optional: true, MarkdownDescription: objectOptionsDesc,
+		NestedObject: rschema.NestedAttributeObject{Attributes: map[string]rschema.Attribute{
+			"included_ids":   rschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: includedIDsDesc},
+			"included_names": rschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: includedNamesDesc},
+		}}}
+	return out
+}
+
+// configImportActionAttributes are the arguments as an action shows them.
+func configImportActionAttributes() map[string]aschema.Attribute {
+	out := map[string]aschema.Attribute{}
+	for name, a := range configImportArguments() {
+		out[name] = a.actionAttribute()
+	}
+	out["object_options"] = aschema.MapNestedAttribute{Optional: true, MarkdownDescription: objectOptionsDesc,
+		NestedObject: aschema.NestedAttributeObject{Attributes: map[string]aschema.Attribute{
+			"included_ids":   aschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: includedIDsDesc},
+			"included_names": aschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: includedNamesDesc},
+		}}}
 	return out
 }
 

@@ -71,8 +71,8 @@ func (a *configImportAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 
 func (a *configImportAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attrs := map[string]aschema.Attribute{"timeout": actionTimeoutAttribute()}
-	for name, arg := range configImportArguments(actionForm) {
-		attrs[name] = arg.(aschema.Attribute)
+	for name, arg := range configImportActionAttributes() {
+		attrs[name] = arg
 	}
 	resp.Schema = aschema.Schema{
 		MarkdownDescription: "Imports an SP-Config document into the tenant each time it is invoked (" + configImportEndpoint + "), " +

@@ -125,8 +125,8 @@ func (r *configImportResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				"fails the plan. A preview changes nothing in the tenant; a plan that starts no import runs none. Defaults to `false`."},
 		"timeouts": createTimeoutsAttribute(ctx),
 	}
-	for name, a := range configImportArguments(resourceForm) {
-		attrs[name] = a.(schema.Attribute)
+	for name, a := range configImportResourceAttributes() {
+		attrs[name] = a
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Imports an SP-Config document into the tenant when created (" + configImportEndpoint + "): " +

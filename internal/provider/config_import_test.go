@@ -18,7 +18,7 @@ const configImportAddr = "sailpoint_config_import.prod"
 
 // promotionWorkspace is a workspace that exports from dev and imports into
 // prod, each tenant behind a provider of its own (prod the default, through
-// SAIL_*), on an API version. It runs the provider binary through the real
+// SAIL_*), on an API version. It runs the provider binary through the n
 // CLI: Terraform starts one provider process per provider block, as it does
 // for users (the in-process test server would share one between them).
 func promotionWorkspace(t *testing.T, dev, prod *faketenant.Tenant, version, importArgs string) (string, []string) {
@@ -47,16 +47,16 @@ resource "sailpoint_config_import" "prod" {
 }
 
 // imports counts the import POSTs a tenant took, previews apart.
-func imports(ft *faketenant.Tenant) (real, previews int) {
+func imports(ft *faketenant.Tenant) (started, previews int) {
 	for _, r := range ft.Requests() {
 		switch {
 		case faketenant.IsConfigPreview(r):
 			previews++
 		case faketenant.IsConfigImport(r):
-			real++
+			started++
 		}
 	}
-	return real, previews
+	return started, previews
 }
 
 // Promotion on every version: the data source exports from dev (one POST,
@@ -77,8 +77,8 @@ func TestAccConfigImport_everyVersion(t *testing.T) {
 			if err != nil || state.Attributes["status"] != "COMPLETE" {
 				t.Fatalf("apply: %v, status %v\n%s", err, state.Attributes["status"], out)
 			}
-			if real, previews := imports(prod); real != 1 || previews != 0 {
-				t.Fatalf("%d imports and %d previews into prod, want 1 and 0", real, previews)
+			if n, previews := imports(prod); n != 1 || previews != 0 {
+				t.Fatalf("%d imports and %d previews into prod, want 1 and 0", n, previews)
 			}
 			in := prod.ConfigImports()[0]
 			if in.DataContentType != "application/octet-stream" || in.OptionsContentType != "application/json" || !strings.HasPrefix(in.ContentType, "multipart/form-data") {
@@ -101,16 +101,16 @@ func TestAccConfigImport_everyVersion(t *testing.T) {
 
 			// A new export of the same objects: nothing is imported.
 			out, err = cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
-			if real, _ := imports(prod); err != nil || real != 1 {
-				t.Fatalf("second apply: %v, %d imports, want 1\n%s", err, real, out)
+			if n, _ := imports(prod); err != nil || n != 1 {
+				t.Fatalf("second apply: %v, %d imports, want 1\n%s", err, n, out)
 			}
 
 			// One changed object: one more import.
 			dev.PutConfigObject(faketenant.ConfigObject{Type: "TRANSFORM", ID: faketenant.FixtureTransformID, Name: "Lowercase Department",
 				Object: json.RawMessage(`{"id":"` + faketenant.FixtureTransformID + `","name":"Lowercase Department","type":"upper","attributes":{}}`)})
 			out, err = cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
-			if real, _ := imports(prod); err != nil || real != 2 || !strings.Contains(out, "must be replaced") {
-				t.Fatalf("after one object changed: %v, %d imports, want 2\n%s", err, real, out)
+			if n, _ := imports(prod); err != nil || n != 2 || !strings.Contains(out, "must be replaced") {
+				t.Fatalf("after one object changed: %v, %d imports, want 2\n%s", err, n, out)
 			}
 		})
 	}
@@ -133,8 +133,8 @@ func TestAccConfigImport_quietPlan(t *testing.T) {
 	}
 	dev.PutConfigObject(faketenant.ConfigObject{Type: "RULE", ID: faketenant.FixtureRuleID, Name: "Correlate by Email", Object: json.RawMessage(`{"name":"Correlate by Email","type":"Correlation"}`)})
 	out, err := cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
-	if real, _ := imports(prod); err != nil || real != 2 {
-		t.Fatalf("after one object changed: %v, %d imports, want 2\n%s", err, real, out)
+	if n, _ := imports(prod); err != nil || n != 2 {
+		t.Fatalf("after one object changed: %v, %d imports, want 2\n%s", err, n, out)
 	}
 }
 
@@ -202,10 +202,10 @@ resource "sailpoint_config_import" "prod" {
 `, doc))
 	out, err := cliRun(t, tf, dir, env, "plan", "-input=false", "-no-color")
 	out = strings.Join(strings.Fields(out), " ")
-	real, previews := imports(prod)
-	if err != nil || real != 0 || previews != 1 || !strings.Contains(out, "SP-Config import preview") ||
+	n, previews := imports(prod)
+	if err != nil || n != 0 || previews != 1 || !strings.Contains(out, "SP-Config import preview") ||
 		!strings.Contains(out, "TRANSFORM: 1 would be imported, 0 warnings, 0 errors") || posts(prod) != 1 {
-		t.Fatalf("plan: %v, %d imports, %d previews, %d POSTs\n%s", err, real, previews, posts(prod), out)
+		t.Fatalf("plan: %v, %d imports, %d previews, %d POSTs\n%s", err, n, previews, posts(prod), out)
 	}
 	prod.ScriptConfigObject("Correlate by Email", faketenant.ConfigObjectOutcome{Error: "The rule references a missing library"})
 	out, err = cliRun(t, tf, dir, env, "plan", "-input=false", "-no-color")
@@ -290,8 +290,8 @@ resource "sailpoint_config_import" "prod" {
 	}
 	out, err := cliRun(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
 	state = cliState(t, tf, dir, env)[configImportAddr]
-	if real, _ := imports(prod); err != nil || real != 1 || state.Attributes["status"] != "COMPLETE" {
-		t.Fatalf("resumed apply: %v, %d imports, status %v\n%s", err, real, state.Attributes["status"], out)
+	if n, _ := imports(prod); err != nil || n != 1 || state.Attributes["status"] != "COMPLETE" {
+		t.Fatalf("resumed apply: %v, %d imports, status %v\n%s", err, n, state.Attributes["status"], out)
 	}
 
 	// Adopt the same job by id in a new workspace: nothing is imported.
@@ -309,8 +309,8 @@ resource "sailpoint_config_import" "prod" {
 `, id, doc))
 	out, err = cliRun(t, tf, dir2, env2, "apply", "-auto-approve", "-input=false", "-no-color")
 	state = cliState(t, tf, dir2, env2)[configImportAddr]
-	if real, _ := imports(prod); err != nil || real != 1 || state.Attributes["status"] != "COMPLETE" || state.Attributes["results"] == nil {
-		t.Fatalf("import by id: %v, %d imports, %+v\n%s", err, real, state.Attributes, out)
+	if n, _ := imports(prod); err != nil || n != 1 || state.Attributes["status"] != "COMPLETE" || state.Attributes["results"] == nil {
+		t.Fatalf("import by id: %v, %d imports, %+v\n%s", err, n, state.Attributes, out)
 	}
 }
 
@@ -335,9 +335,9 @@ action "sailpoint_config_import" "prod" {
 `, doc))
 	progress, errs, err := invokeCLI(t, tf, dir, env, "sailpoint_config_import.prod")
 	all := strings.Join(progress, "\n")
-	if real, _ := imports(prod); err != nil || len(errs) > 0 || real != 1 || !strings.Contains(all, "Started the SP-Config import of 1 objects (dev.json): job ") ||
+	if n, _ := imports(prod); err != nil || len(errs) > 0 || n != 1 || !strings.Contains(all, "Started the SP-Config import of 1 objects (dev.json): job ") ||
 		!strings.Contains(all, "finished: COMPLETE; TRANSFORM: 1 imported, 0 warnings, 0 errors") {
-		t.Fatalf("%v %v, %d imports\n%s", err, errs, real, all)
+		t.Fatalf("%v %v, %d imports\n%s", err, errs, n, all)
 	}
 	prod.ScriptConfigObject("Upper", faketenant.ConfigObjectOutcome{Error: "Bad transform"})
 	_, errs, err = invokeCLI(t, tf, dir, env, "sailpoint_config_import.prod")

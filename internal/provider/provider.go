@@ -338,9 +338,9 @@ func configDiagnostics(err error) diag.Diagnostics {
 }
 
 func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource {
-	out := make([]func() resource.Resource, len(p.launches()))
-	for i, op := range p.launches() {
-		out[i] = op.newResource
+	out := make([]func() resource.Resource, 0, len(p.launches())+1)
+	for _, op := range p.launches() {
+		out = append(out, op.newResource)
 	}
 	return append(out, NewConfigImportResource)
 }
