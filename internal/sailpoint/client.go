@@ -70,6 +70,8 @@ type Client struct {
 	retryMax          int
 	retryWaitMin      time.Duration
 	retryWaitMax      time.Duration
+	// searchBound replaces MaxTasksSearched in tests; 0 keeps it.
+	searchBound int
 }
 
 // New checks cfg and builds a Client. It makes no request: the first token

@@ -72,3 +72,7 @@ func (c *Client) LedgerPath() string {
 func (c *Client) ReserveStart(ctx context.Context) (time.Time, error) {
 	return c.limiter.reserve(ctx)
 }
+
+// SetTasksSearched makes FindTasks read at most n tasks instead of
+// MaxTasksSearched.
+func (c *Client) SetTasksSearched(n int) { c.searchBound = n }

@@ -29,9 +29,8 @@ func (c *Client) RunningTasksForSource(ctx context.Context, sourceID string) ([]
 		return nil, err
 	}
 	if c.apiVersion != APIVersionV2024 && c.apiVersion != APIVersionBeta {
-		quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(sourceID)
 		listed, err := c.ListTaskStatuses(ctx, ListOptions{
-			Filters: `sourceId eq "` + quoted + `" and completionStatus isnull`,
+			Filters: `sourceId eq ` + filterValue(sourceID) + ` and completionStatus isnull`,
 			Limit:   maxRunningTasks,
 		})
 		// A task whose own answer shows it finished is not running,

@@ -231,34 +231,55 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 // the tasks keep accepts, every task when keep is nil.
 func (c *Client) listPages(ctx context.Context, path string, query url.Values, limit int, keep func(*TaskStatus) bool) ([]TaskStatus, error) {
 	out := []TaskStatus{}
-	for offset := 0; offset < limit; {
-		pageSize := min(MaxPageSize, limit-offset)
+	_, _, err := c.scanPages(ctx, path, query, limit, func(ts *TaskStatus) bool {
+		if keep == nil || keep(ts) {
+			out = append(out, *ts)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanPages reads a list of TaskStatus at path page by page (limit and
+// offset, pages of at most MaxPageSize), handing each task to each, until
+// each returns false, maxRead tasks were read, a page comes back short, or
+// the tenant answers 204 (no content). read is how many tasks it read;
+// more is false when the tenant said it had no more.
+func (c *Client) scanPages(ctx context.Context, path string, query url.Values, maxRead int, each func(*TaskStatus) bool) (read int, more bool, err error) {
+	for read < maxRead {
+		pageSize := min(MaxPageSize, maxRead-read)
 		q := url.Values{}
 		maps.Copy(q, query)
 		q.Set("limit", strconv.Itoa(pageSize))
-		q.Set("offset", strconv.Itoa(offset))
+		q.Set("offset", strconv.Itoa(read))
 		resp, body, err := c.getIdempotent(ctx, path, q)
 		if err != nil {
-			return nil, err
+			return read, true, err
 		}
 		if resp.StatusCode == http.StatusNoContent {
-			break
+			return read, false, nil
 		}
 		var page []TaskStatus
 		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
-			return nil, err
+			return read, true, err
 		}
 		for i := range page {
-			if keep == nil || keep(&page[i]) {
-				out = append(out, page[i])
+			if read == maxRead {
+				return read, true, nil
+			}
+			read++
+			if !each(&page[i]) {
+				return read, true, nil
 			}
 		}
 		if len(page) < pageSize {
-			break
+			return read, false, nil
 		}
-		offset += len(page)
 	}
-	return out[:min(len(out), limit)], nil
+	return read, true, nil
 }
 
 // otherTimeLayouts are date-times seen in ISC examples that are not RFC
