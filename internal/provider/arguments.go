@@ -119,6 +119,18 @@ func (a argument) resourceAttribute() rschema.Attribute {
 	return s
 }
 
+// resourceDefault is what a resource plans for the argument when it is not
+// set, as resourceAttribute renders it; nil without a default.
+func (a argument) resourceDefault() attr.Value {
+	switch {
+	case a.boolDefault != nil:
+		return types.BoolValue(*a.boolDefault)
+	case a.setDefault != nil:
+		return stringSetValue(a.setDefault)
+	}
+	return nil
+}
+
 func (a argument) actionAttribute() aschema.Attribute {
 	desc := a.describe(actionForm)
 	optional := !a.required

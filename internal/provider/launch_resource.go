@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -55,6 +56,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*launchResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*launchResource)(nil)
 	_ resource.ResourceWithImportState = (*launchResource)(nil)
+	_ resource.ResourceWithIdentity    = (*launchResource)(nil)
 )
 
 func (r *launchResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -114,13 +116,46 @@ func (r *launchResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				"not the path, decides whether a task starts: the same bytes under another path update in place.",
 		}
 	}
-	for name, a := range gateArguments() {
-		attrs[name] = a.resourceAttribute()
-	}
-	for name, a := range r.op.allArguments() {
+	for name, a := range r.op.resourceArguments() {
 		attrs[name] = a.resourceAttribute()
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: r.op.resourceDescription, Attributes: attrs}
+}
+
+// resourceArguments are every argument of the operation's resource: the
+// gate's and the operation's.
+func (op operation) resourceArguments() map[string]argument {
+	out := op.allArguments()
+	maps.Copy(out, gateArguments())
+	return out
+}
+
+// A launch resource's identity is the id of its task: the one Terraform
+// 1.12 and newer import by (import blocks with identity), and the one a
+// list resource finds. Older CLIs import by the same id as a string.
+func (r *launchResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description: "The id of the task the resource started or adopted (`task_id`), such as " +
+					"`2c91808a7813090a01781412a1110a30`.",
+			},
+		},
+	}
+}
+
+// launchIdentity is a launch resource's identity.
+type launchIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+// setIdentity records the task's id as the resource's identity.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, taskID types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, launchIdentity{ID: taskID})
 }
 
 // The gate's state, kept in private state: whether the task in state has
@@ -412,6 +447,7 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 		life.Gate = gatePending // after terraform untaint, the next apply resumes
 	}
 	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.TaskID)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
 
@@ -438,6 +474,8 @@ func (r *launchResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A resource created before identities has none yet.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.TaskID)...)
 	id := state.TaskID.ValueString()
 	resp.Diagnostics.Append(state.fillTaskIDs(ctx)...)
 	ts, err := r.data.client.GetTaskStatus(ctx, id)
@@ -544,6 +582,7 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 		life.Gate = gateFailed
 	}
 	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, planned.TaskID)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
 
@@ -553,7 +592,8 @@ func (r *launchResource) Delete(ctx context.Context, _ resource.DeleteRequest, _
 	tflog.Debug(ctx, "Forgetting the launch resource; the tenant is not called")
 }
 
-// ImportState adopts a task by its id (terraform import, import blocks):
+// ImportState adopts a task by its id (terraform import, import blocks
+// with id) or its identity (import blocks with identity, Terraform 1.12+):
 // the task is read, and the first apply after the import takes over the
 // configured arguments in place, waits for the task and gates it. Whether
 // it is this resource's task is checked at plan, where the configuration
@@ -564,6 +604,14 @@ func (r *launchResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	ctx = r.data.maskSecrets(ctx)
 	id := req.ID
+	if id == "" && req.Identity != nil {
+		var identity launchIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = identity.ID.ValueString()
+	}
 	if err := sailpoint.ValidateTaskID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid task id to import", capitalize(err.Error())+
 			". Import a task by the id the tenant gave it, such as 2c91808a7813090a01781412a1110a30.")
@@ -584,20 +632,13 @@ func (r *launchResource) ImportState(ctx context.Context, req resource.ImportSta
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot import task %q: it is not a task of this kind", id), problem)
 		return
 	}
-	values, diags := nullValues(ctx, resp.State.Schema.Type())
+	values, diags := r.op.adoptedState(ctx, resp.State.Schema.Type(), id, ts)
 	resp.Diagnostics.Append(diags...)
-	var state launchState
-	resp.Diagnostics.Append(values.decode(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(state.setTaskIDs(ctx, []string{id})...)
-	resp.Diagnostics.Append(state.setTask(ts)...)
-	resp.Diagnostics.Append(values.encode(&state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(lifecycle{Gate: gatePending, Adopted: true}.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
 
@@ -618,6 +659,34 @@ func (r *launchResource) kindProblem(ts *sailpoint.TaskStatus) string {
 	}
 	return fmt.Sprintf("Task %q is named %q: it is %s's task, not %s's. A sailpoint_%s adopts only a task it could have started.%s",
 		ts.ID, sailpoint.CleanText(ts.KindName()), withArticle(other.Name), withArticle(r.op.title()), r.op.typeName, into)
+}
+
+// adoptedState is the state of a resource of the operation (a schema of
+// type t) that adopts task ts by its id: what an import keeps, and what a list
+// resource shows as the resource. Its arguments are what the resource
+// plans when they are not set (their defaults), and the source the task
+// works on (its target.id) for an operation on a source; the others stay
+// null, as the task does not say them. So configuration written from it
+// (terraform query -generate-config-out) plans no change of an argument.
+func (op operation) adoptedState(ctx context.Context, t attr.Type, id string, ts *sailpoint.TaskStatus) (attrs, diag.Diagnostics) {
+	values, diags := nullValues(ctx, t)
+	var state launchState
+	diags.Append(values.decode(ctx, &state)...)
+	if diags.HasError() {
+		return values, diags
+	}
+	for name, a := range op.resourceArguments() {
+		if v := a.resourceDefault(); v != nil {
+			values[name] = v
+		}
+	}
+	if op.source && ts.Target != nil && ts.Target.ID != nil {
+		values["source_id"] = types.StringValue(*ts.Target.ID)
+	}
+	diags.Append(state.setTaskIDs(ctx, []string{id})...)
+	diags.Append(state.setTask(ts)...)
+	diags.Append(values.encode(&state)...)
+	return values, diags
 }
 
 // logProgress reports a launch through the provider's log (TF_LOG=info
