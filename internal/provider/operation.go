@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -115,8 +116,9 @@ var operations = []operation{
 	machineIdentityAggregation,
 }
 
-func (op operation) newResource() resource.Resource { return newLaunchResource(op) }
-func (op operation) newAction() action.Action       { return newLaunchAction(op) }
+func (op operation) newResource() resource.Resource     { return newLaunchResource(op) }
+func (op operation) newAction() action.Action           { return newLaunchAction(op) }
+func (op operation) newListResource() list.ListResource { return newLaunchList(op) }
 
 // title names the operation in messages: "account aggregation".
 func (op operation) title() string { return op.declared.Name }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -42,8 +43,9 @@ const (
 )
 
 var (
-	_ provider.Provider            = (*sailpointProvider)(nil)
-	_ provider.ProviderWithActions = (*sailpointProvider)(nil)
+	_ provider.Provider                  = (*sailpointProvider)(nil)
+	_ provider.ProviderWithActions       = (*sailpointProvider)(nil)
+	_ provider.ProviderWithListResources = (*sailpointProvider)(nil)
 )
 
 type sailpointProvider struct {
@@ -274,6 +276,7 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 // shareRateLimit is share_rate_limit, or the environment's value when it
@@ -353,6 +356,16 @@ func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
 		out = append(out, op.newAction)
 	}
 	return append(out, NewConfigImportAction, NewClearPendingTaskAction)
+}
+
+// ListResources are one per launch resource, for terraform query: listed
+// only to Terraform 1.14 and newer.
+func (p *sailpointProvider) ListResources(context.Context) []func() list.ListResource {
+	out := make([]func() list.ListResource, len(p.launches()))
+	for i, op := range p.launches() {
+		out[i] = op.newListResource
+	}
+	return out
 }
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
