@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -43,9 +44,10 @@ const (
 )
 
 var (
-	_ provider.Provider                  = (*sailpointProvider)(nil)
-	_ provider.ProviderWithActions       = (*sailpointProvider)(nil)
-	_ provider.ProviderWithListResources = (*sailpointProvider)(nil)
+	_ provider.Provider                       = (*sailpointProvider)(nil)
+	_ provider.ProviderWithActions            = (*sailpointProvider)(nil)
+	_ provider.ProviderWithListResources      = (*sailpointProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*sailpointProvider)(nil)
 )
 
 type sailpointProvider struct {
@@ -277,6 +279,7 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.ActionData = data
 	resp.ListResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // shareRateLimit is share_rate_limit, or the environment's value when it
@@ -366,6 +369,12 @@ func (p *sailpointProvider) ListResources(context.Context) []func() list.ListRes
 		out[i] = op.newListResource
 	}
 	return out
+}
+
+// EphemeralResources are asked for by Terraform 1.10 and newer (OpenTofu
+// 1.11); older CLIs never see them.
+func (p *sailpointProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewAccessTokenEphemeralResource}
 }
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {

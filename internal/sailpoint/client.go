@@ -137,3 +137,6 @@ func New(cfg Config) (*Client, error) {
 
 // APIVersion is the version this client calls.
 func (c *Client) APIVersion() string { return c.apiVersion }
+
+// BaseURL is the tenant's API base URL, without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL }
