@@ -116,8 +116,17 @@ func (l *launchList) description() string {
 		"and newer): %s %s, newest first, filtered by the arguments below. Each is shown by its identity (the task's id) "+
 		"and a display name; with `include_resource = true`, also as the resource an import of it keeps, which "+
 		"`terraform query -generate-config-out=FILE` writes configuration and an `import` block from. The tenant's task "+
-		"list is read in pages of %d, at most %d tasks per query (a warning says when that cut the search short).",
-		l.op.typeName, kind, where, sailpoint.MaxPageSize, sailpoint.MaxTasksSearched)
+		"list is read in pages of %d, at most %s tasks per query (a warning says when that cut the search short).",
+		l.op.typeName, kind, where, sailpoint.MaxPageSize, thousands(sailpoint.MaxTasksSearched))
+}
+
+// thousands writes n with a comma between thousands: 10,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // listedKind reports whether task ts may be one the operation started,
