@@ -257,7 +257,7 @@ func (l *launchList) result(ctx context.Context, req list.ListRequest, ts *sailp
 // displayName names a task for people: "Cloud Account Aggregation of
 // Active Directory [source]: running, launched 2026-11-28T10:00:00Z".
 func displayName(op operation, ts *sailpoint.TaskStatus) string {
-	name := sailpoint.CleanText(ptrString(ts.UniqueName))
+	name := sailpoint.CleanText(ts.KindName())
 	if name == "" {
 		name = capitalize(op.title())
 	}
