@@ -99,13 +99,11 @@ func (l *launchList) ListResourceConfigSchema(_ context.Context, _ list.ListReso
 
 // description says which tasks the list finds: the rule of listedKind.
 func (l *launchList) description() string {
-	kind := fmt.Sprintf("the tasks named `%s`", l.op.declared.TaskName)
-	if l.op.declared.TaskName == sailpoint.MachineIdentityAggregationOp.TaskName {
-		kind += fmt.Sprintf(" (or `%s - ...`)", l.op.declared.TaskName)
-	}
-	if l.op.declared.TaskName == "" {
-		kind = "the tasks that no launch of this provider names as its own: the API names no task of a " + l.op.title() +
-			", so its tasks cannot be told from other unnamed tasks (those of the other operations the spec names none for, " +
+	name := l.op.declared.TaskName
+	kind := fmt.Sprintf("the tasks named `%s` (or `%s - ...`)", name, name)
+	if name == "" {
+		kind = "the tasks that no launch of this provider names as its own: the API names no task of " + withArticle(l.op.title()) +
+			", so its tasks cannot be told from other unnamed tasks (those of the other operations the API names none for, " +
 			"an identity refresh...); check each task's display name before you adopt it"
 	}
 	where := "that work on a source (a `target` that is not an identity)"
