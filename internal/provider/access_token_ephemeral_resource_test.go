@@ -30,7 +30,7 @@ func TestAccAccessToken_scriptAuthenticatesAndNothingLeaks(t *testing.T) {
 	have, openTofu := cliVersion(t, tf)
 	if !openTofu && have.LessThan(version.Must(version.NewVersion("1.10.0"))) ||
 		openTofu && have.LessThan(version.Must(version.NewVersion("1.11.0"))) {
-		t.Skipf("CLI %s (%s) has no ephemeral resources: they came with Terraform 1.10 and OpenTofu 1.11", have, tf)
+		t.Skipf("%s (%s) has no ephemeral resources: they came with Terraform 1.10 and OpenTofu 1.11", cliName(have, openTofu), tf)
 	}
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("the example's script calls curl, which is not on PATH")

@@ -303,9 +303,17 @@ func newerCLIPath(t *testing.T, min *version.Version, why string) string {
 	tf := cliPath(t)
 	have, openTofu := cliVersion(t, tf)
 	if openTofu || have.LessThan(min) {
-		t.Skipf("CLI %s (%s) %s", have, tf, why)
+		t.Skipf("%s (%s) %s", cliName(have, openTofu), tf, why)
 	}
 	return tf
+}
+
+// cliName names a CLI for a skip message: "OpenTofu 1.10.7".
+func cliName(v *version.Version, openTofu bool) string {
+	if openTofu {
+		return "OpenTofu " + v.String()
+	}
+	return "Terraform " + v.String()
 }
 
 // cliVersion is the version of the CLI at tf, and whether it is OpenTofu
