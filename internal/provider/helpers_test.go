@@ -296,13 +296,13 @@ func actionsCLIPath(t *testing.T) string {
 }
 
 // newerCLIPath is the CLI for tests that drive it directly and need
-// Terraform min or newer: on an older one, or on OpenTofu, the test skips
+// Terraform least or newer: on an older one, or on OpenTofu, the test skips
 // with the CLI's version and why.
-func newerCLIPath(t *testing.T, min *version.Version, why string) string {
+func newerCLIPath(t *testing.T, least *version.Version, why string) string {
 	t.Helper()
 	tf := cliPath(t)
 	have, openTofu := cliVersion(t, tf)
-	if openTofu || have.LessThan(min) {
+	if openTofu || have.LessThan(least) {
 		t.Skipf("%s (%s) %s", cliName(have, openTofu), tf, why)
 	}
 	return tf
