@@ -716,7 +716,7 @@ func TestAccLaunch_clearPendingRefused(t *testing.T) {
 	ft := newTenant(t)
 	src := faketenant.ActiveDirectorySourceID
 	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: src, Created: time.Now().Add(-48 * time.Hour)})
-	ft.Inject(faketenant.Fault{Path: "/task-status/v1/stuck", Status: http.StatusForbidden, Times: -1,
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1/stuck", Method: http.MethodPatch, Status: http.StatusForbidden, Times: -1,
 		Body: `{"detailCode":"403 Forbidden","trackingId":"patch-403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
