@@ -318,11 +318,7 @@ func (r *configImportResource) Create(ctx context.Context, req resource.CreateRe
 	state.ID, state.JobID = types.StringValue(out.launch.TaskID), types.StringValue(out.launch.TaskID)
 	resp.Diagnostics.Append(state.setJob(out.configJob, out.configResults, true)...)
 	resp.Diagnostics.Append(values.encode(&state)...)
-	life := lifecycle{Gate: gatePassed}
-	if out.interrupted || out.timedOut {
-		life.Gate = gatePending
-	}
-	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(afterCreate(out).save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
 
@@ -456,14 +452,7 @@ func (r *configImportResource) Update(ctx context.Context, req resource.UpdateRe
 		planned.BackupExportJobID, planned.Results = prior.BackupExportJobID, prior.Results
 	}
 	resp.Diagnostics.Append(values.encode(&planned)...)
-	life = lifecycle{Gate: gatePassed}
-	switch {
-	case out.interrupted:
-		life.Gate = gatePending
-	case resp.Diagnostics.HasError():
-		life.Gate = gateFailed
-	}
-	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(afterUpdate(out, resp.Diagnostics).save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
 

@@ -181,6 +181,29 @@ type privateSetter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
+// afterCreate is the gate's state after a create that started a job:
+// pending when the wait was stopped or ran out (after terraform untaint,
+// the next apply resumes), passed otherwise (a failed gate taints).
+func afterCreate(out launchOutcome) lifecycle {
+	if out.interrupted || out.timedOut {
+		return lifecycle{Gate: gatePending}
+	}
+	return lifecycle{Gate: gatePassed}
+}
+
+// afterUpdate is the gate's state after an update that waited for the job
+// in state: pending when Terraform stopped the wait, failed when the
+// update ended in error (the next plan replaces), passed otherwise.
+func afterUpdate(out launchOutcome, diags diag.Diagnostics) lifecycle {
+	switch {
+	case out.interrupted:
+		return lifecycle{Gate: gatePending}
+	case diags.HasError():
+		return lifecycle{Gate: gateFailed}
+	}
+	return lifecycle{Gate: gatePassed}
+}
+
 // readLifecycle reads the gate's state; none (a resource created by an
 // older provider) is a task that passed.
 func readLifecycle(ctx context.Context, p privateGetter) lifecycle {
@@ -442,11 +465,7 @@ func (r *launchResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(state.setTaskIDs(ctx, out.taskIDs)...)
 	resp.Diagnostics.Append(state.setTask(out.task)...)
 	resp.Diagnostics.Append(values.encode(&state)...)
-	life := lifecycle{Gate: gatePassed}
-	if out.interrupted || out.timedOut {
-		life.Gate = gatePending // after terraform untaint, the next apply resumes
-	}
-	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(afterCreate(out).save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.TaskID)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
@@ -574,14 +593,7 @@ func (r *launchResource) Update(ctx context.Context, req resource.UpdateRequest,
 		planned.Task, planned.CompletionStatus = prior.Task, prior.CompletionStatus
 	}
 	resp.Diagnostics.Append(values.encode(&planned)...)
-	life = lifecycle{Gate: gatePassed}
-	switch {
-	case out.interrupted:
-		life.Gate = gatePending
-	case resp.Diagnostics.HasError():
-		life.Gate = gateFailed
-	}
-	resp.Diagnostics.Append(life.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(afterUpdate(out, resp.Diagnostics).save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, planned.TaskID)...)
 	resp.Diagnostics.Append(setState(ctx, values, &resp.State)...)
 }
