@@ -1,13 +1,25 @@
 // Package faketenant is an in-process SailPoint ISC tenant for tests and the
 // demo. It serves the token endpoint, the task-status endpoints (GET, the
-// lists, and the PATCH that clears a pending task), the launches and the
-// account aggregation status of every API version as the OpenAPI files in
-// testdata/spec describe them, and offers fault injection, scripted tasks
-// and a request log for tests to assert on.
+// lists, and the PATCH that clears a pending task), the launches, the
+// account aggregation status and SP-Config (export and import jobs) of
+// every API version as the OpenAPI files in testdata/spec describe them,
+// and offers fault injection, scripted tasks and jobs, and a request log
+// for tests to assert on.
 //
 // It is not a model of ISC beyond what the spec says: where the spec is
 // silent (the token endpoint's error body, for one) it answers the way OAuth
 // 2.0 (RFC 6749) does.
+//
+// Where things are: the tenant, its request log, faults, tokens and rate
+// limit here; route.go routes a request to an operation of the client's
+// declarations (sailpoint.Operations); launches.go answers the launches
+// from their declarations (with the answer documents the spec shows, in
+// launchKinds) and runs the tasks they start as tests script them; list.go
+// the task list and its filters; patch.go the PATCH that clears a task;
+// aggregation_status.go a running aggregation's counts; spconfig.go the
+// SP-Config jobs and the configuration objects they export and import;
+// fixtures.go the tasks a new tenant holds; validate.go and checked.go check answers and
+// requests against the spec; recorder.go records an answer.
 package faketenant
 
 import (
@@ -26,6 +38,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // DefaultClientID and DefaultClientSecret are the credentials a new tenant
@@ -34,15 +48,6 @@ const (
 	DefaultClientID     = "fake-client-id"
 	DefaultClientSecret = "fake-client-secret-do-not-use"
 )
-
-// Versions maps each API version to its task-status path prefix.
-var Versions = map[string]string{
-	"v1":    "/task-status/v1",
-	"v2026": "/v2026/task-status",
-	"v2025": "/v2025/task-status",
-	"v2024": "/v2024/task-status",
-	"beta":  "/beta/task-status",
-}
 
 // retention is how long the tenant returns tasks: older ones answer 404.
 const retention = 90 * 24 * time.Hour
@@ -57,15 +62,19 @@ type Request struct {
 	Bearer  string
 	Version string // the API version, "" for the token endpoint
 	TaskID  string // for a single-task GET or PATCH
-	// Operation is the launch a POST asks for (OperationAccountAggregation,
-	// ...), "" for other requests; SourceID is its source.
+	// Operation is the launch a POST asks for, by the client's name of it
+	// (sailpoint.AccountAggregationOp.Name, ..., the SP-Config export and
+	// import too), "" for other requests; SourceID is its source.
 	Operation string
 	SourceID  string
 	// AggregationID is the id of an account aggregation status GET.
 	AggregationID string
-	Status        int
-	Fault         bool      // answered by an injected fault
-	At            time.Time // when it arrived (real time)
+	// Endpoint is the client's name of the operation it asked for, "" for
+	// none (sailpoint.GetTaskStatusOp.Name, ...).
+	Endpoint string
+	Status   int
+	Fault    bool      // answered by an injected fault
+	At       time.Time // when it arrived (real time)
 }
 
 // Fault is an answer injected in place of the normal one.
@@ -128,6 +137,10 @@ type Tenant struct {
 	// by id.
 	aggregations map[string]*aggregation
 	patches      []Patch
+	// operations are what the tenant routes: sailpoint.Operations, and
+	// any a test added.
+	operations []*sailpoint.Operation
+	spconfig   configState // SP-Config objects and jobs (spconfig.go)
 
 	server *httptest.Server
 }
@@ -158,6 +171,7 @@ func New() *Tenant {
 		recent:        map[string][]time.Time{},
 		sources:       map[string]string{},
 		aggregations:  map[string]*aggregation{},
+		operations:    sailpoint.Operations(),
 	}
 	for _, f := range Fixtures() {
 		t.putTask(f.ID, f.Beyond, f.JSON)
@@ -199,6 +213,15 @@ func (t *Tenant) Problems() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return slices.Clone(t.problems)
+}
+
+// AddOperation routes one more operation, declared as the client's are:
+// a launch is answered from its declaration alone (a task is started,
+// its id where the declaration says).
+func (t *Tenant) AddOperation(op *sailpoint.Operation) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.operations = append(t.operations, op)
 }
 
 // AddClient accepts another client id and secret.
@@ -336,15 +359,20 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Bearer = bearer
 	}
 	rw := &recorder{ResponseWriter: w}
-	rt := parseRoute(r.URL)
+	t.mu.Lock()
+	rt := findRoute(t.operations, r.Method, r.URL)
+	t.mu.Unlock()
 	rec.Version = rt.version
+	if rt.op != nil {
+		rec.Endpoint = rt.op.Name
+	}
 	switch {
-	case rt.kind == kindTask:
+	case rt.op == sailpoint.GetTaskStatusOp || rt.op == sailpoint.ClearTaskOp:
 		rec.TaskID = rt.param
-	case rt.kind == kindAggregationStatus:
+	case rt.op == sailpoint.AccountAggregationStatusOp:
 		rec.AggregationID = rt.param
 	case rt.isLaunch():
-		rec.Operation = rt.operation()
+		rec.Operation = rt.op.Name
 		rec.SourceID = rt.param
 	}
 	// The body is read whole before any answer, so a fault that resets the
@@ -381,7 +409,7 @@ func (t *Tenant) check(r *http.Request, rt route, body []byte, rw *recorder) {
 	t.mu.Lock()
 	v := t.validator
 	t.mu.Unlock()
-	if v == nil || rw.beyondSpec || rt.specPath == "" || rw.status == http.StatusMethodNotAllowed {
+	if v == nil || rw.beyondSpec || rt.op == nil {
 		return
 	}
 	var problems []string
@@ -535,34 +563,33 @@ func (t *Tenant) serveAPI(w *recorder, r *http.Request, rec *Request, rt route, 
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": " Rate Limit Exceeded "})
 		return
 	}
-	if want := rt.methods(); !slices.Contains(want, r.Method) {
-		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+strings.Join(want, " and ")+" is served on this path by this fake tenant."))
-		return
-	}
-	if rt.isLaunch() {
+	switch {
+	case rt.op == nil:
+		writeJSON(w, http.StatusMethodNotAllowed, errorDto("405 Method not allowed", "Only "+strings.Join(rt.methods, " and ")+" is served on this path by this fake tenant."))
+	case rt.op.Job == sailpoint.TaskJob:
+		// The SP-Config jobs are launches too, but no tasks: their own
+		// handlers (serveConfigOperation) answer them.
 		t.serveLaunch(w, r, rt, rec.Bearer, body)
-		return
-	}
-	switch rt.kind {
-	case kindList:
+	case t.serveConfigOperation(w, r, rt, body):
+		// answered: an SP-Config launch, status read or download
+	case rt.op == sailpoint.ListTaskStatusesOp:
 		t.serveList(w, r, rec.Version)
-		return
-	case kindPending:
+	case rt.op == sailpoint.PendingTasksOp:
 		t.servePending(w, r)
-		return
-	case kindAggregationStatus:
+	case rt.op == sailpoint.AccountAggregationStatusOp:
 		t.serveAggregationStatus(w, rt)
-		return
-	case kindTask:
-		if r.Method == http.MethodPatch {
-			t.servePatch(w, r, rt, body)
-			return
-		}
+	case rt.op == sailpoint.ClearTaskOp:
+		t.servePatch(w, r, rt, body)
+	case rt.op == sailpoint.GetTaskStatusOp:
+		t.serveTask(w, rec.TaskID)
 	default:
-		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "The server did not find a current representation for the target resource."))
-		return
+		writeJSON(w, http.StatusNotFound, errorDto("404 Not found", "This fake tenant does not serve "+rt.op.Name+"."))
 	}
-	doc, beyond, found := t.readTask(rec.TaskID)
+}
+
+// serveTask answers GET /task-status/{id}.
+func (t *Tenant) serveTask(w *recorder, id string) {
+	doc, beyond, found := t.readTask(id)
 	if !found {
 		// The spec gives this 404 a description but no body schema; the
 		// tenant sends its usual ErrorResponseDto.

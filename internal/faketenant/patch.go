@@ -42,6 +42,10 @@ type PendingTask struct {
 	// Launched zero means queued, not launched yet (launched null).
 	Launched   time.Time
 	UniqueName string // "" means "Cloud Account Aggregation"
+	// TimeLayout writes created and launched; "" is RFC 3339 with
+	// milliseconds. Another layout is beyond the spec's date-time, so the
+	// task's answers are not checked against it.
+	TimeLayout string
 }
 
 // PutPendingTask stores p as a spec-valid TaskStatus and returns it.
@@ -50,10 +54,14 @@ func (t *Tenant) PutPendingTask(p PendingTask) json.RawMessage {
 	if name == "" {
 		name = "Cloud Account Aggregation"
 	}
-	created := timestamp(p.Created)
+	stamp := timestamp
+	if p.TimeLayout != "" {
+		stamp = func(t time.Time) string { return t.UTC().Format(p.TimeLayout) }
+	}
+	created := stamp(p.Created)
 	var launched any
 	if !p.Launched.IsZero() {
-		launched = timestamp(p.Launched)
+		launched = stamp(p.Launched)
 	}
 	t.mu.Lock()
 	var target any
@@ -72,7 +80,7 @@ func (t *Tenant) PutPendingTask(p PendingTask) json.RawMessage {
 		"completed": nil, "completionStatus": nil, "messages": []any{}, "returns": []any{},
 		"attributes": map[string]any{}, "progress": "Running", "percentComplete": 0,
 	})
-	t.putTask(p.ID, false, doc)
+	t.putTask(p.ID, p.TimeLayout != "", doc)
 	return doc
 }
 

@@ -1,217 +1,104 @@
 package faketenant
 
 import (
-	"net/http"
 	"net/url"
-	"slices"
 	"strings"
+
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
-// Operations the tenant launches, as Request.Operation and Launch.Operation
-// name them (the same text as the client's Launch.Operation).
-const (
-	OperationAccountAggregation         = "account aggregation"
-	OperationEntitlementAggregation     = "entitlement aggregation"
-	OperationIdentityProcessing         = "identity processing"
-	OperationUncorrelatedAccountImport  = "uncorrelated account import"
-	OperationAccountReset               = "account reset"
-	OperationEntitlementReset           = "entitlement reset"
-	OperationMachineIdentityAggregation = "machine identity aggregation"
-)
+// The tenant routes from the client's declarations (sailpoint.Operations):
+// each operation's path on each API version, as the spec writes it. A
+// request is the operation whose path template matches it, literal
+// segments before parameters, so /v2025/task-status/pending-tasks is the
+// pending list where the version has one and a task's id where it does
+// not.
 
-type routeKind int
+// Versions maps each API version to its task-status list path.
+var Versions = func() map[string]string {
+	out := map[string]string{}
+	for _, v := range sailpoint.ListTaskStatusesOp.Versions() {
+		out[v] = sailpoint.ListTaskStatusesOp.Path(v, "")
+	}
+	return out
+}()
 
-const (
-	kindNone routeKind = iota
-	kindTask           // GET and PATCH
-	kindList
-	kindPending
-	kindAccounts
-	kindEntitlements
-	kindProcess
-	kindUncorrelated
-	kindAccountReset
-	kindEntitlementReset
-	kindMachineIdentity
-	kindAggregationStatus
-)
-
-// route is what a request path names: the API version, the operation, the
-// spec's path template for it (relative to the version's server) and the
-// id in the path.
+// route is what a request names: the API version, the operation, its
+// path as the version's spec writes it (relative to the version's server)
+// and the parameter in the path.
 type route struct {
 	version  string
-	kind     routeKind
+	op       *sailpoint.Operation
 	specPath string
-	param    string // task id, source id or account aggregation id, unescaped
+	param    string // task id, source id, account aggregation id or SP-Config job id, unescaped
+	// methods are the methods of every operation on the path, when the
+	// request's method is none of them (op is nil then).
+	methods []string
 }
 
-// machineIdentityVersions have aggregate-agents; beta and v2024 do not.
-var machineIdentityVersions = []string{"v2025", "v2026", "v1"}
-
-// pendingVersions still serve the deprecated pending-tasks list.
-var pendingVersions = []string{"beta", "v2024", "v2025"}
-
-// parseRoute finds the route of a request URL; a path under a version's
-// task-status prefix that names nothing known keeps its version.
-func parseRoute(u *url.URL) route {
-	if v, rest, ok := taskStatusPath(u.Path); ok {
-		rt := route{version: v}
-		base := "/task-status"
-		if v == "v1" {
-			base = "/task-status/v1"
-		}
-		switch {
-		case rest == "":
-			rt.kind, rt.specPath = kindList, base
-		case rest == "/pending-tasks" && slices.Contains(pendingVersions, v):
-			rt.kind, rt.specPath = kindPending, base+"/pending-tasks"
-		default:
-			if id, err := url.PathUnescape(strings.TrimPrefix(rest, "/")); err == nil && id != "" && !strings.Contains(id, "/") {
-				rt.kind, rt.specPath, rt.param = kindTask, base+"/{id}", id
+// findRoute finds the operation of a request among ops.
+func findRoute(ops []*sailpoint.Operation, method string, u *url.URL) route {
+	segs := strings.Split(u.EscapedPath(), "/")
+	var best route
+	bestLiterals := -1
+	for _, op := range ops {
+		for version, template := range op.Paths {
+			param, literals, ok := matchTemplate(template, segs)
+			if !ok || literals < bestLiterals {
+				continue
 			}
-		}
-		return rt
-	}
-	return launchRoute(u.EscapedPath())
-}
-
-// launchRoute recognises the launches and the account aggregation status,
-// on v1 (the service, then v1: /sources/v1/{id}/load-accounts) and on the
-// other versions (/{version}/sources/{id}/load-accounts):
-//   - sources/{id}/ load-accounts, load-entitlements,
-//     load-uncorrelated-accounts, remove-accounts, aggregate-agents
-//   - identities/process
-//   - entitlements/reset/sources/{id}
-//   - account-aggregations/{id}/status
-//
-// A path a version does not have (aggregate-agents on beta and v2024)
-// names nothing.
-func launchRoute(escaped string) route {
-	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
-	var version string
-	var rest []string
-	switch {
-	case len(segs) >= 2 && segs[1] == "v1" && slices.Contains([]string{"sources", "identities", "entitlements", "account-aggregations"}, segs[0]):
-		version, rest = "v1", append([]string{segs[0]}, segs[2:]...)
-	case len(segs) >= 1 && segs[0] != "v1" && Versions[segs[0]] != "":
-		version, rest = segs[0], segs[1:]
-	default:
-		return route{}
-	}
-	// The service's path, as the version's spec writes it.
-	service := func(name string) string {
-		if version == "v1" {
-			return "/" + name + "/v1"
-		}
-		return "/" + name
-	}
-	// The spec names a source's path parameter id or sourceId, by version
-	// and operation; beta says sourceId throughout.
-	sourceParam := "{id}"
-	if version == "beta" {
-		sourceParam = "{sourceId}"
-	}
-	param := func(escapedID string) (string, bool) {
-		id, err := url.PathUnescape(escapedID)
-		return id, err == nil && id != ""
-	}
-	switch {
-	case len(rest) == 2 && rest[0] == "identities" && rest[1] == "process":
-		return route{version: version, kind: kindProcess, specPath: service("identities") + "/process"}
-	case len(rest) == 3 && rest[0] == "sources":
-		id, ok := param(rest[1])
-		if !ok {
-			return route{}
-		}
-		rt := route{version: version, param: id}
-		switch rest[2] {
-		case "load-accounts":
-			rt.kind, rt.specPath = kindAccounts, service("sources")+"/"+sourceParam+"/load-accounts"
-		case "load-entitlements":
-			rt.kind, rt.specPath = kindEntitlements, service("sources")+"/{sourceId}/load-entitlements"
-		case "load-uncorrelated-accounts":
-			rt.kind, rt.specPath = kindUncorrelated, service("sources")+"/"+sourceParam+"/load-uncorrelated-accounts"
-		case "remove-accounts":
-			rt.kind, rt.specPath = kindAccountReset, service("sources")+"/"+sourceParam+"/remove-accounts"
-		case "aggregate-agents":
-			if !slices.Contains(machineIdentityVersions, version) {
-				return route{}
+			if literals > bestLiterals {
+				best, bestLiterals = route{version: version}, literals
 			}
-			rt.kind, rt.specPath = kindMachineIdentity, service("sources")+"/{sourceId}/aggregate-agents"
-		default:
-			return route{}
-		}
-		return rt
-	case len(rest) == 4 && rest[0] == "entitlements" && rest[1] == "reset" && rest[2] == "sources":
-		id, ok := param(rest[3])
-		if !ok {
-			return route{}
-		}
-		return route{version: version, kind: kindEntitlementReset, specPath: service("entitlements") + "/reset/sources/" + sourceParam, param: id}
-	case len(rest) == 3 && rest[0] == "account-aggregations" && rest[2] == "status":
-		id, ok := param(rest[1])
-		if !ok {
-			return route{}
-		}
-		return route{version: version, kind: kindAggregationStatus, specPath: service("account-aggregations") + "/{id}/status", param: id}
-	}
-	return route{}
-}
-
-// taskStatusPath splits a path into its API version and what follows the
-// task-status prefix ("" for the list, "/{id}" for one task).
-func taskStatusPath(path string) (version, rest string, ok bool) {
-	for v, prefix := range Versions {
-		if path == prefix {
-			return v, "", true
-		}
-		if r, found := strings.CutPrefix(path, prefix+"/"); found {
-			return v, "/" + r, true
+			if op.Method != method {
+				best.methods = append(best.methods, op.Method)
+				continue
+			}
+			specPath := template
+			if version != sailpoint.APIVersionV1 {
+				specPath = strings.TrimPrefix(template, "/"+version)
+			}
+			best.op, best.specPath, best.param, best.methods = op, specPath, param, nil
 		}
 	}
-	return "", "", false
-}
-
-func (rt route) isLaunch() bool { return rt.operation() != "" }
-
-func (rt route) operation() string {
-	switch rt.kind {
-	case kindAccounts:
-		return OperationAccountAggregation
-	case kindEntitlements:
-		return OperationEntitlementAggregation
-	case kindProcess:
-		return OperationIdentityProcessing
-	case kindUncorrelated:
-		return OperationUncorrelatedAccountImport
-	case kindAccountReset:
-		return OperationAccountReset
-	case kindEntitlementReset:
-		return OperationEntitlementReset
-	case kindMachineIdentity:
-		return OperationMachineIdentityAggregation
+	if best.op != nil {
+		best.methods = nil
 	}
-	return ""
+	return best
 }
 
-// methods are the methods the route serves.
-func (rt route) methods() []string {
-	switch {
-	case rt.isLaunch():
-		return []string{http.MethodPost}
-	case rt.kind == kindTask:
-		return []string{http.MethodGet, http.MethodPatch}
+// matchTemplate matches a path's segments against a template with at most
+// one {parameter}: the parameter unescaped, and how many segments matched
+// literally.
+func matchTemplate(template string, segs []string) (param string, literals int, ok bool) {
+	want := strings.Split(template, "/")
+	if len(want) != len(segs) {
+		return "", 0, false
 	}
-	return []string{http.MethodGet}
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
+			p, err := url.PathUnescape(segs[i])
+			if err != nil || p == "" {
+				return "", 0, false
+			}
+			param = p
+			continue
+		}
+		if w != segs[i] {
+			return "", 0, false
+		}
+		literals++
+	}
+	return param, literals, true
 }
 
-// pathParams names the path's id as the spec template does.
+func (rt route) isLaunch() bool { return rt.op != nil && rt.op.StartsJob() }
+
+// pathParams names the path's parameter as the spec template does.
 func (rt route) pathParams() map[string]string {
-	for _, name := range []string{"id", "sourceId"} {
-		if strings.Contains(rt.specPath, "{"+name+"}") {
-			return map[string]string{name: rt.param}
-		}
+	open, end := strings.IndexByte(rt.specPath, '{'), strings.IndexByte(rt.specPath, '}')
+	if open < 0 || end < open {
+		return map[string]string{}
 	}
-	return map[string]string{}
+	return map[string]string{rt.specPath[open+1 : end]: rt.param}
 }

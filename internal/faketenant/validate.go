@@ -14,8 +14,8 @@ import (
 )
 
 // SpecValidator checks answers, and launch requests, against the official
-// OpenAPI files: per API version, the task-status and the launch entry
-// documents (testdata/spec/entry).
+// OpenAPI files: per API version, the task-status, the launch and the
+// SP-Config entry documents (testdata/spec/entry).
 type SpecValidator struct {
 	docs map[string][]*openapi3.T
 }
@@ -28,7 +28,7 @@ func SpecDir() string {
 }
 
 // specSets are the entry documents loaded for each version.
-var specSets = []string{"task-status", "launch"}
+var specSets = []string{"task-status", "launch", "sp-config"}
 
 // LoadSpec loads the entry documents for every version from dir.
 func LoadSpec(dir string) (*SpecValidator, error) {
@@ -45,6 +45,7 @@ func LoadSpec(dir string) (*SpecValidator, error) {
 			if err != nil {
 				return nil, fmt.Errorf("loading %s: %w", path, err)
 			}
+			fillSpConfigRuleItems(doc)
 			// Upstream examples and defaults do not always match their
 			// schemas (testdata/spec/README.md lists them: a PATCH example,
 			// LoadAccountsTask's success default 'true' and its hour-42

@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/action"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -13,36 +12,43 @@ import (
 
 const accountAggregationEndpoint = "`POST /sources/v1/{id}/load-accounts`, or `/{version}/sources/{id}/load-accounts`"
 
+// accountAggregationArgs are an account aggregation's own arguments.
+type accountAggregationArgs struct {
+	DisableOptimization types.Bool `tfsdk:"disable_optimization"`
+}
+
 // accountAggregation loads a source's accounts: from the connector, or
 // from an uploaded CSV for a delimited-file source.
-var accountAggregation = operation{
-	typeName: "account_aggregation",
-	title:    sailpoint.OperationAccountAggregation,
-	resourceDescription: "Starts an account aggregation of a source when created (" + accountAggregationEndpoint + "), " +
-		"waits for it and fails the apply unless it finished as expected. " +
-		"A change of `source_id`, `disable_optimization`, `triggers` or the uploaded file's content starts a new aggregation; " +
-		"a change of how to wait updates in place. Ctrl-C keeps the task: the next apply resumes the wait. " +
-		"Destroying it calls nothing: a task cannot be undone.",
-	actionDescription: "Starts an account aggregation of a source each time it is invoked (" + accountAggregationEndpoint + "), " +
-		"shows its progress while it runs, and fails unless it finished as expected.",
-	source: true,
-	file:   optionalFile,
-	arguments: map[string]argument{
-		"disable_optimization": {
-			kind: argBool,
-			description: "Reprocess every account whether or not its data changed (the API's `disableOptimization`). " +
-				"Left out of the request when not set.",
+var accountAggregation = define(operationSpec[accountAggregationArgs]{
+	operation: operation{
+		typeName: "account_aggregation",
+		declared: sailpoint.AccountAggregationOp.Operation,
+		resourceDescription: "Starts an account aggregation of a source when created (" + accountAggregationEndpoint + "), " +
+			"waits for it and fails the apply unless it finished as expected. " +
+			"A change of `source_id`, `disable_optimization`, `triggers` or the uploaded file's content starts a new aggregation; " +
+			"a change of how to wait updates in place. Ctrl-C keeps the task: the next apply resumes the wait. " +
+			"Destroying it calls nothing: a task cannot be undone.",
+		actionDescription: "Starts an account aggregation of a source each time it is invoked (" + accountAggregationEndpoint + "), " +
+			"shows its progress while it runs, and fails unless it finished as expected.",
+		source: true,
+		file:   optionalFile,
+		arguments: map[string]argument{
+			"disable_optimization": {
+				kind: argBool,
+				description: "Reprocess every account whether or not its data changed (the API's `disableOptimization`). " +
+					"Left out of the request when not set.",
+			},
 		},
+		liveDetail: aggregationCounts,
 	},
-	liveDetail: aggregationCounts,
-	start: func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error) {
-		return c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{
+	start: func(in launchInput, args accountAggregationArgs) (sailpoint.Start, error) {
+		return sailpoint.AccountAggregationOp.Prepare(sailpoint.AccountAggregation{
 			SourceID:            in.sourceID,
-			DisableOptimization: in.args.boolean("disable_optimization").ValueBoolPointer(),
+			DisableOptimization: args.DisableOptimization.ValueBoolPointer(),
 			File:                in.file,
 		})
 	},
-}
+})
 
 // aggregationCounts is the tenant's count of the changed accounts a running
 // aggregation has processed (GET .../account-aggregations/{id}/status). It
@@ -65,9 +71,3 @@ func aggregationCounts(ctx context.Context, c *sailpoint.Client, taskID string) 
 	}
 	return text, true
 }
-
-// NewAccountAggregationResource is the sailpoint_account_aggregation resource.
-func NewAccountAggregationResource() resource.Resource { return newLaunchResource(accountAggregation) }
-
-// NewAccountAggregationAction is the sailpoint_account_aggregation action.
-func NewAccountAggregationAction() action.Action { return newLaunchAction(accountAggregation) }

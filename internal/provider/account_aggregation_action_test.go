@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // An action_trigger on a terraform_data runs the action once per change:
@@ -68,7 +70,7 @@ action "sailpoint_account_aggregation" "aggregate" {
 			},
 		},
 	})
-	if n := ft.LaunchCount(faketenant.OperationAccountAggregation); n != 3 {
+	if n := ft.LaunchCount(sailpoint.AccountAggregationOp.Name); n != 3 {
 		t.Errorf("%d aggregations started, want 3", n)
 	}
 }
@@ -128,11 +130,11 @@ action "sailpoint_account_aggregation" "x" {
 
 // Invoke starts one task, shows its id, its progress and its status, and
 // passes when the task finished as expected.
-func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
+func TestAccAccountAggregationAction_invokeShowsProgress(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 2, Status: "SUCCESS"})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -140,7 +142,7 @@ func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
 		t.Fatalf("diagnostics: %v", resp.Diagnostics)
 	}
 	launches := ft.Launches()
-	if len(launches) != 1 || launches[0].Operation != faketenant.OperationAccountAggregation {
+	if len(launches) != 1 || launches[0].Operation != sailpoint.AccountAggregationOp.Name {
 		t.Fatalf("launches: %+v", launches)
 	}
 	id := launches[0].TaskID
@@ -160,7 +162,7 @@ func TestAccountAggregationAction_invokeShowsProgress(t *testing.T) {
 
 // Cancelling (Ctrl-C) stops the wait at once: Invoke returns, says it
 // stopped, and no poll follows.
-func TestAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
+func TestAccAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1000})
@@ -173,7 +175,7 @@ func TestAccountAggregationAction_cancelStopsTheWait(t *testing.T) {
 		}
 		cancel()
 	}()
-	_, resp := invokeAction(ctx, t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	_, resp := invokeAction(ctx, t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -196,13 +198,13 @@ func aggregationStatus(status string, processed, total int) json.RawMessage {
 
 // While an account aggregation runs, the action's progress lines carry the
 // tenant's counts of changed accounts, read once per line at the most.
-func TestAccountAggregationAction_showsCounts(t *testing.T) {
+func TestAccAccountAggregationAction_showsCounts(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 3, AggregationStatuses: []json.RawMessage{
 		aggregationStatus("STARTED", 0, 0), aggregationStatus("ACCOUNTS_COLLECTED", 120, 1024), aggregationStatus("ACCOUNTS_COLLECTED", 900, 1024),
 	}})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -214,8 +216,10 @@ func TestAccountAggregationAction_showsCounts(t *testing.T) {
 	if !strings.Contains(all, "aggregation ACCOUNTS_COLLECTED, 120 of 1024 changed accounts processed") {
 		t.Errorf("no line with the counts in:\n%s", all)
 	}
+	// One read per line at the most, and one for a line the task's end
+	// made unnecessary.
 	lines := strings.Count(all, "Task "+id+" running:")
-	if reads := ft.AggregationStatusReads(id); reads == 0 || reads > lines {
+	if reads := ft.AggregationStatusReads(id); reads == 0 || reads > lines+1 {
 		t.Errorf("%d status reads for %d running lines", reads, lines)
 	}
 }
@@ -223,13 +227,13 @@ func TestAccountAggregationAction_showsCounts(t *testing.T) {
 // A tenant that refuses the counts (they take user tokens only) ends them
 // for the invocation after one read, with plain percent lines; the
 // aggregation is not failed.
-func TestAccountAggregationAction_countsRefused(t *testing.T) {
+func TestAccAccountAggregationAction_countsRefused(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 4})
 	ft.Inject(faketenant.Fault{Path: "/account-aggregations/v1/", Times: -1, Status: http.StatusForbidden,
 		Body: `{"detailCode":"403 Forbidden","trackingId":"c403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval": tfString("1s"),
 	})
@@ -281,12 +285,12 @@ action "sailpoint_account_aggregation" "x" {
 
 // An action reports each attempt of retry_on_statuses, and the stuck task
 // it cleared before starting.
-func TestAccountAggregationAction_retriesAndClears(t *testing.T) {
+func TestAccAccountAggregationAction_retriesAndClears(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: faketenant.ActiveDirectorySourceID, Created: time.Now().Add(-30 * time.Hour), UniqueName: "Cloud Account Aggregation"})
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "TEMPERROR"}, faketenant.DefaultScript)
-	msgs, resp := invokeAction(context.Background(), t, ft, NewAccountAggregationAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
 		"source_id":                      tfString(faketenant.ActiveDirectorySourceID),
 		"poll_interval":                  tfString("1s"),
 		"retry_on_statuses":              tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tfString("TEMPERROR")}),
@@ -303,4 +307,69 @@ func TestAccountAggregationAction_retriesAndClears(t *testing.T) {
 		!strings.Contains(all, "Task "+ls[1].TaskID+" finished: SUCCESS") {
 		t.Fatalf("%d launches; progress:\n%s", len(ls), all)
 	}
+}
+
+// A status endpoint that answers 503 never slows the action down: the
+// counts are read once per line, never retried, off the poll's path, so
+// the invocation ends within a timeout that each line's retries (about
+// 30 s of backoff) would have blown.
+func TestAccAccountAggregationAction_countsFailingNeverDelay(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptLaunches(faketenant.Script{RunningReads: 8})
+	ft.Inject(faketenant.Fault{Path: "/account-aggregations/v1/", Times: -1, Status: http.StatusServiceUnavailable,
+		Body: `{"detailCode":"503 Service Unavailable","trackingId":"c503","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Unavailable"}],"causes":[]}`})
+	msgs, resp := invokeAction(context.Background(), t, ft, accountAggregation.newAction, map[string]tftypes.Value{
+		"source_id":     tfString(faketenant.ActiveDirectorySourceID),
+		"poll_interval": tfString("1s"),
+		"timeout":       tfString("25s"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("a failing count read held up the wait: %v", resp.Diagnostics)
+	}
+	all := strings.Join(msgs, "\n")
+	lines := strings.Count(all, "running:")
+	if reads := ft.Count(faketenant.IsAggregationStatusGet); reads == 0 || reads > lines+1 {
+		t.Errorf("%d status reads for %d running lines: each line's read must be one attempt\n%s", reads, lines, all)
+	}
+}
+
+// A line never waits for the detail it shows: while a read is under way,
+// a line goes out with what was read before, and no second read starts.
+func TestAccAccountAggregationAction_detailOffThePollsPath(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	release := make(chan struct{})
+	var reads atomic.Int32
+	var lines []string
+	p := &actionProgress{send: func(m string) { lines = append(lines, m) }, now: clock.now, operation: "account aggregation",
+		detail: func(ctx context.Context, _ string) (string, bool) {
+			reads.Add(1)
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return "aggregation ACCOUNTS_COLLECTED", true
+		}}
+	p.started(context.Background(), &sailpoint.Launch{TaskID: "task-1"})
+	returned := make(chan struct{})
+	go func() {
+		for range 4 {
+			clock.advance(10 * time.Second)
+			p.running(context.Background(), percent("50"), 1, time.Second)
+		}
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(30 * time.Second):
+		t.Fatal("a progress line waited for the detail read")
+	}
+	for deadline := time.Now().Add(30 * time.Second); reads.Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("%d reads started, want the one under way", n)
+	}
+	close(release)
 }

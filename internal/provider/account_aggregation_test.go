@@ -45,7 +45,7 @@ resource "sailpoint_account_aggregation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", str("SUCCESS"))},
 				Check:             wantPosts(ft, 2),
 			},
 		},
@@ -109,7 +109,7 @@ resource "sailpoint_account_aggregation" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "file_sha256", str(sha256Hex([]byte("id,name\n1,Ada\n"))))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "file_sha256", str(sha256Hex([]byte("id,name\n1,Ada\n"))))},
 				Check:             resource.ComposeTestCheckFunc(wantPosts(ft, 1), lastFile("id,name\n1,Ada\n")),
 			},
 			{
@@ -139,14 +139,14 @@ resource "sailpoint_account_aggregation" "test" {
   source_id     = %q
   poll_interval = "1s"
   timeouts = {
-    create = "3s"
+    create = "10s"
   }
 }
 `, faketenant.ActiveDirectorySourceID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: config, ExpectError: errorWith("Timed out waiting for task", "(timeouts.create is 3s", "its id is kept in state")},
+			{Config: config, ExpectError: errorWith("Timed out waiting for task", "(timeouts.create is 10s", "its id is kept in state")},
 			{
 				Config:             config,
 				PlanOnly:           true,
@@ -237,7 +237,7 @@ resource "sailpoint_account_aggregation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "file", knownvalue.StringExact(copied))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "file", knownvalue.StringExact(copied))},
 				Check:             wantPosts(ft, 1),
 			},
 			{
@@ -247,7 +247,7 @@ resource "sailpoint_account_aggregation" "test" {
 			{
 				Config:      config(dir),
 				PlanOnly:    true,
-				ExpectError: errorWith("Cannot read the file to upload", dir, "is a directory"),
+				ExpectError: errorWith("Cannot upload this file", dir, "is a directory, not a regular file"),
 			},
 		},
 	})
@@ -271,7 +271,7 @@ resource "sailpoint_account_aggregation" "test" {
   source_id     = %q
   poll_interval = "1s"
   timeouts = {
-    create = "4s"
+    create = "10s"
   }
 }
 `, faketenant.ActiveDirectorySourceID),

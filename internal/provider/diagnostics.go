@@ -15,8 +15,9 @@ import (
 )
 
 // readTaskUserLevels are the user levels the spec allows to read a task
-// status (x-sailpoint-userLevels of getTaskStatus).
-const readTaskUserLevels = "ORG_ADMIN, HELPDESK, CERT_ADMIN, REPORT_ADMIN, ROLE_ADMIN, ROLE_SUBADMIN, SOURCE_ADMIN or SOURCE_SUBADMIN"
+// status (x-sailpoint-userLevels of getTaskStatus, the same on every
+// version).
+var readTaskUserLevels = orList(sailpoint.GetTaskStatusOp.NeedsOn(sailpoint.APIVersionV1).UserLevels)
 
 // apiErrorDiagnostic turns a client error into a diagnostic that says what
 // failed, for which task, what the tenant answered, and what to do next.

@@ -42,16 +42,16 @@ func TestDiagnosticWords(t *testing.T) {
 // "read task statuses" for a 403, no 90-day retention for a 404.
 func TestLaunchDiagnosticWords(t *testing.T) {
 	t.Parallel()
-	req := launchRequest{operation: `entitlement aggregation of source "s"`, kind: sailpoint.OperationEntitlementAggregation}
+	l := launch{op: entitlementAggregation, describe: `entitlement aggregation of source "s"`}
 	forbidden := &sailpoint.APIError{Method: "POST", Path: "/sources/v1/s/load-entitlements", StatusCode: 403, Attempts: 1}
-	d := launchErrorDiagnostic(forbidden, req, "v1")
+	d := launchErrorDiagnostic(forbidden, l, "v1")
 	if text := d.Summary() + d.Detail(); strings.Contains(text, "read task statuses") || strings.Contains(text, "idn:task-management:read") ||
 		!strings.Contains(text, "idn:entitlement:manage") || !strings.Contains(text, "ORG_ADMIN") {
 		t.Errorf("403 on a launch: %s", text)
 	}
-	req = launchRequest{operation: "identity processing of 1 identities", kind: sailpoint.OperationIdentityProcessing}
+	l = launch{op: identityProcessing, describe: "identity processing of 1 identities"}
 	notFound := &sailpoint.APIError{Method: "POST", Path: "/identities/v1/process", StatusCode: 404, Attempts: 1}
-	d = launchErrorDiagnostic(notFound, req, "v1")
+	d = launchErrorDiagnostic(notFound, l, "v1")
 	if text := d.Summary() + d.Detail(); strings.Contains(text, "90 days") || strings.Contains(text, "Task status not found") {
 		t.Errorf("404 on a launch: %s", text)
 	}
@@ -64,12 +64,13 @@ func TestIdleWaitAdvice(t *testing.T) {
 	t.Parallel()
 	ft := newTenant(t)
 	ctx := context.Background()
-	req := launchRequest{operation: `account aggregation of source "x"`, sourceID: faketenant.ActiveDirectorySourceID, timeoutName: resourceTimeoutName, progress: logProgress{}}
+	l := launch{op: accountAggregation, describe: `account aggregation of source "x"`, sourceID: faketenant.ActiveDirectorySourceID}
+	rep := report{timeoutName: resourceTimeoutName, progress: logProgress{}}
 	refused, err := sailpoint.New(sailpoint.Config{BaseURL: ft.URL(), ClientID: faketenant.DefaultClientID, ClientSecret: "wrong", NoRetries: true, LedgerDir: testLedgerDir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := waitForIdleSource(ctx, refused, req, time.Now(), &launchOutcome{}); d == nil || strings.Contains(d.Detail(), "wait_for_running_tasks") ||
+	if d := waitForIdleSource(ctx, refused, l, rep, time.Now(), &launchOutcome{}); d == nil || strings.Contains(d.Detail(), "wait_for_running_tasks") ||
 		!strings.Contains(d.Summary(), "refused the client credentials") {
 		t.Errorf("refused credentials: %v", d)
 	}
@@ -79,7 +80,7 @@ func TestIdleWaitAdvice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := waitForIdleSource(ctx, client, req, time.Now(), &launchOutcome{}); d == nil || !strings.Contains(d.Detail(), "wait_for_running_tasks = false") {
+	if d := waitForIdleSource(ctx, client, l, rep, time.Now(), &launchOutcome{}); d == nil || !strings.Contains(d.Detail(), "wait_for_running_tasks = false") {
 		t.Errorf("a 403 on the task list: %v", d)
 	}
 }
@@ -96,7 +97,7 @@ func TestGoneTaskWarning(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	r := NewAccountAggregationResource()
+	r := accountAggregation.newResource()
 	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: &providerData{client: client}}, &resource.ConfigureResponse{})
 	var sresp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sresp)

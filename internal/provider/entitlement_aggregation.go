@@ -1,11 +1,6 @@
 package provider
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework/action"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
@@ -15,27 +10,21 @@ const (
 )
 
 // entitlementAggregation loads a source's entitlements.
-var entitlementAggregation = operation{
-	typeName: "entitlement_aggregation",
-	title:    sailpoint.OperationEntitlementAggregation,
-	resourceDescription: "Starts an entitlement aggregation of a source when created (" + entitlementAggregationEndpoint + "), " +
-		"waits for it and fails the apply unless it finished as expected. " + userTokensOnly + " " +
-		"A change of `source_id`, `triggers` or the uploaded file's content starts a new aggregation; " +
-		"a change of how to wait updates in place. Ctrl-C keeps the task: the next apply resumes the wait. " +
-		"Destroying it calls nothing: a task cannot be undone.",
-	actionDescription: "Starts an entitlement aggregation of a source each time it is invoked (" + entitlementAggregationEndpoint + "), " +
-		"shows its progress while it runs, and fails unless it finished as expected. " + userTokensOnly,
-	source: true,
-	file:   optionalFile,
-	start: func(ctx context.Context, c *sailpoint.Client, in launchInput) (*sailpoint.Launch, error) {
-		return c.StartEntitlementAggregation(ctx, sailpoint.EntitlementAggregation{SourceID: in.sourceID, File: in.file})
+var entitlementAggregation = define(operationSpec[struct{}]{
+	operation: operation{
+		typeName: "entitlement_aggregation",
+		declared: sailpoint.EntitlementAggregationOp.Operation,
+		resourceDescription: "Starts an entitlement aggregation of a source when created (" + entitlementAggregationEndpoint + "), " +
+			"waits for it and fails the apply unless it finished as expected. " + userTokensOnly + " " +
+			"A change of `source_id`, `triggers` or the uploaded file's content starts a new aggregation; " +
+			"a change of how to wait updates in place. Ctrl-C keeps the task: the next apply resumes the wait. " +
+			"Destroying it calls nothing: a task cannot be undone.",
+		actionDescription: "Starts an entitlement aggregation of a source each time it is invoked (" + entitlementAggregationEndpoint + "), " +
+			"shows its progress while it runs, and fails unless it finished as expected. " + userTokensOnly,
+		source: true,
+		file:   optionalFile,
 	},
-}
-
-// NewEntitlementAggregationResource is the sailpoint_entitlement_aggregation resource.
-func NewEntitlementAggregationResource() resource.Resource {
-	return newLaunchResource(entitlementAggregation)
-}
-
-// NewEntitlementAggregationAction is the sailpoint_entitlement_aggregation action.
-func NewEntitlementAggregationAction() action.Action { return newLaunchAction(entitlementAggregation) }
+	start: func(in launchInput, _ struct{}) (sailpoint.Start, error) {
+		return sailpoint.EntitlementAggregationOp.Prepare(sailpoint.EntitlementAggregation{SourceID: in.sourceID, File: in.file})
+	},
+})

@@ -27,7 +27,7 @@ resource "sailpoint_entitlement_aggregation" "test" {
 }
 `, faketenant.WorkdaySourceID),
 			ConfigStateChecks: []statecheck.StateCheck{
-				launchState(entitlementAddr, "completion_status", str("ERROR")),
+				expectState(entitlementAddr, "completion_status", str("ERROR")),
 				statecheck.ExpectKnownValue(entitlementAddr, tfjsonpath.New("task").AtMapKey("messages").AtSliceIndex(0).AtMapKey("localized_text").AtMapKey("message"), str("boom")),
 			},
 		}},

@@ -23,17 +23,9 @@ import (
 
 // gateArgs are the gate's arguments as configured.
 type gateArgs struct {
-	WaitForCompletion          types.Bool
-	ExpectedCompletionStatuses types.Set
-	PollInterval               timetypes.GoDuration
-}
-
-func readGate(a attrs) gateArgs {
-	return gateArgs{
-		WaitForCompletion:          a.boolean("wait_for_completion"),
-		ExpectedCompletionStatuses: a.set("expected_completion_statuses"),
-		PollInterval:               a.duration("poll_interval"),
-	}
+	WaitForCompletion          types.Bool           `tfsdk:"wait_for_completion"`
+	ExpectedCompletionStatuses types.Set            `tfsdk:"expected_completion_statuses"`
+	PollInterval               timetypes.GoDuration `tfsdk:"poll_interval"`
 }
 
 // defaultExpected is what a launch expects unless told otherwise.
@@ -57,7 +49,7 @@ func (g gateArgs) expected(f form) []string {
 		}
 		return defaultExpected
 	}
-	return attrs{"s": g.ExpectedCompletionStatuses}.strings("s")
+	return setStrings(g.ExpectedCompletionStatuses)
 }
 
 // gateArguments are the gate's arguments; the resource's defaults are in

@@ -92,9 +92,9 @@ func TestGateArgumentsOneDefinition(t *testing.T) {
 	var ds datasource.SchemaResponse
 	NewTaskStatusDataSource().Schema(ctx, datasource.SchemaRequest{}, &ds)
 	var rs fwresource.SchemaResponse
-	NewAccountAggregationResource().Schema(ctx, fwresource.SchemaRequest{}, &rs)
+	accountAggregation.newResource().Schema(ctx, fwresource.SchemaRequest{}, &rs)
 	var as action.SchemaResponse
-	NewAccountAggregationAction().Schema(ctx, action.SchemaRequest{}, &as)
+	accountAggregation.newAction().Schema(ctx, action.SchemaRequest{}, &as)
 	forms := map[string]map[string]gateAttribute{"data source": {}, "resource": {}, "action": {}}
 	for name := range gateArguments() {
 		forms["data source"][name] = ds.Schema.Attributes[name]

@@ -260,7 +260,7 @@ func wantPosts(ft *faketenant.Tenant, want int) resource.TestCheckFunc {
 	}
 }
 
-func launchState(addr, attr string, v knownvalue.Check) statecheck.StateCheck {
+func expectState(addr, attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), v)
 }
 
@@ -292,7 +292,34 @@ var actionVersionChecks = []tfversion.TerraformVersionCheck{actionsCLI{}}
 // like the others when it has no actions.
 func actionsCLIPath(t *testing.T) string {
 	t.Helper()
+	return newerCLIPath(t, tfversion.Version1_14_0, "has no actions; "+actionsSkipHint)
+}
+
+// newerCLIPath is the CLI for tests that drive it directly and need
+// Terraform least or newer: on an older one, or on OpenTofu, the test skips
+// with the CLI's version and why.
+func newerCLIPath(t *testing.T, least *version.Version, why string) string {
+	t.Helper()
 	tf := cliPath(t)
+	have, openTofu := cliVersion(t, tf)
+	if openTofu || have.LessThan(least) {
+		t.Skipf("%s (%s) %s", cliName(have, openTofu), tf, why)
+	}
+	return tf
+}
+
+// cliName names a CLI for a skip message: "OpenTofu 1.10.7".
+func cliName(v *version.Version, openTofu bool) string {
+	if openTofu {
+		return "OpenTofu " + v.String()
+	}
+	return "Terraform " + v.String()
+}
+
+// cliVersion is the version of the CLI at tf, and whether it is OpenTofu
+// (which numbers its versions apart from Terraform's).
+func cliVersion(t *testing.T, tf string) (*version.Version, bool) {
+	t.Helper()
 	out, err := exec.Command(tf, "version", "-json").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", tf, err)
@@ -303,11 +330,39 @@ func actionsCLIPath(t *testing.T) string {
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatalf("%s version -json: %v", tf, err)
 	}
-	if have, err := version.NewVersion(v.Version); err != nil || have.LessThan(tfversion.Version1_14_0) {
-		t.Skipf("Terraform CLI %s (%s) has no actions; %s", v.Version, tf, actionsSkipHint)
+	have, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatalf("%s version -json: %q: %v", tf, v.Version, err)
 	}
-	return tf
+	text, err := exec.Command(tf, "version").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", tf, err)
+	}
+	return have, strings.HasPrefix(string(text), "OpenTofu")
 }
+
+// newerCLI is tfversion.SkipBelow(min) with a message that says what needs
+// it and how to run the test. OpenTofu 1.10 reports its own version, older
+// than any of these, so it skips too.
+type newerCLI struct {
+	min  *version.Version
+	what string
+}
+
+func (c newerCLI) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	tfversion.SkipBelow(c.min).CheckTerraformVersion(ctx, req, resp)
+	if resp.Skip != "" {
+		resp.Skip += fmt.Sprintf("; %s needs Terraform %s or newer: run `make testacc-actions`, or set TF_ACC_TERRAFORM_PATH "+
+			"to such a CLI (../shared/tools/terraform-1.15.9 holds one)", c.what, c.min)
+	}
+}
+
+// The CLIs the tests of adopting tasks need: resource identity came with
+// Terraform 1.12, list resources and terraform query with 1.14.
+var (
+	identityCLI = []tfversion.TerraformVersionCheck{newerCLI{tfversion.Version1_12_0, "resource identity"}}
+	queryCLI    = []tfversion.TerraformVersionCheck{newerCLI{tfversion.Version1_14_0, "terraform query"}}
+)
 
 func wantLaunches(ft *faketenant.Tenant, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -613,7 +668,7 @@ resource %q "test" {
 				{
 					Config: config,
 					ConfigStateChecks: []statecheck.StateCheck{
-						launchState(addr, "completion_status", str("SUCCESS")),
+						expectState(addr, "completion_status", str("SUCCESS")),
 						statecheck.CompareValuePairs(addr, tfjsonpath.New("task_id"), addr, tfjsonpath.New("task").AtMapKey("id"), compareSame),
 					},
 					Check: func(*terraform.State) error {

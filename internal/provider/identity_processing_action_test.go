@@ -17,7 +17,7 @@ func TestIdentityProcessingAction_failedTask(t *testing.T) {
 	ft.ScriptLaunches(faketenant.Script{RunningReads: 1, Status: "ERROR", Messages: []faketenant.Message{
 		{Type: "ERROR", Text: "Identity 2c91808a is locked by another process"},
 	}})
-	msgs, resp := invokeAction(context.Background(), t, ft, NewIdentityProcessingAction, map[string]tftypes.Value{
+	msgs, resp := invokeAction(context.Background(), t, ft, identityProcessing.newAction, map[string]tftypes.Value{
 		"identity_ids":  tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tfString("2c9180835d2e5168015d32f890ca1581")}),
 		"poll_interval": tfString("1s"),
 	})

@@ -35,7 +35,7 @@ resource "sailpoint_identity_processing" "test" {
 				},
 				Config:            config,
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(processingAddr, "completion_status", str("SUCCESS"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(processingAddr, "completion_status", str("SUCCESS"))},
 				Check:             wantPosts(ft, 1),
 			},
 		},
@@ -59,7 +59,7 @@ resource "sailpoint_identity_processing" "test" {
   poll_interval = "1s"
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{launchState(processingAddr, "completion_status", str("SUCCESS"))},
+			ConfigStateChecks: []statecheck.StateCheck{expectState(processingAddr, "completion_status", str("SUCCESS"))},
 			Check: resource.ComposeTestCheckFunc(wantPosts(ft, 1), func(*terraform.State) error {
 				if n := ft.Count(func(r faketenant.Request) bool { return r.Status == http.StatusNotFound }); n != 2 {
 					return fmt.Errorf("%d answers were 404, want the 2 injected", n)

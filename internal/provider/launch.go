@@ -4,33 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // Starting a task and gating on it, the one code path behind the launch
-// resources and actions: they differ only in how Terraform calls them, in
-// how they report progress, and in what a stopped wait means (a resource
-// resumes it at the next apply; an action has nothing to resume).
+// resources and actions: what to start (a launch, from the configuration)
+// is the same for both; how a form reports and what a stopped wait means
+// (a report: a resource resumes it at the next apply, an action has
+// nothing to resume) is each form's.
 
 // notVisibleGrace is how long a task the tenant just started may answer
 // 404 before the wait gives up on it: the spec does not promise that every
 // launch's id is readable at once (identity processing calls it a job id).
 const notVisibleGrace = 2 * time.Minute
 
-// launchRequest says what to start and how to gate on it.
-type launchRequest struct {
-	// operation names the launch for people: "account aggregation of source \"2c91...\"".
-	operation string
-	// kind is the client's name of the operation, such as
-	// sailpoint.OperationAccountAggregation: what it needs comes from it.
-	kind string
+// launch is what to start and how to gate on it, read from a form's
+// values by operation.prepare.
+type launch struct {
+	op    operation
+	start sailpoint.Start
+	// describe names it for people: "account aggregation of source \"2c91...\"".
+	describe string
 	// sourceID makes the launch take its source's turn (one task of a
 	// source at a time) and, with waitForRunning, wait until no task of the
 	// source is still running in the tenant.
@@ -45,11 +45,67 @@ type launchRequest struct {
 	retryAttempts int
 	retryDelay    time.Duration
 
-	start func(context.Context, *sailpoint.Client) (*sailpoint.Launch, error)
-
 	wait         bool
 	expected     []string
 	pollInterval time.Duration // 0: the waiter's default cap
+
+	// awaiter waits for and gates the job; nil is a task's (taskJob).
+	awaiter jobAwaiter
+	// turn, without a source, is what launches of one configuration take
+	// turns on ("" for none).
+	turn string
+}
+
+// prepare reads what to start and how to gate from a form's values: the
+// typed models of what every launch has, and the operation's own
+// arguments. It reads the file to upload, checked against plannedSum
+// unless that is null or unknown; fileSHA256 is that file's hash, "" without
+// one.
+func (op operation) prepare(ctx context.Context, values attrs, f form, plannedSum types.String) (l launch, fileSHA256 string, diags diag.Diagnostics) {
+	var gate gateArgs
+	var retry retryArgs
+	diags.Append(values.decode(ctx, &gate)...)
+	diags.Append(values.decode(ctx, &retry)...)
+	in := launchInput{}
+	if op.source {
+		var src sourceArgs
+		diags.Append(values.decode(ctx, &src)...)
+		in.sourceID = src.SourceID.ValueString()
+		l.sourceID = in.sourceID
+		l.waitForRunning = src.WaitForRunningTasks.IsNull() || src.WaitForRunningTasks.ValueBool()
+		l.clearOlderThan = goDuration(src.ClearPendingOlderThan)
+	}
+	if op.file != noFile {
+		var file fileArgs
+		diags.Append(values.decode(ctx, &file)...)
+		if !diags.HasError() {
+			var d diag.Diagnostics
+			in.file, fileSHA256, d = readUpload(file.File, plannedSum)
+			diags.Append(d...)
+		}
+	}
+	if diags.HasError() {
+		return l, "", diags
+	}
+	l.retryOn = setStrings(retry.RetryOnStatuses)
+	if len(l.retryOn) > 0 {
+		l.retryAttempts, l.retryDelay = 1, defaultRetryDelay
+		if n := retry.RetryAttempts; !n.IsNull() && !n.IsUnknown() {
+			l.retryAttempts = int(n.ValueInt64())
+		}
+		if d := goDuration(retry.RetryDelay); d > 0 {
+			l.retryDelay = d
+		}
+	}
+	start, subject, d := op.request(ctx, in, values)
+	diags.Append(d...)
+	l.op, l.start, l.describe = op, start, op.describe(subject)
+	l.wait, l.expected, l.pollInterval = gate.wait(f), gate.expected(f), goDuration(gate.PollInterval)
+	return l, fileSHA256, diags
+}
+
+// report is how a form reports a launch, and what bounds and follows it.
+type report struct {
 	// timeout and timeoutName say what bounds the whole launch, for
 	// messages: timeouts.create for a resource, timeout for an action.
 	timeout     time.Duration
@@ -84,6 +140,11 @@ type progressReporter interface {
 	// running: a poll found the task still running.
 	running(ctx context.Context, ts *sailpoint.TaskStatus, poll int, next time.Duration)
 	finished(ctx context.Context, ts *sailpoint.TaskStatus)
+	// jobRunning: a poll found a job that is not a task still running,
+	// with this status.
+	jobRunning(ctx context.Context, id, status string, poll int, next time.Duration)
+	// jobFinished: such a job ended; summary says how.
+	jobFinished(ctx context.Context, id, summary string)
 }
 
 // launchOutcome is what happened: launch is nil when nothing was started;
@@ -93,8 +154,15 @@ type launchOutcome struct {
 	task   *sailpoint.TaskStatus
 	// taskIDs are every task started, oldest first; launch is the last.
 	taskIDs []string
-	// cleared are the source's stuck tasks cleared before starting.
-	cleared []clearedTask
+	// configJob and configResults are an SP-Config import's last status
+	// read and its results, once downloaded.
+	configJob     *sailpoint.ConfigJob
+	configResults *sailpoint.ConfigImportResults
+	// cleared are the source's stuck tasks cleared before starting;
+	// notCleared, those the tenant accepted a clear of but still shows
+	// running.
+	cleared    []clearedTask
+	notCleared []string
 	// interrupted: Terraform stopped the wait (Ctrl-C) before the task
 	// finished; it was not gated.
 	interrupted bool
@@ -107,150 +175,171 @@ type launchOutcome struct {
 // while it ends with a status of retryOn and attempts are left.
 // Diagnostics say which step failed; once a task was started its id is in
 // the outcome, whatever went wrong after.
-func runLaunch(ctx context.Context, data *providerData, req launchRequest) (launchOutcome, diag.Diagnostics) {
+func runLaunch(ctx context.Context, data *providerData, l launch, rep report) (launchOutcome, diag.Diagnostics) {
 	var out launchOutcome
 	var diags diag.Diagnostics
-	started := time.Now()
+	began := time.Now()
 	client := data.client
 
 	var turn *heldTurn
-	if req.sourceID != "" {
+	if l.turnKey() != "" {
 		var d diag.Diagnostic
-		if turn, d = takeSourceTurn(ctx, &data.sources, req, started); d != nil {
+		if turn, d = takeSourceTurn(ctx, &data.sources, l, rep, began); d != nil {
 			return out, append(diags, d)
 		}
 		defer turn.release()
 	}
+	job := l.job()
 	var ended []*sailpoint.TaskStatus // earlier attempts, restarted
 	for attempt := 1; ; attempt++ {
-		if req.sourceID != "" && req.waitForRunning {
-			if d := waitForIdleSource(ctx, client, req, started, &out); d != nil {
-				return out, append(diags, d)
+		if l.sourceID != "" && l.waitForRunning {
+			if d := waitForIdleSource(ctx, client, l, rep, began, &out); d != nil {
+				return out, append(diags, withEarlier(d, ended))
 			}
 		}
-		launch, err := req.start(ctx, client)
+		started, err := client.Start(ctx, l.start)
 		if err != nil {
-			return out, append(diags, withEarlier(launchErrorDiagnostic(err, req, client.APIVersion()), ended))
+			return out, append(diags, withEarlier(launchErrorDiagnostic(err, l, client.APIVersion()), ended))
 		}
-		out.launch, out.task = launch, nil
-		out.taskIDs = append(out.taskIDs, launch.TaskID)
-		turn.holding(fmt.Sprintf("%s (task %s)", req.operation, launch.TaskID))
-		ctx := tflog.SetField(ctx, "task_id", launch.TaskID)
-		tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": req.operation, "request": launch.Method + " " + launch.Path, "attempt": attempt})
-		req.progress.started(ctx, launch)
+		out.launch, out.task = started, nil
+		out.taskIDs = append(out.taskIDs, started.TaskID)
+		turn.holding(fmt.Sprintf("%s (task %s)", l.describe, started.TaskID))
+		ctx := tflog.SetField(ctx, "task_id", started.TaskID)
+		tflog.Info(ctx, "Started SailPoint task", map[string]any{"operation": l.describe, "request": started.Method + " " + started.Path, "attempt": attempt})
+		rep.progress.started(ctx, started)
 
-		ts, d := awaitTask(ctx, client, req, launch.TaskID, time.Now(), started, &out)
+		done, d := job.await(ctx, client, l, rep, started.TaskID, time.Now(), began, &out)
 		diags.Append(d...)
-		if ts == nil || !ts.IsFinished() {
-			if turn != nil && !req.wait && ctx.Err() == nil {
+		if !done {
+			if l.sourceID != "" && !l.wait && ctx.Err() == nil {
 				// Not waited for: keep the source until the tenant shows the
 				// task, or the next launch's idle check could miss it.
-				awaitListed(ctx, client, req, launch.TaskID)
+				awaitListed(ctx, client, l, started.TaskID)
 			}
 			return out, diags
 		}
-		req.progress.finished(ctx, ts)
-		if attempt > req.retryAttempts || !sailpoint.StatusIn(ptrString(ts.CompletionStatus), req.retryOn) {
-			if len(req.expected) > 0 {
-				if d := expectationDiagnostic(launch.TaskID, ts, req.expected); d != nil {
-					diags.Append(withEarlier(d, ended))
-				}
+		gated, again := job.gate(ctx, client, l, started.TaskID, &out)
+		if attempt > l.retryAttempts || !again {
+			if gated != nil {
+				diags.Append(withEarlier(gated, ended))
 			}
 			return out, diags
 		}
+		ts := out.task
 		ended = append(ended, ts)
-		req.progress.retrying(ctx, ts, attempt+1, req.retryAttempts+1, req.retryDelay)
-		if err := sailpoint.Pause(ctx, req.retryDelay); err != nil {
+		rep.progress.retrying(ctx, ts, attempt+1, l.retryAttempts+1, l.retryDelay)
+		if err := sailpoint.Pause(ctx, l.retryDelay); err != nil {
 			out.interrupted = errors.Is(err, context.Canceled)
 			out.timedOut = !out.interrupted
-			return out, append(diags, retryStoppedDiagnostic(err, req, ts, attempt+1))
+			return out, append(diags, retryStoppedDiagnostic(err, l, rep, ts, attempt+1))
 		}
 	}
-}
-
-// withEarlier adds to what ended the last attempt the tasks restarted
-// before it.
-func withEarlier(d diag.Diagnostic, ended []*sailpoint.TaskStatus) diag.Diagnostic {
-	if len(ended) == 0 {
-		return d
-	}
-	earlier := make([]string, len(ended))
-	for i, ts := range ended {
-		earlier[i] = fmt.Sprintf("%s (%s)", ts.ID, sailpoint.CleanText(ptrOr(ts.CompletionStatus, "no status")))
-	}
-	detail := d.Detail() + fmt.Sprintf("\n\nEarlier attempts, each restarted for its status (retry_on_statuses): %s.", strings.Join(earlier, ", "))
-	if d.Severity() == diag.SeverityError {
-		return diag.NewErrorDiagnostic(d.Summary(), detail)
-	}
-	return diag.NewWarningDiagnostic(d.Summary(), detail)
-}
-
-// retryStoppedDiagnostic explains a pause before the next attempt that
-// ran out of time or was stopped.
-func retryStoppedDiagnostic(err error, req launchRequest, last *sailpoint.TaskStatus, attempt int) diag.Diagnostic {
-	status := sailpoint.CleanText(ptrOr(last.CompletionStatus, "no status"))
-	if errors.Is(err, context.Canceled) && req.resumable {
-		return diag.NewWarningDiagnostic(fmt.Sprintf("Stopped before restarting task %q", last.ID), fmt.Sprintf(
-			"Task %q of the %s ended with %s, and Terraform was interrupted before attempt %d started. The resource keeps "+
-				"that task; the next apply checks it against expected_completion_statuses (and starts a new task after a failed gate).",
-			last.ID, req.operation, status, attempt))
-	}
-	verb := "Timed out"
-	if errors.Is(err, context.Canceled) {
-		verb = "Stopped"
-	}
-	return diag.NewErrorDiagnostic(fmt.Sprintf("%s before restarting task %q", verb, last.ID), fmt.Sprintf(
-		"Task %q of the %s ended with %s, and %s ran out (or the run was stopped) during the %s pause before attempt %d. "+
-			"Nothing more was started. Raise %s, or lower retry_delay.",
-		last.ID, req.operation, status, req.timeoutName, shortDuration(req.retryDelay), attempt, req.timeoutName))
 }
 
 // resumeLaunch waits for and gates a task started earlier (by an apply
 // that was interrupted, or adopted by import), starting nothing. The task
 // takes its source's turn like a new launch. graceFrom starts the time a
 // task that has never been read may answer 404; zero means none.
-func resumeLaunch(ctx context.Context, data *providerData, req launchRequest, taskID string, graceFrom time.Time) (launchOutcome, diag.Diagnostics) {
+func resumeLaunch(ctx context.Context, data *providerData, l launch, rep report, taskID string, graceFrom time.Time) (launchOutcome, diag.Diagnostics) {
 	var out launchOutcome
-	started := time.Now()
-	if req.sourceID != "" {
-		turn, d := takeSourceTurn(ctx, &data.sources, req, started)
+	began := time.Now()
+	if l.sourceID != "" {
+		turn, d := takeSourceTurn(ctx, &data.sources, l, rep, began)
 		if d != nil {
 			return out, diag.Diagnostics{d}
 		}
 		defer turn.release()
-		turn.holding(fmt.Sprintf("%s (task %s)", req.operation, taskID))
+		turn.holding(fmt.Sprintf("%s (task %s)", l.describe, taskID))
 	}
 	ctx = tflog.SetField(ctx, "task_id", taskID)
-	tflog.Info(ctx, "Resuming the wait for a SailPoint task started earlier", map[string]any{"operation": req.operation})
-	return out, awaitAndGate(ctx, data.client, req, taskID, graceFrom, started, &out)
+	tflog.Info(ctx, "Resuming the wait for a SailPoint job started earlier", map[string]any{"operation": l.describe})
+	job := l.job()
+	done, diags := job.await(ctx, data.client, l, rep, taskID, graceFrom, began, &out)
+	if !done {
+		return out, diags // read once, still running: nothing to check yet
+	}
+	if d, _ := job.gate(ctx, data.client, l, taskID, &out); d != nil {
+		diags.Append(d)
+	}
+	return out, diags
 }
 
-// awaitAndGate waits for the task (or reads it once, without
-// wait_for_completion) and checks how it ended, keeping the last status
-// read in out.
-func awaitAndGate(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) diag.Diagnostics {
-	ts, diags := awaitTask(ctx, client, req, taskID, graceFrom, started, out)
+// A jobAwaiter waits for the job a launch started and checks how it ended:
+// a task (taskJob), or a job that is not a task, read at its own status
+// endpoint (an SP-Config import).
+type jobAwaiter interface {
+	// await waits for job id (or reads it once without
+	// wait_for_completion), keeping what it read in out; done reports that
+	// the job ended.
+	await(ctx context.Context, client *sailpoint.Client, l launch, rep report, id string, graceFrom, began time.Time, out *launchOutcome) (done bool, diags diag.Diagnostics)
+	// gate checks a job that ended: a diagnostic when it did not end as
+	// expected, and whether its end asks for another attempt
+	// (retry_on_statuses).
+	gate(ctx context.Context, client *sailpoint.Client, l launch, id string, out *launchOutcome) (d diag.Diagnostic, again bool)
+}
+
+// job is how the launch's job is awaited and gated: a task unless the
+// launch says otherwise.
+func (l launch) job() jobAwaiter {
+	if l.awaiter != nil {
+		return l.awaiter
+	}
+	return taskJob{}
+}
+
+// turnKey is what the launch takes turns on within one configuration: its
+// source, or its turn (every SP-Config import of a configuration).
+func (l launch) turnKey() string {
+	if l.sourceID != "" {
+		return l.sourceID
+	}
+	return l.turn
+}
+
+// turnWhat names what the launch takes turns on, for messages.
+func (l launch) turnWhat() string {
+	if l.sourceID != "" {
+		return "source"
+	}
+	return l.turn
+}
+
+// taskJob is the job of the task launches: read at task status, gated on
+// its completion status.
+type taskJob struct{}
+
+func (taskJob) await(ctx context.Context, client *sailpoint.Client, l launch, rep report, id string, graceFrom, began time.Time, out *launchOutcome) (bool, diag.Diagnostics) {
+	ts, diags := awaitTask(ctx, client, l, rep, id, graceFrom, began, out)
 	if ts == nil || !ts.IsFinished() {
-		return diags // read once, still running: nothing to check yet
+		return false, diags
 	}
-	req.progress.finished(ctx, ts)
-	if len(req.expected) > 0 {
-		if d := expectationDiagnostic(taskID, ts, req.expected); d != nil {
-			diags.Append(d)
+	rep.progress.finished(ctx, ts)
+	return true, diags
+}
+
+func (taskJob) gate(_ context.Context, _ *sailpoint.Client, l launch, id string, out *launchOutcome) (diag.Diagnostic, bool) {
+	ts := out.task
+	if len(l.retryOn) > 0 && sailpoint.StatusIn(ptrString(ts.CompletionStatus), l.retryOn) {
+		if d := expectationDiagnostic(id, ts, l.expected); len(l.expected) > 0 && d != nil {
+			return d, true
 		}
+		return nil, true
 	}
-	return diags
+	if len(l.expected) > 0 {
+		return expectationDiagnostic(id, ts, l.expected), false
+	}
+	return nil, false
 }
 
 // awaitTask waits for the task, or reads it once without
 // wait_for_completion, keeping the last status read in out.
-func awaitTask(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) (*sailpoint.TaskStatus, diag.Diagnostics) {
+func awaitTask(ctx context.Context, client *sailpoint.Client, l launch, rep report, taskID string, graceFrom, began time.Time, out *launchOutcome) (*sailpoint.TaskStatus, diag.Diagnostics) {
 	var ts *sailpoint.TaskStatus
 	var diags diag.Diagnostics
-	if req.wait {
-		ts, diags = waitForTask(ctx, client, req, taskID, graceFrom, started, out)
+	if l.wait {
+		ts, diags = waitForTask(ctx, client, l, rep, taskID, graceFrom, began, out)
 	} else {
-		ts, diags = readTask(ctx, client, req, taskID)
+		ts, diags = readTask(ctx, client, l, rep, taskID)
 	}
 	if ts != nil {
 		out.task = ts
@@ -261,24 +350,18 @@ func awaitTask(ctx context.Context, client *sailpoint.Client, req launchRequest,
 // readTask reads a started task once (wait_for_completion = false). A
 // failed read is a warning: the task was started, and failing now would
 // start it again on the next apply.
-func readTask(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string) (*sailpoint.TaskStatus, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func readTask(ctx context.Context, client *sailpoint.Client, l launch, rep report, taskID string) (*sailpoint.TaskStatus, diag.Diagnostics) {
 	ts, err := client.GetTaskStatus(ctx, taskID)
 	if err != nil {
-		summary, detail := explain(err, fmt.Sprintf("task %q", taskID))
-		diags.AddWarning("Started task "+taskID+", but could not read it", fmt.Sprintf(
-			"The %s started task %q (wait_for_completion is false). Reading it once afterwards failed; %s.\n\n%s: %s",
-			req.operation, taskID, req.taskKept, summary, detail))
-		return nil, diags
+		return nil, diag.Diagnostics{readStartedTaskDiagnostic(err, l, rep, taskID)}
 	}
-	return ts, diags
+	return ts, nil
 }
 
 // waitForTask waits until a started task has finished, keeping the last
 // status read in out as it goes. A task that answers 404 within
 // notVisibleGrace of graceFrom counts as running.
-func waitForTask(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string, graceFrom, started time.Time, out *launchOutcome) (*sailpoint.TaskStatus, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func waitForTask(ctx context.Context, client *sailpoint.Client, l launch, rep report, taskID string, graceFrom, began time.Time, out *launchOutcome) (*sailpoint.TaskStatus, diag.Diagnostics) {
 	// notYet stands for a task not readable yet: the waiter counts it as
 	// running, and it is never shown.
 	notYet := &sailpoint.TaskStatus{ID: taskID}
@@ -291,212 +374,26 @@ func waitForTask(ctx context.Context, client *sailpoint.Client, req launchReques
 		return ts, err
 	}
 	w := sailpoint.Waiter{
-		MaxInterval: req.pollInterval,
+		MaxInterval: l.pollInterval,
 		OnPoll: func(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
 			if ts != notYet {
 				out.task = ts
 			}
-			req.progress.running(ctx, ts, poll, next)
+			rep.progress.running(ctx, ts, poll, next)
 		},
 		OnError: logTransientReadError,
 	}
 	ts, err := w.Wait(ctx, taskID, get)
 	var waitErr *sailpoint.WaitError
-	switch {
-	case errors.As(err, &waitErr):
+	if errors.As(err, &waitErr) {
 		if waitErr.Last == notYet {
 			waitErr.Last = nil
 		}
 		out.interrupted = errors.Is(waitErr.Err, context.Canceled)
 		out.timedOut = !out.interrupted
-		diags.Append(waitDiagnostic(waitErr, waitContext{operation: req.operation, timeoutName: req.timeoutName,
-			timeout: req.timeout, elapsed: time.Since(started), taskKept: req.taskKept, resumes: req.resumable, afterTimeout: req.afterTimeout}))
-	case err != nil:
-		summary, detail := explain(err, fmt.Sprintf("task %q", taskID))
-		diags.AddError(summary, fmt.Sprintf("The %s started task %q, but waiting for it failed.\n\n%s\n\n"+
-			"The task may still be running in the tenant; %s.", req.operation, taskID, detail, req.taskKept))
 	}
-	return ts, diags
-}
-
-// awaitListed waits until the tenant lists a task just started as running
-// on its source, or the task has finished, so the next launch's idle check
-// sees it. It never fails the launch: a failure is logged and the source
-// passed on.
-func awaitListed(ctx context.Context, client *sailpoint.Client, req launchRequest, taskID string) {
-	w := sailpoint.Waiter{MaxInterval: req.pollInterval, OnError: logTransientReadError}
-	if err := client.WaitUntilListed(ctx, req.sourceID, taskID, w); err != nil {
-		tflog.Debug(ctx, "Could not see the task just started listed as running; passing the source on", map[string]any{"error": err.Error()})
+	if err != nil {
+		return ts, diag.Diagnostics{taskWaitDiagnostic(err, l, rep, taskID, time.Since(began))}
 	}
-}
-
-// waitForIdleSource waits until no task of the source is still running,
-// with the same waiter as the task itself.
-func waitForIdleSource(ctx context.Context, client *sailpoint.Client, req launchRequest, started time.Time, out *launchOutcome) diag.Diagnostic {
-	w := sailpoint.Waiter{MaxInterval: req.pollInterval, OnError: logTransientReadError}
-	var stale func(context.Context, []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error)
-	if req.clearOlderThan > 0 {
-		stale = func(ctx context.Context, running []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error) {
-			return clearStale(ctx, client, req, running, out)
-		}
-	}
-	err := client.WaitForIdleSource(ctx, req.sourceID, w, req.progress.waitingForRunning, stale)
-	var idleErr *sailpoint.IdleWaitError
-	var staleErr *sailpoint.StaleTaskError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &staleErr):
-		return clearFailedDiagnostic(staleErr, req, client.APIVersion())
-	case !errors.As(err, &idleErr):
-		summary, detail := explain(err, fmt.Sprintf("the running tasks of source %q", req.sourceID))
-		detail += "\n\nBefore starting the " + req.operation + ", the provider reads which tasks of the source are still running. Nothing was started."
-		if hasStatus(err, http.StatusForbidden) {
-			// The launch itself may be allowed where the task list is not.
-			detail += " Give the credentials what reading task statuses needs, or set wait_for_running_tasks = false to start without this check."
-		}
-		return diag.NewErrorDiagnostic(summary, detail)
-	}
-	verb := "Timed out"
-	if errors.Is(err, context.Canceled) {
-		verb = "Stopped"
-	}
-	waited := time.Since(started).Round(time.Second)
-	var found, advice string
-	switch {
-	case len(idleErr.Running) > 0:
-		tasks := make([]string, len(idleErr.Running))
-		for i, t := range idleErr.Running {
-			tasks[i] = fmt.Sprintf("%s (%s, launched %s)", t.ID, sailpoint.CleanText(ptrOr(t.UniqueName, "no name")), sailpoint.CleanText(ptrOr(t.Launched, ptrOr(t.Created, "not yet"))))
-		}
-		found = fmt.Sprintf("After %s these were still running: %s.", waited, strings.Join(tasks, "; "))
-		advice = fmt.Sprintf(" Wait for them to finish (or stop them in ISC), or raise %s.", req.timeoutName)
-	case idleErr.LastErr != nil:
-		summary, detail := explain(idleErr.LastErr, fmt.Sprintf("the running tasks of source %q", req.sourceID))
-		found = fmt.Sprintf("After %s the provider still could not read which tasks of the source are running. The last read failed: %s: %s", waited, summary, detail)
-	default:
-		found = fmt.Sprintf("It was stopped after %s, before it could read which tasks of the source are running.", waited)
-	}
-	if idleErr.LastErr != nil && len(idleErr.Running) > 0 {
-		summary, detail := explain(idleErr.LastErr, fmt.Sprintf("the running tasks of source %q", req.sourceID))
-		found += fmt.Sprintf(" The last read failed: %s: %s", summary, detail)
-	}
-	if verb == "Stopped" {
-		advice = ""
-	}
-	return diag.NewErrorDiagnostic(fmt.Sprintf("%s waiting for source %q to be idle", verb, req.sourceID), fmt.Sprintf(
-		"Before starting the %s, the provider waits until no task of the source is still running. %s\n\nNothing was started.%s",
-		req.operation, found, advice))
-}
-
-// launchErrorDiagnostic explains a launch the tenant refused or that
-// failed on the way, in the words of that operation; nothing was started
-// unless the text says it may have been.
-func launchErrorDiagnostic(err error, req launchRequest, version string) diag.Diagnostic {
-	var apiErr *sailpoint.APIError
-	var summary, detail string
-	if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests && apiErr.RetryAfterRefused == nil {
-		summary, detail = explainRefusedLaunch(apiErr, req, version)
-	} else {
-		summary, detail = explain(err, "the "+req.operation)
-		summary = "Could not start the " + req.operation + ": " + summary
-	}
-	if sailpoint.MayHaveStarted(err) {
-		detail += "\n\nThe request may have reached the tenant, so it was not sent again (a second launch would start a second task). " +
-			"Check in ISC whether the task started before you apply again."
-	}
-	return diag.NewErrorDiagnostic(summary, detail)
-}
-
-// explainRefusedLaunch words a 4xx to a launch: the operation, the
-// request, the tenant's words, and what this operation needs.
-func explainRefusedLaunch(e *sailpoint.APIError, req launchRequest, version string) (string, string) {
-	exchange := fmt.Sprintf("%s %s answered HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
-	detail := fmt.Sprintf("Starting the %s: %s.%s\n\nNothing was started.", req.operation, exchange, tenantSaid(e))
-	needs := ""
-	if n := needsText(sailpoint.Needs(req.kind, version)); n != "" {
-		needs = " Starting it needs " + n + "."
-	}
-	switch e.StatusCode {
-	case http.StatusUnauthorized:
-		return "Could not start the " + req.operation + ": SailPoint refused the credentials", detail +
-			" The access token was refused, and a fresh one did not help: check that the client id and secret (or the access token) are current and belong to the tenant in base_url." + needs
-	case http.StatusForbidden:
-		return "Could not start the " + req.operation + ": not allowed", detail + " The credentials are not allowed to start it." + needs
-	case http.StatusNotFound:
-		return "Could not start the " + req.operation + ": not found", detail +
-			" The tenant found no such target: check the ids in the configuration, and that base_url and api_version are the tenant's and offer this operation."
-	}
-	return "Could not start the " + req.operation + ": SailPoint refused the request", detail +
-		" Check the arguments against what the tenant said."
-}
-
-// logProgress reports a launch through the provider's log (TF_LOG=info
-// shows a long wait moving): what a resource does.
-type logProgress struct{}
-
-func (logProgress) waitingForLaunch(context.Context, string) {} // takeSourceTurn logs it
-
-func (logProgress) waitingForRunning(ctx context.Context, tasks []sailpoint.TaskStatus) {
-	tflog.Info(ctx, fmt.Sprintf("Waiting for %d running task(s) of the source to finish before starting", len(tasks)), map[string]any{"running_task_id": tasks[0].ID})
-}
-
-func (logProgress) cleared(context.Context, *sailpoint.TaskStatus, time.Duration) {} // a warning names it
-
-func (logProgress) retrying(ctx context.Context, ts *sailpoint.TaskStatus, attempt, attempts int, delay time.Duration) {
-	tflog.Info(ctx, fmt.Sprintf("Task %s ended with %s: starting attempt %d of %d in %s", ts.ID, ptrString(ts.CompletionStatus), attempt, attempts, delay))
-}
-
-func (logProgress) started(ctx context.Context, l *sailpoint.Launch) {
-	tflog.Info(ctx, "Started "+l.Operation+": task "+l.TaskID)
-}
-
-func (logProgress) running(ctx context.Context, ts *sailpoint.TaskStatus, poll int, next time.Duration) {
-	logPoll(ctx, poll, ts, next)
-}
-
-func (logProgress) finished(ctx context.Context, ts *sailpoint.TaskStatus) {
-	tflog.Info(ctx, "SailPoint task finished", map[string]any{"completion_status": ptrString(ts.CompletionStatus)})
-}
-
-// needsText says what the spec asks of the credentials for an operation.
-func needsText(n sailpoint.OperationNeeds) string {
-	var b strings.Builder
-	if n.UserTokenOnly {
-		b.WriteString("a personal access token (a user token: the API documents this operation for user tokens only, not for an API client's credentials)")
-	} else {
-		b.WriteString("an API client or a personal access token")
-	}
-	switch len(n.Scopes) {
-	case 0:
-	case 1:
-		b.WriteString(" with the scope " + n.Scopes[0])
-	default:
-		b.WriteString(" with the scopes " + strings.Join(n.Scopes, " and ") + ", all of them")
-	}
-	switch {
-	case len(n.UserLevels) == 1 && n.UserTokenOnly:
-		b.WriteString(", of a user with the user level " + n.UserLevels[0])
-	case len(n.UserLevels) > 0 && n.UserTokenOnly:
-		b.WriteString(", of a user with one of the user levels " + orList(n.UserLevels))
-	case len(n.UserLevels) > 0:
-		b.WriteString("; a personal access token's user needs one of the user levels " + orList(n.UserLevels))
-	}
-	if len(n.Scopes) == 0 && len(n.UserLevels) == 0 && !n.UserTokenOnly {
-		return ""
-	}
-	return b.String()
-}
-
-// orList writes a, b or c.
-func orList(ss []string) string {
-	if len(ss) < 2 {
-		return strings.Join(ss, "")
-	}
-	return strings.Join(ss[:len(ss)-1], ", ") + " or " + ss[len(ss)-1]
-}
-
-func hasStatus(err error, status int) bool {
-	var apiErr *sailpoint.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+	return ts, nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	aschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -69,35 +71,41 @@ func (a *launchAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 		return
 	}
 	cfg := attrs(obj.Attributes())
-	timeout := defaultLaunchTimeout
-	if d := goDuration(cfg.duration("timeout")); d > 0 {
-		timeout = d
-	}
-	lr, _, diags := a.op.prepare(cfg, readGate(cfg), actionForm, types.StringNull())
+	var own actionArgs
+	resp.Diagnostics.Append(cfg.decode(ctx, &own)...)
+	l, _, diags := a.op.prepare(ctx, cfg, actionForm, types.StringNull())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lr.timeout, lr.timeoutName = timeout, actionTimeoutName
-	lr.taskKept = "read it with the `sailpoint_task_status` data source by that id"
+	rep := report{timeout: defaultLaunchTimeout, timeoutName: actionTimeoutName,
+		taskKept: "read it with the `sailpoint_task_status` data source by that id"}
+	if d := goDuration(own.Timeout); d > 0 {
+		rep.timeout = d
+	}
 	now := a.now
 	if now == nil {
 		now = time.Now
 	}
 	progress := &actionProgress{send: func(msg string) {
 		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
-	}, now: now, operation: lr.operation}
+	}, now: now, operation: l.describe}
 	if a.op.liveDetail != nil {
 		progress.detail = func(ctx context.Context, taskID string) (string, bool) {
 			return a.op.liveDetail(ctx, a.data.client, taskID)
 		}
 	}
-	lr.progress = progress
+	rep.progress = progress
 
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, rep.timeout)
 	defer cancel()
-	_, diags = runLaunch(ctx, a.data, lr)
+	_, diags = runLaunch(ctx, a.data, l, rep)
 	resp.Diagnostics.Append(diags...)
+}
+
+// actionArgs are what an action has besides the launch's arguments.
+type actionArgs struct {
+	Timeout timetypes.GoDuration `tfsdk:"timeout"`
 }
 
 // The cadence of the messages while a task runs: a changed progress is
@@ -119,8 +127,17 @@ type actionProgress struct {
 
 	// detail reads what the tenant says of a running task besides its
 	// progress; false ends it for the invocation. nil: nothing to read.
-	detail    func(ctx context.Context, taskID string) (string, bool)
-	detailOff bool
+	// It is read off the poll's path (readDetail): a line shows the last
+	// text read.
+	detail func(ctx context.Context, taskID string) (string, bool)
+	// detailRead hears each read of detail that ended (tests wait on it).
+	detailRead func()
+	detailMu   sync.Mutex
+	detailText string
+	detailOff  bool
+	detailBusy bool
+	// detailFresh: a read ended since the last line took its text.
+	detailFresh bool
 
 	startedAt time.Time
 	lastSent  time.Time
@@ -173,7 +190,11 @@ func (p *actionProgress) retrying(_ context.Context, ts *sailpoint.TaskStatus, a
 
 func (p *actionProgress) started(_ context.Context, l *sailpoint.Launch) {
 	p.startedAt = p.now()
-	p.emit("started", fmt.Sprintf("Started the %s: task %s (%s %s)", p.operation, l.TaskID, l.Method, l.Path))
+	noun := "task"
+	if op := sailpoint.OperationNamed(l.Operation); op != nil && op.Job != sailpoint.TaskJob {
+		noun = "job"
+	}
+	p.emit("started", fmt.Sprintf("Started the %s: %s %s (%s %s)", p.operation, noun, l.TaskID, l.Method, l.Path))
 }
 
 // running shows the task's progress and, for an operation that has one,
@@ -183,19 +204,78 @@ func (p *actionProgress) running(ctx context.Context, ts *sailpoint.TaskStatus, 
 	state := fmt.Sprintf("%s, %s%% complete", sailpoint.CleanText(ptrOr(ts.Progress, "no progress yet")), percentCompleteOr(ts, "?"))
 	// With counts to show, a line is due every progressMinGap: they move
 	// while the percentage does not.
-	counts := p.detail != nil && !p.detailOff
+	counts := p.detail != nil && !p.countsOff()
+	if counts {
+		// The next line's detail is read while the task runs on.
+		defer p.prefetchDetail(ctx, ts.ID)
+	}
 	if !p.due(state) && (!counts || p.now().Sub(p.lastSent) < progressMinGap) {
 		return
 	}
 	line := state
 	if counts {
-		detail, ok := p.detail(ctx, ts.ID)
-		p.detailOff = !ok
-		if detail != "" {
+		if detail := p.takeDetail(); detail != "" {
 			line += "; " + detail
 		}
 	}
 	p.emit(state, fmt.Sprintf("Task %s running: %s (%s elapsed)", ts.ID, line, p.now().Sub(p.startedAt).Round(time.Second)))
+}
+
+// detailTimeout bounds one read of a running task's detail: a line goes
+// out without it rather than wait.
+const detailTimeout = 5 * time.Second
+
+func (p *actionProgress) countsOff() bool {
+	p.detailMu.Lock()
+	defer p.detailMu.Unlock()
+	return p.detailOff
+}
+
+// prefetchDetail starts, in the background, the read of the detail the
+// next line shows, unless one is under way or its text has not been shown
+// yet: one attempt, bounded by detailTimeout, so a tenant slow or failing
+// to give the counts never delays a poll, and at most one read per line.
+func (p *actionProgress) prefetchDetail(ctx context.Context, taskID string) {
+	p.detailMu.Lock()
+	defer p.detailMu.Unlock()
+	if p.detailBusy || p.detailFresh || p.detailOff {
+		return
+	}
+	p.detailBusy = true
+	go func() {
+		readCtx, cancel := context.WithTimeout(sailpoint.OneAttempt(ctx), detailTimeout)
+		defer cancel()
+		text, ok := p.detail(readCtx, taskID)
+		p.detailMu.Lock()
+		if text != "" || !ok {
+			p.detailText = text
+		}
+		p.detailOff, p.detailBusy, p.detailFresh = !ok, false, true
+		p.detailMu.Unlock()
+		if p.detailRead != nil {
+			p.detailRead()
+		}
+	}()
+}
+
+// takeDetail is the detail last read, for a line going out; the next poll
+// reads it again.
+func (p *actionProgress) takeDetail() string {
+	p.detailMu.Lock()
+	defer p.detailMu.Unlock()
+	p.detailFresh = false
+	return p.detailText
+}
+
+// jobRunning shows a job that is not a task at the cadence of a task's
+// progress: a changed status after progressMinGap, the same after
+// progressMaxGap.
+func (p *actionProgress) jobRunning(_ context.Context, id, status string, _ int, _ time.Duration) {
+	p.paced("job "+status, fmt.Sprintf("Job %s running: %s (%s elapsed)", id, status, p.now().Sub(p.startedAt).Round(time.Second)))
+}
+
+func (p *actionProgress) jobFinished(_ context.Context, id, summary string) {
+	p.emit("finished", fmt.Sprintf("Job %s finished: %s after %s", id, summary, p.now().Sub(p.startedAt).Round(time.Second)))
 }
 
 func (p *actionProgress) finished(_ context.Context, ts *sailpoint.TaskStatus) {

@@ -104,10 +104,10 @@ func TestActionInvoke_everySourceOperation(t *testing.T) {
 		operation string
 		extra     map[string]tftypes.Value
 	}{
-		{"uncorrelated account import", NewUncorrelatedAccountImportAction, faketenant.OperationUncorrelatedAccountImport, map[string]tftypes.Value{"file": tfString(csv)}},
-		{"account reset", NewSourceAccountResetAction, faketenant.OperationAccountReset, nil},
-		{"entitlement reset", NewSourceEntitlementResetAction, faketenant.OperationEntitlementReset, nil},
-		{"machine identity aggregation", NewMachineIdentityAggregationAction, faketenant.OperationMachineIdentityAggregation, map[string]tftypes.Value{"dataset_ids": set("ds-1")}},
+		{"uncorrelated account import", uncorrelatedAccountImport.newAction, sailpoint.UncorrelatedAccountImportOp.Name, map[string]tftypes.Value{"file": tfString(csv)}},
+		{"account reset", sourceAccountReset.newAction, sailpoint.SourceAccountResetOp.Name, nil},
+		{"entitlement reset", sourceEntitlementReset.newAction, sailpoint.SourceEntitlementResetOp.Name, nil},
+		{"machine identity aggregation", machineIdentityAggregation.newAction, sailpoint.MachineIdentityAggregationOp.Name, map[string]tftypes.Value{"dataset_ids": set("ds-1")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

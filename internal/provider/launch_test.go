@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 // The three resources: one POST each, a wait, the task in state; nothing
@@ -54,33 +55,33 @@ resource "sailpoint_identity_processing" "test" {
 			{
 				Config: config("v1"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					launchState(accountAddr, "completion_status", str("SUCCESS")),
-					launchState(accountAddr, "task_id", knownvalue.NotNull()),
-					launchState(accountAddr, "task", knownvalue.NotNull()),
+					expectState(accountAddr, "completion_status", str("SUCCESS")),
+					expectState(accountAddr, "task_id", knownvalue.NotNull()),
+					expectState(accountAddr, "task", knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(accountAddr, tfjsonpath.New("task").AtMapKey("target").AtMapKey("id"), str(faketenant.ActiveDirectorySourceID)),
 					statecheck.ExpectKnownValue(accountAddr, tfjsonpath.New("task").AtMapKey("completion_status"), str("SUCCESS")),
 					statecheck.CompareValuePairs(accountAddr, tfjsonpath.New("id"), accountAddr, tfjsonpath.New("task_id"), compareSame),
 					statecheck.CompareValuePairs(accountAddr, tfjsonpath.New("task_id"), accountAddr, tfjsonpath.New("task").AtMapKey("id"), compareSame),
-					launchState(accountAddr, "wait_for_completion", knownvalue.Bool(true)),
-					launchState(accountAddr, "wait_for_running_tasks", knownvalue.Bool(true)),
-					launchState(accountAddr, "expected_completion_statuses", knownvalue.SetExact([]knownvalue.Check{str("SUCCESS"), str("WARNING")})),
-					launchState(accountAddr, "file_sha256", knownvalue.Null()),
-					launchState(entitlementAddr, "completion_status", str("SUCCESS")),
-					launchState(processingAddr, "completion_status", str("SUCCESS")),
-					launchState(processingAddr, "task_id", knownvalue.StringRegexp(uuidPattern)),
+					expectState(accountAddr, "wait_for_completion", knownvalue.Bool(true)),
+					expectState(accountAddr, "wait_for_running_tasks", knownvalue.Bool(true)),
+					expectState(accountAddr, "expected_completion_statuses", knownvalue.SetExact([]knownvalue.Check{str("SUCCESS"), str("WARNING")})),
+					expectState(accountAddr, "file_sha256", knownvalue.Null()),
+					expectState(entitlementAddr, "completion_status", str("SUCCESS")),
+					expectState(processingAddr, "completion_status", str("SUCCESS")),
+					expectState(processingAddr, "task_id", knownvalue.StringRegexp(uuidPattern)),
 				},
 				Check: resource.ComposeTestCheckFunc(wantPosts(ft, 3), func(*terraform.State) error {
 					byOp := map[string]int{}
 					for _, l := range ft.Launches() {
 						byOp[l.Operation]++
-						if l.Operation == faketenant.OperationIdentityProcessing && len(l.IdentityIDs) != 2 {
+						if l.Operation == sailpoint.IdentityProcessingOp.Name && len(l.IdentityIDs) != 2 {
 							return fmt.Errorf("identity processing sent %v", l.IdentityIDs)
 						}
 						if l.DisableOptimization != nil || l.File != nil {
 							return fmt.Errorf("%s sent a flag or file nobody configured: %+v", l.Operation, l)
 						}
 					}
-					if byOp[faketenant.OperationAccountAggregation] != 1 || byOp[faketenant.OperationEntitlementAggregation] != 1 || byOp[faketenant.OperationIdentityProcessing] != 1 {
+					if byOp[sailpoint.AccountAggregationOp.Name] != 1 || byOp[sailpoint.EntitlementAggregationOp.Name] != 1 || byOp[sailpoint.IdentityProcessingOp.Name] != 1 {
 						return fmt.Errorf("launches by operation: %v", byOp)
 					}
 					return nil
@@ -136,8 +137,8 @@ resource "sailpoint_identity_processing" "test" {
 }
 `, faketenant.HRFileSourceID),
 					ConfigStateChecks: []statecheck.StateCheck{
-						launchState(accountAddr, "completion_status", str("SUCCESS")),
-						launchState(processingAddr, "completion_status", str("SUCCESS")),
+						expectState(accountAddr, "completion_status", str("SUCCESS")),
+						expectState(processingAddr, "completion_status", str("SUCCESS")),
 					},
 					Check: func(*terraform.State) error {
 						var paths []string
@@ -150,7 +151,7 @@ resource "sailpoint_identity_processing" "test" {
 							return fmt.Errorf("POSTs %v, want %s and %s", paths, tc.accounts, tc.process)
 						}
 						for _, l := range ft.Launches() {
-							if l.Operation == faketenant.OperationAccountAggregation && (l.DisableOptimization == nil || *l.DisableOptimization != "true") {
+							if l.Operation == sailpoint.AccountAggregationOp.Name && (l.DisableOptimization == nil || *l.DisableOptimization != "true") {
 								return fmt.Errorf("disableOptimization %v, want \"true\"", l.DisableOptimization)
 							}
 						}
@@ -288,7 +289,7 @@ resource "sailpoint_account_aggregation" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:            config(`wait_for_completion = false`),
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", knownvalue.Null())},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", knownvalue.Null())},
 				Check:             wantPosts(ft, 1),
 			},
 			{
@@ -298,7 +299,7 @@ resource "sailpoint_account_aggregation" "test" {
   wait_for_running_tasks = false
   poll_interval          = "1s"`),
 				ConfigPlanChecks:  update,
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("WARNING"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", str("WARNING"))},
 				Check:             wantPosts(ft, 1),
 			},
 			{
@@ -316,7 +317,7 @@ resource "sailpoint_account_aggregation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", str("SUCCESS"))},
 				Check:             wantPosts(ft, 2),
 			},
 		},
@@ -355,10 +356,10 @@ resource "sailpoint_account_aggregation" "test" {
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					launchState(accountAddr, "task_id", str("adopt-by-cli")),
-					launchState(accountAddr, "completion_status", str("SUCCESS")),
-					launchState(accountAddr, "source_id", str(src)),
-					launchState(accountAddr, "wait_for_completion", knownvalue.Bool(true)),
+					expectState(accountAddr, "task_id", str("adopt-by-cli")),
+					expectState(accountAddr, "completion_status", str("SUCCESS")),
+					expectState(accountAddr, "source_id", str(src)),
+					expectState(accountAddr, "wait_for_completion", knownvalue.Bool(true)),
 				},
 				Check: wantPosts(ft, 0),
 			},
@@ -374,8 +375,8 @@ import {
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
-				launchState(accountAddr, "task_id", str("adopt-by-block")),
-				launchState(accountAddr, "completion_status", str("SUCCESS")),
+				expectState(accountAddr, "task_id", str("adopt-by-block")),
+				expectState(accountAddr, "completion_status", str("SUCCESS")),
 			},
 			Check: resource.ComposeTestCheckFunc(wantPosts(ft, 0), func(*terraform.State) error {
 				if n := ft.Reads("adopt-by-block"); n < 3 {
@@ -431,7 +432,7 @@ resource "sailpoint_account_aggregation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accountAddr, plancheck.ResourceActionReplace),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", str("SUCCESS"))},
 				Check:             wantPosts(ft, 1),
 			},
 		},
@@ -630,7 +631,7 @@ resource "sailpoint_account_aggregation" "test" {
   source_id     = %q
   poll_interval = "1s"
   timeouts = {
-    create = "3s"
+    create = "10s"
   }
 }
 `, src))
@@ -681,7 +682,7 @@ resource "sailpoint_account_aggregation" "test" {
   clear_pending_tasks_older_than = "12h"
 }
 `, src),
-			ConfigStateChecks: []statecheck.StateCheck{launchState(accountAddr, "completion_status", str("SUCCESS"))},
+			ConfigStateChecks: []statecheck.StateCheck{expectState(accountAddr, "completion_status", str("SUCCESS"))},
 			Check: func(*terraform.State) error {
 				patches := ft.Patches()
 				if len(patches) != 1 || patches[0].TaskID != "stuck-two-days" {
@@ -715,7 +716,7 @@ func TestAccLaunch_clearPendingRefused(t *testing.T) {
 	ft := newTenant(t)
 	src := faketenant.ActiveDirectorySourceID
 	ft.PutPendingTask(faketenant.PendingTask{ID: "stuck", SourceID: src, Created: time.Now().Add(-48 * time.Hour)})
-	ft.Inject(faketenant.Fault{Path: "/task-status/v1/stuck", Status: http.StatusForbidden, Times: -1,
+	ft.Inject(faketenant.Fault{Path: "/task-status/v1/stuck", Method: http.MethodPatch, Status: http.StatusForbidden, Times: -1,
 		Body: `{"detailCode":"403 Forbidden","trackingId":"patch-403","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"Forbidden"}],"causes":[]}`})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -762,8 +763,8 @@ resource "sailpoint_account_aggregation" "test" {
 			Steps: []resource.TestStep{{
 				Config: config(ft, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					launchState(accountAddr, "completion_status", str("SUCCESS")),
-					launchState(accountAddr, "task_ids", knownvalue.ListSizeExact(2)),
+					expectState(accountAddr, "completion_status", str("SUCCESS")),
+					expectState(accountAddr, "task_ids", knownvalue.ListSizeExact(2)),
 					statecheck.CompareValuePairs(accountAddr, tfjsonpath.New("task_ids").AtSliceIndex(1), accountAddr, tfjsonpath.New("task_id"), compareSame),
 				},
 				Check: wantPosts(ft, 2),

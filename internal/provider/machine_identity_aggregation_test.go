@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 func TestAccMachineIdentityAggregation_everyVersion(t *testing.T) {
@@ -17,7 +18,7 @@ func TestAccMachineIdentityAggregation_everyVersion(t *testing.T) {
 		args:     fmt.Sprintf("source_id = %q\n  dataset_ids = [\"ds-b\", \"ds-a\"]\n  disable_optimization = true", faketenant.ActiveDirectorySourceID),
 		path:     sourcePath(faketenant.ActiveDirectorySourceID, "aggregate-agents"),
 		check: func(l faketenant.Launch) error {
-			if l.Operation != faketenant.OperationMachineIdentityAggregation || !slices.Equal(l.DatasetIDs, []string{"ds-a", "ds-b"}) ||
+			if l.Operation != sailpoint.MachineIdentityAggregationOp.Name || !slices.Equal(l.DatasetIDs, []string{"ds-a", "ds-b"}) ||
 				l.DisableOptimization == nil || *l.DisableOptimization != "true" || l.Experimental != "true" {
 				return fmt.Errorf("launch %+v, want datasetIds [ds-a ds-b], disableOptimization true and the experimental header", l)
 			}

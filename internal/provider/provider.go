@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -42,8 +44,10 @@ const (
 )
 
 var (
-	_ provider.Provider            = (*sailpointProvider)(nil)
-	_ provider.ProviderWithActions = (*sailpointProvider)(nil)
+	_ provider.Provider                       = (*sailpointProvider)(nil)
+	_ provider.ProviderWithActions            = (*sailpointProvider)(nil)
+	_ provider.ProviderWithListResources      = (*sailpointProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*sailpointProvider)(nil)
 )
 
 type sailpointProvider struct {
@@ -51,6 +55,16 @@ type sailpointProvider struct {
 	// ledgerDir holds the shared rate-limit ledgers; "" is the user's
 	// cache folder. The tests set a folder of their own.
 	ledgerDir string
+	// operations are shown as resources and actions; nil is operations.
+	// A test adds one of its own.
+	operations []operation
+}
+
+func (p *sailpointProvider) launches() []operation {
+	if p.operations != nil {
+		return p.operations
+	}
+	return operations
 }
 
 // New returns a factory for the provider at a version (set by ldflags).
@@ -267,6 +281,8 @@ func (p *sailpointProvider) Configure(ctx context.Context, req provider.Configur
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // shareRateLimit is share_rate_limit, or the environment's value when it
@@ -331,36 +347,44 @@ func configDiagnostics(err error) diag.Diagnostics {
 }
 
 func (p *sailpointProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewAccountAggregationResource,
-		NewEntitlementAggregationResource,
-		NewIdentityProcessingResource,
-		NewUncorrelatedAccountImportResource,
-		NewSourceAccountResetResource,
-		NewSourceEntitlementResetResource,
-		NewMachineIdentityAggregationResource,
+	out := make([]func() resource.Resource, 0, len(p.launches())+1)
+	for _, op := range p.launches() {
+		out = append(out, op.newResource)
 	}
+	return append(out, NewConfigImportResource)
 }
 
 // Actions are listed only to Terraform 1.14 and newer; older CLIs and
 // OpenTofu do not ask for them.
 func (p *sailpointProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{
-		NewAccountAggregationAction,
-		NewEntitlementAggregationAction,
-		NewIdentityProcessingAction,
-		NewUncorrelatedAccountImportAction,
-		NewSourceAccountResetAction,
-		NewSourceEntitlementResetAction,
-		NewMachineIdentityAggregationAction,
-		NewClearPendingTaskAction,
+	out := make([]func() action.Action, 0, len(p.launches())+1)
+	for _, op := range p.launches() {
+		out = append(out, op.newAction)
 	}
+	return append(out, NewConfigImportAction, NewClearPendingTaskAction)
+}
+
+// ListResources are one per launch resource, for terraform query: listed
+// only to Terraform 1.14 and newer.
+func (p *sailpointProvider) ListResources(context.Context) []func() list.ListResource {
+	out := make([]func() list.ListResource, len(p.launches()))
+	for i, op := range p.launches() {
+		out[i] = op.newListResource
+	}
+	return out
+}
+
+// EphemeralResources are asked for by Terraform 1.10 and newer (OpenTofu
+// 1.11); older CLIs never see them.
+func (p *sailpointProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewAccessTokenEphemeralResource}
 }
 
 func (p *sailpointProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewTaskStatusDataSource,
 		NewTaskStatusesDataSource,
+		NewConfigExportDataSource,
 	}
 }
 

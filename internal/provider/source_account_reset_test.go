@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 func TestAccSourceAccountReset_everyVersion(t *testing.T) {
@@ -14,7 +15,7 @@ func TestAccSourceAccountReset_everyVersion(t *testing.T) {
 		args:     fmt.Sprintf("source_id = %q", faketenant.ActiveDirectorySourceID),
 		path:     sourcePath(faketenant.ActiveDirectorySourceID, "remove-accounts"),
 		check: func(l faketenant.Launch) error {
-			if l.Operation != faketenant.OperationAccountReset || l.ContentType != "" || l.File != nil {
+			if l.Operation != sailpoint.SourceAccountResetOp.Name || l.ContentType != "" || l.File != nil {
 				return fmt.Errorf("launch %+v, want an account reset with no body", l)
 			}
 			return nil

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 func TestAccSourceEntitlementReset_everyVersion(t *testing.T) {
@@ -20,7 +21,7 @@ func TestAccSourceEntitlementReset_everyVersion(t *testing.T) {
 			return "/" + version + "/entitlements/reset/sources/" + src
 		},
 		check: func(l faketenant.Launch) error {
-			if l.Operation != faketenant.OperationEntitlementReset || l.ContentType != "" {
+			if l.Operation != sailpoint.SourceEntitlementResetOp.Name || l.ContentType != "" {
 				return fmt.Errorf("launch %+v, want an entitlement reset with no body", l)
 			}
 			return nil

@@ -68,7 +68,8 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	cfg := attrs(obj.Attributes())
 	id := cfg.str("id").ValueString()
 	ctx = tflog.SetField(ctx, "task_id", id)
-	gate := readGate(cfg)
+	var gate gateArgs
+	resp.Diagnostics.Append(cfg.decode(ctx, &gate)...)
 
 	readTimeout, diags := cfg.readTimeout(ctx)
 	resp.Diagnostics.Append(diags...)

@@ -314,14 +314,6 @@ func jsonText(raw json.RawMessage) jsontypes.Normalized {
 	return jsontypes.NewNormalizedValue(buf.String())
 }
 
-// otherTimeLayouts are date-times seen in ISC examples that are not RFC
-// 3339 (the PATCH example writes "2024-05-17 19:33:16.470000+00:00").
-var otherTimeLayouts = []string{
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999",
-}
-
 // time keeps the API's RFC 3339 text as it is. Another date-time layout is
 // rewritten as RFC 3339 (UTC when it names no zone); text that is no
 // date-time at all becomes null with a warning, rather than failing the
@@ -330,13 +322,11 @@ func (m *taskMapper) time(s *string, field string) timetypes.RFC3339 {
 	if s == nil || *s == "" {
 		return timetypes.NewRFC3339Null()
 	}
-	if _, err := time.Parse(time.RFC3339, *s); err == nil {
+	switch t, rfc3339, ok := sailpoint.ParseTime(*s); {
+	case rfc3339:
 		return timetypes.RFC3339{StringValue: basetypes.NewStringValue(*s)}
-	}
-	for _, layout := range otherTimeLayouts {
-		if t, err := time.Parse(layout, *s); err == nil {
-			return timetypes.RFC3339{StringValue: basetypes.NewStringValue(t.UTC().Format(time.RFC3339Nano))}
-		}
+	case ok:
+		return timetypes.RFC3339{StringValue: basetypes.NewStringValue(t.Format(time.RFC3339Nano))}
 	}
 	m.diags.AddWarning("Unreadable task timestamp", fmt.Sprintf(
 		"Task %q has %s %q, which is not a date-time; %s is left null.", m.taskID, field, *s, field))

@@ -53,3 +53,11 @@ func nonEmpty(values ...string) []string {
 	}
 	return out
 }
+
+// withArticle is "an account aggregation", "a machine identity aggregation".
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}

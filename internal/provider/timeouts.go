@@ -28,8 +28,10 @@ const (
 	// configuration says otherwise. Aggregations of large sources take long.
 	defaultLaunchTimeout = time.Hour
 	// minActionTimeout leaves time for a few polls: less could not see a
-	// task finish.
+	// task finish. It bounds timeouts.create too.
 	minActionTimeout = 10 * time.Second
+	// minReadTimeout refuses a read timeout that is no time at all.
+	minReadTimeout = time.Second
 )
 
 // readTimeoutsAttribute is the library's timeouts attribute for a data
@@ -43,7 +45,8 @@ func readTimeoutsAttribute(ctx context.Context, readScope string) dsschema.Attri
 	}
 	a.MarkdownDescription = "Time limits for the read."
 	if read, ok := a.Attributes["read"].(dsschema.StringAttribute); ok {
-		read.MarkdownDescription = read.Description
+		read.MarkdownDescription = read.Description + fmt.Sprintf(" At least `%s`.", shortDuration(minReadTimeout))
+		read.Validators = append(read.Validators, minDuration(minReadTimeout, "timeouts.read"))
 		a.Attributes["read"] = read
 	}
 	return a
@@ -62,7 +65,8 @@ func createTimeoutsAttribute(ctx context.Context) rschema.Attribute {
 	}
 	a.MarkdownDescription = "Time limits for creating the resource."
 	if create, ok := a.Attributes["create"].(rschema.StringAttribute); ok {
-		create.MarkdownDescription = create.Description
+		create.MarkdownDescription = create.Description + fmt.Sprintf(" At least `%s`: less cannot see a task finish.", shortDuration(minActionTimeout))
+		create.Validators = append(create.Validators, minDuration(minActionTimeout, "timeouts.create"))
 		a.Attributes["create"] = create
 	}
 	return a
@@ -85,12 +89,6 @@ func actionTimeoutAttribute() aschema.Attribute {
 func (a attrs) readTimeout(ctx context.Context) (time.Duration, diag.Diagnostics) {
 	t, _ := a["timeouts"].(dstimeouts.Value)
 	return t.Read(ctx, defaultReadTimeout)
-}
-
-// createTimeout is a resource's timeouts.create, its default when not set.
-func (a attrs) createTimeout(ctx context.Context) (time.Duration, diag.Diagnostics) {
-	t, _ := a["timeouts"].(rtimeouts.Value)
-	return t.Create(ctx, defaultLaunchTimeout)
 }
 
 // goDuration is a configured duration, 0 when null, unknown or invalid

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/faketenant"
+	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
 )
 
 func TestAccUncorrelatedAccountImport_everyVersion(t *testing.T) {
@@ -20,7 +21,7 @@ func TestAccUncorrelatedAccountImport_everyVersion(t *testing.T) {
 		args:     fmt.Sprintf("source_id = %q\n  file = %q", faketenant.HRFileSourceID, csv),
 		path:     sourcePath(faketenant.HRFileSourceID, "load-uncorrelated-accounts"),
 		check: func(l faketenant.Launch) error {
-			if l.Operation != faketenant.OperationUncorrelatedAccountImport || l.File == nil || string(l.File.Content) != "id,name\n7,Linus\n" || l.File.Name != "uncorrelated.csv" {
+			if l.Operation != sailpoint.UncorrelatedAccountImportOp.Name || l.File == nil || string(l.File.Content) != "id,name\n7,Linus\n" || l.File.Name != "uncorrelated.csv" {
 				return fmt.Errorf("launch %+v, want the CSV uploaded as uncorrelated.csv", l)
 			}
 			return nil

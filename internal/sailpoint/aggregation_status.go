@@ -2,7 +2,6 @@ package sailpoint
 
 import (
 	"context"
-	"net/url"
 )
 
 // Account aggregation statuses the spec lists (AccountAggregationStatus.status;
@@ -36,15 +35,6 @@ type AccountAggregationStatus struct {
 	ProcessedIdentities            *int64  `json:"processedIdentities"`
 }
 
-// accountAggregationStatusPath is /account-aggregations/v1/{id}/status on
-// v1, /{version}/account-aggregations/{id}/status on the others.
-func accountAggregationStatusPath(version, id string) string {
-	if version == APIVersionV1 || version == "" {
-		return "/account-aggregations/v1/" + url.PathEscape(id) + "/status"
-	}
-	return "/" + version + "/account-aggregations/" + url.PathEscape(id) + "/status"
-}
-
 // GetAccountAggregationStatus reads the progress of an account aggregation
 // (GET .../account-aggregations/{id}/status). The spec calls id "the
 // account aggregation id" and does not say which launch answer field holds
@@ -55,7 +45,7 @@ func (c *Client) GetAccountAggregationStatus(ctx context.Context, id string) (*A
 	if err := validatePathID("account aggregation id", id); err != nil {
 		return nil, err
 	}
-	path := accountAggregationStatusPath(c.apiVersion, id)
+	path := AccountAggregationStatusOp.Path(c.apiVersion, id)
 	resp, body, err := c.getIdempotent(ctx, path, nil)
 	if err != nil {
 		return nil, err

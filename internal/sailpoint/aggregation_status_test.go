@@ -25,7 +25,7 @@ func TestAccountAggregationStatusEveryVersion(t *testing.T) {
 	for _, v := range sailpoint.APIVersions {
 		c := tenantClient(t, ft, v)
 		ctx := context.Background()
-		l, err := c.StartAccountAggregation(ctx, sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID})
+		l, err := sailpoint.AccountAggregationOp.Start(ctx, c, sailpoint.AccountAggregation{SourceID: faketenant.ActiveDirectorySourceID})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,8 @@ import (
 type tokenSource interface {
 	// Token returns a valid access token, fetching one if needed.
 	Token(ctx context.Context) (string, error)
+	// bearer is Token with the token's expiry.
+	bearer(ctx context.Context) (BearerToken, error)
 	// Invalidate drops a token the tenant refused (a 401), so the next Token
 	// call fetches a fresh one. It reports whether a fresh one can be had: a
 	// static token cannot be refreshed.
@@ -27,6 +29,28 @@ type staticToken string
 
 func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
 func (s staticToken) Invalidate(string) bool                { return false }
+
+// Its expiry is not known: the client never asks the tenant about it.
+func (s staticToken) bearer(context.Context) (BearerToken, error) {
+	return BearerToken{Value: string(s)}, nil
+}
+
+// BearerToken is the token the client sends with its API calls, and when
+// it expires.
+type BearerToken struct {
+	Value string
+	// Expiry is when the token endpoint said it expires (expires_in); zero
+	// when that is not known: a configured access token, or an expires_in
+	// that was missing, zero or negative.
+	Expiry time.Time
+}
+
+// BearerToken returns the token the client sends with its API calls, with
+// its expiry: the token it holds, or a new one fetched or renewed as for an
+// API call (once a fifth of its life, at most a minute, is left), so a
+// caller shares the client's one token and costs the tenant no request
+// while it is fresh. A refusal of the credentials is a *TokenError.
+func (c *Client) BearerToken(ctx context.Context) (BearerToken, error) { return c.tokens.bearer(ctx) }
 
 // clientCredentials fetches tokens with the OAuth 2.0 client credentials grant
 // (a personal access token is such a client id/secret pair). One token serves
@@ -86,50 +110,60 @@ func refreshMargin(lifetime time.Duration) time.Duration {
 	return min(lifetime/5, time.Minute)
 }
 
-func (c *clientCredentials) cached() (string, bool) {
+func (c *clientCredentials) cached() (BearerToken, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.tok == nil || c.tok.AccessToken == "" {
-		return "", false
+		return BearerToken{}, false
 	}
 	if c.tok.Expiry.IsZero() {
-		return c.tok.AccessToken, true
+		return c.held(), true
 	}
 	lifetime := c.tok.Expiry.Sub(c.fetched)
 	if c.now().Add(refreshMargin(lifetime)).Before(c.tok.Expiry) {
-		return c.tok.AccessToken, true
+		return c.held(), true
 	}
-	return "", false
+	return BearerToken{}, false
+}
+
+// held is the token held. c.mu must be held.
+func (c *clientCredentials) held() BearerToken {
+	return BearerToken{Value: c.tok.AccessToken, Expiry: c.tok.Expiry}
 }
 
 // settled is the answer without a fetch: after refused credentials, their
 // refusal; shortly after a failed renewal, the token still valid if there
 // is one, else the same failure. ok is false when a fetch is due.
-func (c *clientCredentials) settled() (tok string, err error, ok bool) {
+func (c *clientCredentials) settled() (tok BearerToken, err error, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.refused != nil {
-		return "", c.refused, true
+		return BearerToken{}, c.refused, true
 	}
 	if c.failure == nil || c.now().Sub(c.failedAt) >= failureTTL {
-		return "", nil, false
+		return BearerToken{}, nil, false
 	}
 	if t, valid := c.stillValid(); valid {
 		return t, nil, true
 	}
-	return "", c.failure, true
+	return BearerToken{}, c.failure, true
 }
 
 // stillValid is the cached token when it has not expired yet, inside the
 // refresh margin or not. c.mu must be held.
-func (c *clientCredentials) stillValid() (string, bool) {
+func (c *clientCredentials) stillValid() (BearerToken, bool) {
 	if c.tok == nil || c.tok.AccessToken == "" || !c.tok.Expiry.IsZero() && !c.now().Before(c.tok.Expiry) {
-		return "", false
+		return BearerToken{}, false
 	}
-	return c.tok.AccessToken, true
+	return c.held(), true
 }
 
 func (c *clientCredentials) Token(ctx context.Context) (string, error) {
+	tok, err := c.bearer(ctx)
+	return tok.Value, err
+}
+
+func (c *clientCredentials) bearer(ctx context.Context) (BearerToken, error) {
 	if tok, ok := c.cached(); ok {
 		return tok, nil
 	}
@@ -139,7 +173,7 @@ func (c *clientCredentials) Token(ctx context.Context) (string, error) {
 	select {
 	case c.lock <- struct{}{}:
 	case <-ctx.Done():
-		return "", ctx.Err()
+		return BearerToken{}, ctx.Err()
 	}
 	defer func() { <-c.lock }()
 	// Another caller may have fetched one, or failed to, while this one waited.
@@ -156,7 +190,7 @@ func (c *clientCredentials) Token(ctx context.Context) (string, error) {
 	if err != nil {
 		te := c.tokenError(ctx, err)
 		if ctx.Err() != nil {
-			return "", te // this caller gave up; that says nothing of the endpoint
+			return BearerToken{}, te // this caller gave up; that says nothing of the endpoint
 		}
 		c.failure, c.failedAt = te, c.now()
 		if te.credentialsRefused() {
@@ -167,7 +201,7 @@ func (c *clientCredentials) Token(ctx context.Context) (string, error) {
 		if t, valid := c.stillValid(); valid && !te.credentialsRefused() {
 			return t, nil
 		}
-		return "", te
+		return BearerToken{}, te
 	}
 	// expires_in <= 0 says nothing usable about the token's life: use it
 	// until the tenant refuses it (a 401 fetches a fresh one), rather than
@@ -176,7 +210,7 @@ func (c *clientCredentials) Token(ctx context.Context) (string, error) {
 		tok.Expiry = time.Time{}
 	}
 	c.tok, c.fetched, c.failure = tok, fetched, nil
-	return tok.AccessToken, nil
+	return c.held(), nil
 }
 
 func (c *clientCredentials) Invalidate(refused string) bool {

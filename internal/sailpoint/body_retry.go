@@ -39,7 +39,7 @@ func (c *Client) sendIdempotent(ctx context.Context, call func() (*http.Response
 		case errors.As(err, &ae):
 			ae.Attempts += attempts
 		}
-		if te == nil || !errors.Is(te, errReadingBody) || retry >= c.retryMax || ctx.Err() != nil {
+		if te == nil || !errors.Is(te, errReadingBody) || retry >= c.retryMax || ctx.Err() != nil || oneAttempt(ctx) {
 			return nil, nil, err
 		}
 		attempts = te.Attempts

@@ -128,18 +128,10 @@ func (e *missingTaskIDError) transient() bool       { return false }
 func (e *missingTaskIDError) mayHaveStarted() bool  { return true }
 
 // requestMethod is the method of the operation's request, which was never
-// sent: POST for the launches.
-func (e *UnsupportedOperationError) requestMethod() string {
-	switch e.Operation {
-	case OperationAccountAggregationStatus:
-		return http.MethodGet
-	case OperationClearTask:
-		return http.MethodPatch
-	}
-	return http.MethodPost
-}
-func (e *UnsupportedOperationError) transient() bool      { return false }
-func (e *UnsupportedOperationError) mayHaveStarted() bool { return false }
+// sent.
+func (e *UnsupportedOperationError) requestMethod() string { return e.Method }
+func (e *UnsupportedOperationError) transient() bool       { return false }
+func (e *UnsupportedOperationError) mayHaveStarted() bool  { return false }
 
 // askedWait is how long the tenant asked to wait when it asked for more
 // than the client honours; 0 otherwise.

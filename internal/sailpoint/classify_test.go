@@ -36,7 +36,7 @@ func TestClassification(t *testing.T) {
 		{"another task", &DecodeError{Method: http.MethodGet, Err: ErrWrongTask}, http.MethodGet, false, true},
 		{"too large", &BodyTooLargeError{Method: http.MethodPost}, http.MethodPost, false, true},
 		{"no task id", &missingTaskIDError{Launch: Launch{Method: http.MethodPost}}, http.MethodPost, false, true},
-		{"unsupported version", &UnsupportedOperationError{Operation: OperationMachineIdentityAggregation, Version: APIVersionBeta}, http.MethodPost, false, false},
+		{"unsupported version", MachineIdentityAggregationOp.Supports(APIVersionBeta), http.MethodPost, false, false},
 		{"cancelled", fmt.Errorf("wrapped: %w", &TransportError{Method: http.MethodGet, Err: context.Canceled}), http.MethodGet, false, false},
 		{"not ours", errors.New("something else"), http.MethodGet, false, false},
 	} {

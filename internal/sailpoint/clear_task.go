@@ -66,11 +66,11 @@ func (c *Client) ClearTask(ctx context.Context, id, completionStatus string, com
 	if err != nil {
 		return nil, err
 	}
-	path := taskStatusPath(c.apiVersion, id)
+	path := ClearTaskOp.Path(c.apiVersion, id)
 	r := apiRequest{method: http.MethodPatch, path: path, body: body, contentType: "application/json-patch+json",
 		// As for the GET on the same path: older v2024-v2026 files required
 		// it, and it is harmless once an API is public.
-		experimental: slices.Contains(experimentalVersions, c.apiVersion)}
+		experimental: ClearTaskOp.experimental(c.apiVersion)}
 	resp, answerBody, err := c.sendIdempotent(ctx, func() (*http.Response, []byte, error) { return c.send(ctx, r) }, r.method, path)
 	if err != nil {
 		return nil, err

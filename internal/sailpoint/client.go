@@ -3,12 +3,36 @@
 // launches a pipeline gates on. It knows nothing of Terraform: the provider
 // maps what it returns.
 //
-// Where things are: the Client and its construction here, its Config in
-// config.go, tokens in auth.go, the retry policy in retry.go, the
-// transports (User-Agent, pacing, logging) in transport.go, one call in
-// send.go, pacing in pace.go and the ledger that shares it between
-// processes in ledger.go, the error types in errors.go and what each
-// says about itself (method, transient, may have started) in classify.go.
+// Where things are:
+//   - operations.go: every call the client makes, each declared once (its
+//     paths per API version, what it needs, for a launch its answer, where
+//     the job's id is and how the job is read), and what each launch takes;
+//     the SP-Config export and import jobs among them;
+//   - start.go: a launch prepared from its declaration and sent once;
+//   - spconfig.go: SP-Config jobs read, waited for and downloaded, and what
+//     they take; spconfig_document.go: a document and its hash;
+//     spconfig_options.go: the checks of their options;
+//   - task_status.go: TaskStatus, one task read, the list and its pages;
+//   - wait.go: the waiter, a pure backoff loop behind every wait;
+//   - idle_source.go: a source's running tasks, the wait until it is idle
+//     and the wait until a task just started is listed;
+//   - clear_task.go: clearing a pending task (PATCH);
+//   - aggregation_status.go: a running account aggregation's counts;
+//   - client.go: the Client and its construction; config.go: its Config
+//     and the rules it is checked by;
+//   - auth.go: tokens; retry.go: the retry policy of each call (429s within
+//     its deadline, launchRetry for launches) and backoff; retry_after.go:
+//     Retry-After; transport.go: the transports that name the provider,
+//     tell the pacing of each answer and log; send.go: one call, paced;
+//     body_retry.go: a read sent again when its body was cut off;
+//   - pace.go: pacing under the tenant's rate limit; pace_rules.go: what
+//     the tenant's 429s teach it (a lower rate, probes back up, longer
+//     blocks); ledger.go: the ledger that shares it between processes on
+//     one machine, its folder opened safely in ledger_unix.go;
+//   - errors.go: the error types; classify.go: what each says of itself
+//     (method, transient, may have started);
+//   - limits.go: the bounds every answer is checked against before it is
+//     decoded; text.go: tenant text made safe to print.
 package sailpoint
 
 import (
@@ -33,11 +57,7 @@ const (
 // APIVersions lists the supported versions, the default first.
 var APIVersions = []string{APIVersionV1, APIVersionV2026, APIVersionV2025, APIVersionV2024, APIVersionBeta}
 
-// experimentalVersions required X-SailPoint-Experimental when they launched;
-// the header is harmless once an API is public, so it is always sent for them.
-var experimentalVersions = []string{APIVersionV2024, APIVersionV2025, APIVersionV2026}
-
-// Client calls the task-status API of one tenant with one API version. It is
+// Client calls the ISC APIs of one tenant with one API version. It is
 // safe for concurrent use; all calls share its token, connections and pacing.
 type Client struct {
 	baseURL    string
@@ -53,6 +73,8 @@ type Client struct {
 	retryMax          int
 	retryWaitMin      time.Duration
 	retryWaitMax      time.Duration
+	// searchBound replaces MaxTasksSearched in tests; 0 keeps it.
+	searchBound int
 }
 
 // New checks cfg and builds a Client. It makes no request: the first token
@@ -118,3 +140,6 @@ func New(cfg Config) (*Client, error) {
 
 // APIVersion is the version this client calls.
 func (c *Client) APIVersion() string { return c.apiVersion }
+
+// BaseURL is the tenant's API base URL, without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL }

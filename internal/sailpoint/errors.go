@@ -131,9 +131,10 @@ func (c *Client) apiError(method, path string, resp *http.Response, body []byte,
 }
 
 // IsNotFound reports whether err is the tenant's 404.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+func IsNotFound(err error) bool { return HasStatus(err, http.StatusNotFound) }
 
-func hasStatus(err error, status int) bool {
+// HasStatus reports whether err is an *APIError with that HTTP status.
+func HasStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
@@ -191,9 +192,16 @@ type TransportError struct {
 	Attempts int
 	Elapsed  time.Duration
 	Err      error
+	// Last is the last answer the tenant gave before the call's time ran
+	// out or it was cancelled between retries (a 503, say); nil when none.
+	Last *APIError
 }
 
 func (e *TransportError) Error() string {
+	if e.Last != nil {
+		return fmt.Sprintf("%s %s: stopped after %d attempt(s) in %s (%v); the last answer was %v", e.Method, e.Path, e.Attempts,
+			e.Elapsed.Round(time.Millisecond), e.Err, e.Last)
+	}
 	return fmt.Sprintf("%s %s: no answer from the tenant after %d attempt(s) in %s: %v", e.Method, e.Path, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Err)
 }
 

@@ -2,6 +2,7 @@ package sailpoint
 
 import (
 	"context"
+	"net/url"
 	"time"
 )
 
@@ -10,9 +11,21 @@ var (
 	Backoff                   = backoff
 	DecodeErrorBody           = decodeErrorBody
 	NormalizeCompletionStatus = normalizeCompletionStatus
-	TaskStatusListPath        = taskStatusListPath
-	TaskStatusPath            = taskStatusPath
 )
+
+// LauncherParts says, for each operation of Launches and ConfigLaunches,
+// whether its Launcher has a Target and a Build.
+func LauncherParts() map[*Operation][2]bool {
+	out := map[*Operation][2]bool{}
+	for _, l := range append(append([]launcher{}, launchers...), configLaunchers...) {
+		op, target, build := l.parts()
+		out[op] = [2]bool{target, build}
+	}
+	return out
+}
+
+// StartQuery is the query a prepared launch is sent with.
+func StartQuery(s Start) url.Values { return s.body.query }
 
 // NewAPIErrorForTest exposes newAPIError to the fuzz tests.
 func NewAPIErrorForTest(method, path string, status int, body []byte) *APIError {
@@ -66,3 +79,7 @@ func (l *windowLimiter) reserveNow(ctx context.Context) (time.Time, bool, error)
 	s, ok, err := l.reserve(ctx)
 	return s.at, ok, err
 }
+
+// SetTasksSearched makes FindTasks read at most n tasks instead of
+// MaxTasksSearched.
+func (c *Client) SetTasksSearched(n int) { c.searchBound = n }

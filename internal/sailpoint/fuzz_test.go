@@ -24,8 +24,8 @@ func FuzzValidateTaskID(f *testing.F) {
 			t.Fatalf("accepted %q", id)
 		}
 		for _, version := range sailpoint.APIVersions {
-			path := sailpoint.TaskStatusPath(version, id)
-			prefix := sailpoint.TaskStatusListPath(version) + "/"
+			path := sailpoint.GetTaskStatusOp.Path(version, id)
+			prefix := sailpoint.ListTaskStatusesOp.Path(version, "") + "/"
 			segment, ok := strings.CutPrefix(path, prefix)
 			if !ok || strings.ContainsAny(segment, "/?#") {
 				t.Fatalf("%q makes the path %q", id, path)

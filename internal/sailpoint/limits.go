@@ -2,6 +2,7 @@ package sailpoint
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,6 +50,10 @@ type answer struct {
 	document string     // such as "TaskStatus" or "list of TaskStatus"
 	kind     json.Delim // '{' or '['
 	budget   *int       // values left
+	// elements is the most elements of one array; 0 means
+	// MaxArrayElements. values is the budget's size, for messages; 0 means
+	// MaxJSONValues.
+	elements, values int
 }
 
 func newBudget() *int { n := MaxJSONValues; return &n }
@@ -114,12 +119,12 @@ func checkJSON(body []byte, a answer) error {
 			continue
 		}
 		if top != nil && !top.object {
-			if top.elements++; top.elements > MaxArrayElements {
-				return &LimitError{What: "an array of the answer has too many elements", Limit: fmt.Sprintf("%d elements", MaxArrayElements)}
+			if top.elements++; top.elements > cmp.Or(a.elements, MaxArrayElements) {
+				return &LimitError{What: "an array of the answer has too many elements", Limit: fmt.Sprintf("%d elements", cmp.Or(a.elements, MaxArrayElements))}
 			}
 		}
 		if *a.budget--; *a.budget < 0 {
-			return &LimitError{What: "the answer holds too many values", Limit: fmt.Sprintf("%d values in one answer", MaxJSONValues)}
+			return &LimitError{What: "the answer holds too many values", Limit: fmt.Sprintf("%d values in one answer", cmp.Or(a.values, MaxJSONValues))}
 		}
 		switch t := tok.(type) {
 		case json.Delim: // '{' or '['

@@ -1,11 +1,9 @@
 package sailpoint
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -44,7 +42,7 @@ func retryingClient(cfg Config, hc *http.Client) *retryablehttp.Client {
 
 // callState is what the attempts of one API call tell each other and its
 // error: how many were sent, how many answered 429, how many were retried
-// for any other reason, and the last 429.
+// for any other reason, and the last failed answer.
 type callState struct {
 	attempts  atomic.Int32
 	throttled int
@@ -55,8 +53,8 @@ type callState struct {
 	// not waiting for an answer).
 	outOfTime     bool
 	lastThrottled bool
-	last429       *http.Response // its header, and its body in last429Body
-	last429Body   []byte
+	// last is the last answer that was not a success (pacedLoggingTransport).
+	last lastAnswer
 	// slot is the start the limiter gave the attempt under way.
 	slot slot
 }
@@ -115,10 +113,9 @@ func (c *Client) retryPolicy(st *callState, launch bool) retryablehttp.CheckRetr
 		}
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 			st.throttled++
-			st.keep429(resp)
 			deadline, bounded := ctx.Deadline()
 			switch {
-			case c.retryMax == 0:
+			case c.retryMax == 0, !launch && oneAttempt(ctx):
 				return false, nil
 			case !bounded:
 				st.retries++
@@ -131,9 +128,12 @@ func (c *Client) retryPolicy(st *callState, launch bool) retryablehttp.CheckRetr
 			return true, nil
 		}
 		var retry bool
-		if launch {
+		switch {
+		case launch:
 			retry, err = launchRetry(ctx, resp, err)
-		} else {
+		case oneAttempt(ctx):
+			return false, nil
+		default:
 			retry, err = retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 		}
 		if !retry || err != nil {
@@ -142,15 +142,6 @@ func (c *Client) retryPolicy(st *callState, launch bool) retryablehttp.CheckRetr
 		st.retries++
 		return st.retries <= c.retryMax, nil
 	}
-}
-
-// keep429 keeps the header and the start of the body of a 429 answer,
-// which retrying drains: the error after the last one names them.
-func (st *callState) keep429(resp *http.Response) {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	st.last429, st.last429Body = resp, body
 }
 
 // errRedirectRefused marks a redirect away from the tenant.
@@ -164,6 +155,21 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return false, err
 	}
 	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+}
+
+// oneAttemptKey marks the context of a call made once, never retried.
+type oneAttemptKey struct{}
+
+func oneAttempt(ctx context.Context) bool {
+	once, _ := ctx.Value(oneAttemptKey{}).(bool)
+	return once
+}
+
+// OneAttempt makes the calls under ctx one attempt each: for a read whose
+// failure costs nothing (a progress line's counts), so that it never holds
+// up what waits on it.
+func OneAttempt(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oneAttemptKey{}, true)
 }
 
 // launchRetry resends a launch only when the tenant certainly did not act

@@ -17,16 +17,23 @@ import (
 
 // apiRequest is one call to the tenant's API.
 type apiRequest struct {
-	method      string
-	path        string // already escaped
-	query       url.Values
-	body        []byte // resent as is on a retry
+	method string
+	path   string // already escaped
+	query  url.Values
+	body   []byte // resent as is on a retry
+	// stream, when set, is the body instead: a launch's multipart body,
+	// its files streamed from disk, opened once for its length (which sets
+	// Content-Length) and anew for each attempt, so a large upload is never
+	// held whole in memory.
+	stream      *segments
 	contentType string
 	// experimental sends X-SailPoint-Experimental: true.
 	experimental bool
-	// launch marks a POST that starts a task: it is resent only when the
+	// launch marks a POST that starts a job: it is resent only when the
 	// tenant certainly did not act on it (see launchRetry).
 	launch bool
+	// maxBody bounds the answer's body; 0 means the client's MaxBodyBytes.
+	maxBody int64
 }
 
 // get sends a GET to path (already escaped) with the bearer token and
@@ -34,7 +41,7 @@ type apiRequest struct {
 // an *APIError, a failed exchange a *TransportError.
 func (c *Client) get(ctx context.Context, path string, query url.Values) (*http.Response, []byte, error) {
 	return c.send(ctx, apiRequest{method: http.MethodGet, path: path, query: query,
-		experimental: slices.Contains(experimentalVersions, c.apiVersion)})
+		experimental: slices.Contains(readExperimental, c.apiVersion)})
 }
 
 // send makes one call with the bearer token, the client's pacing and the
@@ -57,7 +64,10 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			return nil, nil, err
 		}
 		var reqBody any
-		if r.body != nil {
+		switch {
+		case r.stream != nil:
+			reqBody = retryablehttp.ReaderFunc(r.stream.open)
+		case r.body != nil:
 			reqBody = r.body
 		}
 		req, err := retryablehttp.NewRequestWithContext(callCtx, method, target, reqBody)
@@ -84,7 +94,7 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 				resp.Body.Close()
 			}
 			budget.Method, budget.Path, budget.Attempts = method, path, int(attempts.Load())
-			if st.lastThrottled && st.last429 != nil {
+			if st.lastThrottled {
 				return nil, nil, c.throttledError(st, method, path, start, budget)
 			}
 			return nil, nil, budget
@@ -97,16 +107,22 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 			if doErr == nil {
 				doErr = errors.New("no response")
 			}
+			te := &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				if errors.Is(ctxErr, context.DeadlineExceeded) && st.lastThrottled && st.last429 != nil {
+				if errors.Is(ctxErr, context.DeadlineExceeded) && st.lastThrottled {
 					// The deadline came during the wait a 429 asked for.
 					return nil, nil, c.throttledError(st, method, path, start, nil)
 				}
-				doErr = ctxErr
+				te.Err = ctxErr
+				te.Last = c.lastAnswerError(method, path, &st.last, te.Attempts)
 			}
-			return nil, nil, &TransportError{Method: method, Path: path, Attempts: int(attempts.Load()), Elapsed: time.Since(start), Err: doErr}
+			return nil, nil, te
 		}
-		body, err := c.readBody(resp, method, path, int(attempts.Load()), start)
+		limit := c.maxBody
+		if r.maxBody > 0 {
+			limit = r.maxBody
+		}
+		body, err := c.readBody(resp, method, path, int(attempts.Load()), start, limit)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -126,12 +142,12 @@ func (c *Client) send(ctx context.Context, r apiRequest) (*http.Response, []byte
 }
 
 // throttledError is the error of a call the tenant kept answering 429
-// until its deadline; budget is the wait for the provider's own budget
-// that ended it, if one did.
+// until its deadline, its last answer the 429 kept in st.last; budget is
+// the wait for the provider's own budget that ended it, if one did.
 func (c *Client) throttledError(st *callState, method, path string, start time.Time, budget *BudgetWaitError) *ThrottledError {
 	attempts := int(st.attempts.Load())
 	return &ThrottledError{
-		Last:      c.apiError(method, path, st.last429, st.last429Body, attempts),
+		Last:      c.lastAnswerError(method, path, &st.last, attempts),
 		Throttled: st.throttled,
 		Attempts:  attempts,
 		Elapsed:   time.Since(start),
@@ -139,14 +155,26 @@ func (c *Client) throttledError(st *callState, method, path string, start time.T
 	}
 }
 
-func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time) ([]byte, error) {
+// lastAnswerError is the call's last failed answer as an *APIError; nil
+// when every attempt so far failed without one.
+func (c *Client) lastAnswerError(method, path string, last *lastAnswer, attempts int) *APIError {
+	last.mu.Lock()
+	defer last.mu.Unlock()
+	if last.status == 0 {
+		return nil
+	}
+	resp := &http.Response{StatusCode: last.status, Header: last.header}
+	return c.apiError(method, path, resp, bytes.Clone(last.body.Bytes()), attempts)
+}
+
+func (c *Client) readBody(resp *http.Response, method, path string, attempts int, start time.Time, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, &TransportError{Method: method, Path: path, Attempts: attempts, Elapsed: time.Since(start), Err: fmt.Errorf("%w: %w", errReadingBody, err)}
 	}
-	if int64(len(body)) > c.maxBody {
-		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: c.maxBody}
+	if int64(len(body)) > limit {
+		return nil, &BodyTooLargeError{Method: method, Path: path, Limit: limit}
 	}
 	return body, nil
 }

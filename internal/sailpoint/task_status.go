@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -136,26 +137,13 @@ func validatePathID(kind, id string) error {
 	return nil
 }
 
-// taskStatusPath is the request path of one task for an API version.
-func taskStatusPath(version, id string) string {
-	return taskStatusListPath(version) + "/" + url.PathEscape(id)
-}
-
-// taskStatusListPath is the request path of the task list for an API version.
-func taskStatusListPath(version string) string {
-	if version == APIVersionV1 || version == "" {
-		return "/task-status/v1"
-	}
-	return "/" + version + "/task-status"
-}
-
 // GetTaskStatus reads one task by id. A 404 (no such task, or one older
 // than 90 days) is an *APIError for which IsNotFound is true.
 func (c *Client) GetTaskStatus(ctx context.Context, id string) (*TaskStatus, error) {
 	if err := ValidateTaskID(id); err != nil {
 		return nil, err
 	}
-	path := taskStatusPath(c.apiVersion, id)
+	path := GetTaskStatusOp.Path(c.apiVersion, id)
 	resp, body, err := c.getIdempotent(ctx, path, nil)
 	if err != nil {
 		return nil, err
@@ -234,7 +222,7 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 	if opts.Sorters != "" {
 		q.Set("sorters", opts.Sorters)
 	}
-	return c.listPages(ctx, taskStatusListPath(c.apiVersion), q, limit, nil)
+	return c.listPages(ctx, ListTaskStatusesOp.Path(c.apiVersion, ""), q, limit, nil)
 }
 
 // listPages reads a list of TaskStatus at path page by page (limit and
@@ -243,32 +231,91 @@ func (c *Client) ListTaskStatuses(ctx context.Context, opts ListOptions) ([]Task
 // the tasks keep accepts, every task when keep is nil.
 func (c *Client) listPages(ctx context.Context, path string, query url.Values, limit int, keep func(*TaskStatus) bool) ([]TaskStatus, error) {
 	out := []TaskStatus{}
-	for offset := 0; offset < limit; {
-		pageSize := min(MaxPageSize, limit-offset)
+	_, _, err := c.scanPages(ctx, path, query, limit, func(ts *TaskStatus) bool {
+		if keep == nil || keep(ts) {
+			out = append(out, *ts)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanPages reads a list of TaskStatus at path page by page (limit and
+// offset, pages of at most MaxPageSize), handing each task to each, until
+// each returns false, maxRead tasks were read, a page comes back short, or
+// the tenant answers 204 (no content). read is how many tasks it read;
+// more is false when the tenant said it had no more.
+func (c *Client) scanPages(ctx context.Context, path string, query url.Values, maxRead int, each func(*TaskStatus) bool) (read int, more bool, err error) {
+	for read < maxRead {
+		pageSize := min(MaxPageSize, maxRead-read)
 		q := url.Values{}
 		maps.Copy(q, query)
 		q.Set("limit", strconv.Itoa(pageSize))
-		q.Set("offset", strconv.Itoa(offset))
+		q.Set("offset", strconv.Itoa(read))
 		resp, body, err := c.getIdempotent(ctx, path, q)
 		if err != nil {
-			return nil, err
+			return read, true, err
 		}
 		if resp.StatusCode == http.StatusNoContent {
-			break
+			return read, false, nil
 		}
 		var page []TaskStatus
 		if err := decodeJSON(resp, path, body, &page, answer{document: "list of TaskStatus", kind: '[', budget: newBudget()}); err != nil {
-			return nil, err
+			return read, true, err
 		}
 		for i := range page {
-			if keep == nil || keep(&page[i]) {
-				out = append(out, page[i])
+			if read == maxRead {
+				return read, true, nil
+			}
+			read++
+			if !each(&page[i]) {
+				return read, true, nil
 			}
 		}
 		if len(page) < pageSize {
-			break
+			return read, false, nil
 		}
-		offset += len(page)
 	}
-	return out[:min(len(out), limit)], nil
+	return read, true, nil
+}
+
+// otherTimeLayouts are date-times seen in ISC examples that are not RFC
+// 3339 (the PATCH example writes "2024-05-17 19:33:16.470000+00:00").
+var otherTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// ParseTime reads a timestamp of the tenant's: RFC 3339, or another
+// date-time layout ISC writes (UTC when it names no zone). rfc3339 says
+// the text was RFC 3339 already; ok is false for text that is no
+// date-time. Every place that reads the tenant's times reads them here.
+func ParseTime(s string) (t time.Time, rfc3339, ok bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true, true
+	}
+	for _, layout := range otherTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), false, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// LaunchedAt is when the task was launched, or created when it has not
+// been launched; false when the tenant gave neither as a date-time.
+func (ts *TaskStatus) LaunchedAt() (time.Time, bool) {
+	for _, at := range []*string{ts.Launched, ts.Created} {
+		if at == nil {
+			continue
+		}
+		if t, _, ok := ParseTime(*at); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

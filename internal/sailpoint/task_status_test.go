@@ -151,12 +151,6 @@ func TestValidateTaskID(t *testing.T) {
 			t.Errorf("refused %q: %v", good, err)
 		}
 	}
-	if got := sailpoint.TaskStatusPath("v1", "a b"); got != "/task-status/v1/a%20b" {
-		t.Errorf("path %q", got)
-	}
-	if got := sailpoint.TaskStatusPath("beta", "x"); got != "/beta/task-status/x" {
-		t.Errorf("path %q", got)
-	}
 }
 
 func TestBadIDMakesNoRequest(t *testing.T) {

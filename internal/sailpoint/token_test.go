@@ -181,6 +181,54 @@ func TestNegativeExpiresIn(t *testing.T) {
 	}
 }
 
+// BearerToken hands out the token the client itself sends, with the
+// expiry the token endpoint gave it: one token request for it and the API
+// calls around it. A configured access token has no known expiry and costs
+// no request; refused credentials are a *TokenError.
+func TestBearerToken(t *testing.T) {
+	ft := startTenant(t)
+	ft.TokenLifetime = 600 * time.Second
+	c := tenantClient(t, ft, "v1")
+	ctx := context.Background()
+	before := time.Now()
+	tok, err := c.BearerToken(ctx)
+	after := time.Now()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if issued := ft.IssuedTokens(); len(issued) != 1 || issued[0] != tok.Value {
+		t.Fatalf("token %.16s..., issued %d", tok.Value, len(issued))
+	}
+	if tok.Expiry.Before(before.Add(ft.TokenLifetime)) || tok.Expiry.After(after.Add(ft.TokenLifetime)) {
+		t.Errorf("expiry %s, want expires_in (600 s) after the request, between %s and %s", tok.Expiry, before.Add(ft.TokenLifetime), after.Add(ft.TokenLifetime))
+	}
+	if _, err := c.GetTaskStatus(ctx, faketenant.CompleteTaskID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.BearerToken(ctx)
+	if err != nil || again != tok {
+		t.Fatalf("a second call: %v, the same token: %v", err, again == tok)
+	}
+	reqs := ft.Requests()
+	if n := ft.Count(faketenant.IsToken); n != 1 || reqs[len(reqs)-1].Bearer != tok.Value {
+		t.Errorf("%d token requests (want 1); the API call sent the same token: %v", n, reqs[len(reqs)-1].Bearer == tok.Value)
+	}
+
+	static := newClient(t, sailpoint.Config{BaseURL: ft.URL(), AccessToken: "a-token-held-already"})
+	if tok, err := static.BearerToken(ctx); err != nil || tok.Value != "a-token-held-already" || !tok.Expiry.IsZero() {
+		t.Errorf("a configured access token: %+v, %v; want it as is, with no expiry", tok, err)
+	}
+	if n := ft.Count(faketenant.IsToken); n != 1 {
+		t.Errorf("%d token requests, want still 1", n)
+	}
+
+	refused := newClient(t, sailpoint.Config{BaseURL: ft.URL(), ClientID: "unknown-client", ClientSecret: "wrong"})
+	var te *sailpoint.TokenError
+	if tok, err := refused.BearerToken(ctx); !errors.As(err, &te) || te.StatusCode != http.StatusUnauthorized || tok.Value != "" {
+		t.Errorf("refused credentials: %+v, %v; want a TokenError 401 and no token", tok, err)
+	}
+}
+
 // A token endpoint that is not there (a base_url with a path, such as
 // /v3) is named in the error, with no secret (issue 27, finding 12).
 func TestTokenEndpointNotFoundNamesTheURL(t *testing.T) {

@@ -1,12 +1,60 @@
 package sailpoint
 
 import (
+	"bytes"
+	"io"
 	"net/http"
+	"sync"
 	"time"
 )
 
 // callKey holds the *callState of one call (retry.go).
 type callKey struct{}
+
+// lastAnswer is the last answer of one call that was not a success, so a
+// call whose time runs out between retries can still say what the tenant
+// last answered (callState.last).
+type lastAnswer struct {
+	mu     sync.Mutex
+	status int
+	header http.Header
+	body   bytes.Buffer // the start of it
+}
+
+// lastAnswerBytes bounds what is kept of a failed answer's body: enough
+// for an error document's trackingId and message.
+const lastAnswerBytes = 8 << 10
+
+// record keeps resp as the call's last failed answer; its body is kept as
+// it is read (retries drain it before the next attempt).
+func (a *lastAnswer) record(resp *http.Response) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.status, a.header = resp.StatusCode, resp.Header.Clone()
+	a.body.Reset()
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.TeeReader(resp.Body, &limitedWriter{w: &a.body, n: lastAnswerBytes, mu: &a.mu}), resp.Body}
+}
+
+// limitedWriter writes at most n bytes to w under mu and drops the rest.
+type limitedWriter struct {
+	w  io.Writer
+	n  int
+	mu *sync.Mutex
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		_, _ = l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
 
 // userAgentTransport names the provider in User-Agent on every attempt,
 // token requests too.
@@ -24,10 +72,11 @@ func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error
 }
 
 // pacedLoggingTransport tells the rate limiter of every answer to an API
-// call (a 429 lowers the pace, the others raise it again), and logs one
-// line per exchange: method, path, status, attempt and duration. It never
-// logs headers or bodies. The wait for the limiter comes before the
-// http.Client (Client.pace): inside it, request_timeout would bound it.
+// call (a 429 lowers the pace, the others raise it again), keeps the
+// call's last failed answer, and logs one line per exchange: method, path,
+// status, attempt and duration. It never logs headers or bodies. The wait
+// for the limiter comes before the http.Client (Client.pace): inside it,
+// request_timeout would bound it.
 type pacedLoggingTransport struct {
 	next    http.RoundTripper
 	limiter *windowLimiter
@@ -45,6 +94,9 @@ func (t *pacedLoggingTransport) RoundTrip(req *http.Request) (*http.Response, er
 	resp, err := t.next.RoundTrip(req)
 	if t.limiter != nil && call && err == nil {
 		t.limiter.learn(ctx, st.slot, resp)
+	}
+	if call && err == nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+		st.last.record(resp)
 	}
 	if t.logger != nil {
 		fields := map[string]any{

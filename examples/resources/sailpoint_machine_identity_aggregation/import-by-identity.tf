@@ -1,0 +1,13 @@
+# Adopt a task started earlier, by its identity (Terraform 1.12 and newer):
+# the apply waits for it and gates it, and starts no new one.
+import {
+  to = sailpoint_machine_identity_aggregation.agents
+  identity = {
+    id = "2c91808a7813090a01781412a1110a30"
+  }
+}
+
+resource "sailpoint_machine_identity_aggregation" "agents" {
+  source_id   = "2c9180835d191a86015d28455b4a2329"
+  dataset_ids = ["copilot-agents"]
+}
