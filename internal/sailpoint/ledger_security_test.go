@@ -35,14 +35,14 @@ func TestLedgerFollowsNoSymlink(t *testing.T) {
 		{"the folder", func(t *testing.T, dir, victim string) {
 			// dir itself is a symlink to a folder holding the victim under
 			// the ledger's name.
-			real := t.TempDir()
+			target := t.TempDir()
 			if err := os.Remove(dir); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Symlink(real, dir); err != nil {
+			if err := os.Symlink(target, dir); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Symlink(victim, filepath.Join(real, ledgerName("http://127.0.0.1:1", "id", "", "v1", time.Second))); err != nil {
+			if err := os.Symlink(victim, filepath.Join(target, ledgerName("http://127.0.0.1:1", "id", "", "v1", time.Second))); err != nil {
 				t.Fatal(err)
 			}
 		}},
