@@ -111,6 +111,9 @@ type Tenant struct {
 	// Now is the tenant's clock, used for the 90-day retention and token
 	// expiry. It defaults to fixtureNow so fixtures never age out.
 	Now func() time.Time
+	// RunClock is the clock tasks run by with RunByClock; nil means
+	// time.Now.
+	RunClock func() time.Time
 	// TokenLifetime is the expires_in of issued tokens (750 s by default).
 	TokenLifetime time.Duration
 
@@ -141,6 +144,8 @@ type Tenant struct {
 	// any a test added.
 	operations []*sailpoint.Operation
 	spconfig   configState // SP-Config objects and jobs (spconfig.go)
+	// clockedSources run their launches by the clock (RunByClock).
+	clockedSources map[string]ClockedRun
 
 	server *httptest.Server
 }
@@ -152,6 +157,8 @@ type task struct {
 	// listed makes every list answer that shows the task count as a read,
 	// so a launched task runs its course for a caller that only lists.
 	listed bool
+	// clocked, when set, answers instead of docs: a task run by the clock.
+	clocked *clocked
 }
 
 // fixtureNow is the fixed "now" of the fixtures: every fixture is younger
@@ -618,7 +625,7 @@ func (t *Tenant) readTask(id string) (json.RawMessage, bool, bool) {
 	if !ok {
 		return nil, false, false
 	}
-	doc := tk.docs[min(tk.reads, len(tk.docs)-1)]
+	doc := t.answer(tk, true)
 	if t.expired(doc) {
 		return nil, false, false
 	}

@@ -181,7 +181,7 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 			t.scripts = t.scripts[1:]
 		}
 	}
-	run := launchedRun{launcher: t.tokenClient[bearer], now: t.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00"), script: script,
+	run := launchedRun{launcher: t.tokenClient[bearer], now: timestamp(t.Now()), script: script,
 		uniqueName: op.Name, description: op.Name}
 	if l.SourceID != "" {
 		run.target = map[string]any{"id": l.SourceID, "type": "APPLICATION", "name": sourceName + " [source]"}
@@ -204,6 +204,7 @@ func (t *Tenant) serveLaunch(w *recorder, r *http.Request, rt route, bearer stri
 		t.order = append(t.order, l.TaskID)
 	}
 	t.tasks[l.TaskID] = &task{docs: docs, beyond: beyond, listed: true}
+	t.clockLaunch(l.SourceID, l.TaskID, run)
 	t.launches = append(t.launches, l)
 	writeJSON(w, status, answer)
 }
@@ -524,7 +525,7 @@ func (t *Tenant) servePending(w *recorder, r *http.Request) {
 // currentDoc is a task's answer in a list, nil when it has aged out.
 // t.mu must be held.
 func (t *Tenant) currentDoc(tk *task) json.RawMessage {
-	doc := tk.docs[min(tk.reads, len(tk.docs)-1)]
+	doc := t.answer(tk, false)
 	if t.expired(doc) {
 		return nil
 	}
