@@ -13,7 +13,9 @@
 //     they take; spconfig_document.go: a document and its hash;
 //     spconfig_options.go: the checks of their options;
 //   - task_status.go: TaskStatus, one task read, the list and its pages;
-//   - wait.go: the waiter, a pure backoff loop behind every wait;
+//   - wait.go: the waiter and the loop behind every wait; schedule.go:
+//     the pauses of a wait for a task, timed from its progress and earlier
+//     runs; history.go: those earlier runs, one list read;
 //   - idle_source.go: a source's running tasks, the wait until it is idle
 //     and the wait until a task just started is listed;
 //   - clear_task.go: clearing a pending task (PATCH);

@@ -58,6 +58,17 @@ func (w Waiter) WithFakeClock(after func(time.Duration) <-chan time.Time, rand f
 	return w
 }
 
+// WithFakeTime returns w on a fake clock: now tells the time, after
+// waits (it should move now on by the pause).
+func (w Waiter) WithFakeTime(now func() time.Time, after func(time.Duration) <-chan time.Time) Waiter {
+	w.now, w.after = now, after
+	return w
+}
+
+// RunDurations is runDurations: how long the runs of ts's kind among
+// tasks took.
+var RunDurations = runDurations
+
 // LedgerPath is the file of the client's shared ledger; "" when it has
 // none, or gave it up.
 func (c *Client) LedgerPath() string {

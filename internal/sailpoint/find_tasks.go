@@ -33,6 +33,10 @@ type TaskQuery struct {
 	Keep func(*TaskStatus) bool
 	// Limit is the most tasks to return; 0 means MaxPageSize.
 	Limit int
+	// MaxRead is the most tasks to read in all, below the client's bound
+	// (MaxTasksSearched): a caller that must cost one request reads one
+	// page. 0 keeps the client's bound.
+	MaxRead int
 }
 
 // FoundTasks are the tasks a TaskQuery found, newest first.
@@ -40,8 +44,9 @@ type FoundTasks struct {
 	Tasks []TaskStatus
 	// Read is how many tasks the tenant listed to find them.
 	Read int
-	// Truncated: the search stopped after MaxTasksSearched tasks while the
-	// tenant had more, so older tasks were not looked at.
+	// Truncated: the search stopped after MaxTasksSearched tasks (or
+	// TaskQuery.MaxRead) while the tenant had more, so older tasks were not
+	// looked at.
 	Truncated bool
 }
 
@@ -58,9 +63,18 @@ func (c *Client) tasksSearched() int {
 	return MaxTasksSearched
 }
 
+// searched is the most tasks q may read: the client's bound, or q.MaxRead
+// below it.
+func (q TaskQuery) searched(c *Client) int {
+	if q.MaxRead > 0 {
+		return min(q.MaxRead, c.tasksSearched())
+	}
+	return c.tasksSearched()
+}
+
 // FindTasks finds the tasks q selects, newest first, reading pages of the
 // task list until it has q.Limit of them, the tenant has no more, or it has
-// read MaxTasksSearched.
+// read MaxTasksSearched (q.MaxRead, when lower).
 //
 // On v1, v2026 and v2025 it reads the task list once, filtered by
 // `sourceId eq`, `completionStatus isnull` (Running true) or
@@ -90,6 +104,7 @@ func (c *Client) FindTasks(ctx context.Context, q TaskQuery) (FoundTasks, error)
 		return found, nil
 	}
 	keep := func(ts *TaskStatus) bool { return q.keeps(ts, statuses) }
+	bound := q.searched(c)
 
 	listPath := ListTaskStatusesOp.Path(c.apiVersion, "")
 	if c.apiVersion != APIVersionV2024 && c.apiVersion != APIVersionBeta {
@@ -103,13 +118,13 @@ func (c *Client) FindTasks(ctx context.Context, q TaskQuery) (FoundTasks, error)
 		case !finished:
 			terms = append(terms, `completionStatus isnull`)
 		}
-		err := c.findIn(ctx, listPath, strings.Join(terms, " and "), limit, keep, &found)
+		err := c.findIn(ctx, listPath, strings.Join(terms, " and "), limit, bound, keep, &found)
 		return found, err
 	}
 	if running {
 		// No filters and no sorter: read every page, then sort.
 		var pending []TaskStatus
-		read, more, err := c.scanPages(ctx, PendingTasksOp.Path(c.apiVersion, ""), nil, c.tasksSearched(), func(ts *TaskStatus) bool {
+		read, more, err := c.scanPages(ctx, PendingTasksOp.Path(c.apiVersion, ""), nil, bound, func(ts *TaskStatus) bool {
 			if !ts.IsFinished() && keep(ts) {
 				pending = append(pending, *ts)
 			}
@@ -122,7 +137,7 @@ func (c *Client) FindTasks(ctx context.Context, q TaskQuery) (FoundTasks, error)
 		slices.SortStableFunc(pending, func(a, b TaskStatus) int { return createdAt(&b).Compare(createdAt(&a)) })
 		found.Tasks = append(found.Tasks, pending[:min(len(pending), limit)]...)
 	}
-	if finished && len(found.Tasks) < limit && found.Read < c.tasksSearched() {
+	if finished && len(found.Tasks) < limit && found.Read < bound {
 		var terms []string
 		if q.SourceID != "" {
 			terms = append(terms, `sourceId eq `+filterValue(q.SourceID))
@@ -130,20 +145,20 @@ func (c *Client) FindTasks(ctx context.Context, q TaskQuery) (FoundTasks, error)
 		if len(statuses) > 0 {
 			terms = append(terms, `completionStatus in (`+strings.Join(mapStrings(statuses, filterValue), ",")+`)`)
 		}
-		return found, c.findIn(ctx, listPath, strings.Join(terms, " and "), limit, func(ts *TaskStatus) bool { return ts.IsFinished() && keep(ts) }, &found)
+		return found, c.findIn(ctx, listPath, strings.Join(terms, " and "), limit, bound, func(ts *TaskStatus) bool { return ts.IsFinished() && keep(ts) }, &found)
 	}
 	return found, nil
 }
 
 // findIn reads the task list with filters, newest first, adding the tasks
-// keep accepts to found until it holds limit tasks or MaxTasksSearched
-// tasks were read in all.
-func (c *Client) findIn(ctx context.Context, path, filters string, limit int, keep func(*TaskStatus) bool, found *FoundTasks) error {
+// keep accepts to found until it holds limit tasks or bound tasks were read
+// in all.
+func (c *Client) findIn(ctx context.Context, path, filters string, limit, bound int, keep func(*TaskStatus) bool, found *FoundTasks) error {
 	query := url.Values{"sorters": {"-created"}}
 	if filters != "" {
 		query["filters"] = []string{filters}
 	}
-	read, more, err := c.scanPages(ctx, path, query, c.tasksSearched()-found.Read, func(ts *TaskStatus) bool {
+	read, more, err := c.scanPages(ctx, path, query, bound-found.Read, func(ts *TaskStatus) bool {
 		if keep(ts) {
 			found.Tasks = append(found.Tasks, *ts)
 		}
@@ -201,9 +216,6 @@ func mapStrings(ss []string, f func(string) string) []string {
 // createdAt is when a task was created; zero when the tenant gave no
 // date-time.
 func createdAt(ts *TaskStatus) time.Time {
-	if ts.Created == nil {
-		return time.Time{}
-	}
-	t, _, _ := ParseTime(*ts.Created)
+	t, _ := timeAt(ts.Created)
 	return t
 }

@@ -150,9 +150,9 @@ func TestFindTasksPages(t *testing.T) {
 	}
 }
 
-// A search that reads its bound of tasks (MaxTasksSearched; 500 here) and
-// finds too few stops, and says it was cut short, on the list and on
-// pending-tasks.
+// A search that reads its bound of tasks (MaxTasksSearched; 500 here, or
+// the query's MaxRead) and finds too few stops, and says it was cut short,
+// on the list and on pending-tasks.
 func TestFindTasksBounded(t *testing.T) {
 	ft := startTenant(t)
 	for i := range 501 {
@@ -165,6 +165,13 @@ func TestFindTasksBounded(t *testing.T) {
 		found, err := c.FindTasks(context.Background(), sailpoint.TaskQuery{Keep: none})
 		if err != nil || len(found.Tasks) != 0 || found.Read != 500 || !found.Truncated {
 			t.Errorf("%s: %d tasks after reading %d (truncated %v), %v; want none after 500, truncated", version, len(found.Tasks), found.Read, found.Truncated, err)
+		}
+		// A caller's own bound below it: one page of 25 (a wait's history).
+		ft.ResetLog()
+		found, err = c.FindTasks(context.Background(), sailpoint.TaskQuery{Keep: none, MaxRead: 25})
+		pages := ft.Count(func(r faketenant.Request) bool { return !faketenant.IsToken(r) })
+		if err != nil || found.Read != 25 || !found.Truncated || pages != 1 {
+			t.Errorf("%s, MaxRead 25: read %d in %d requests (truncated %v), %v; want 25 in one, truncated", version, found.Read, pages, found.Truncated, err)
 		}
 	}
 	c := tenantClient(t, ft, "v2025")

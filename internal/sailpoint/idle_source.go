@@ -91,7 +91,7 @@ func (c *Client) WaitForIdleSource(ctx context.Context, sourceID string, w Waite
 		}
 		return stale(ctx, running)
 	}
-	r := poll(ctx, w, read, idle, busy)
+	r := poll(ctx, w, read, idle, busy, nil)
 	if r.stopped != nil {
 		return &IdleWaitError{SourceID: sourceID, Running: r.last, Err: r.stopped, LastErr: r.lastErr}
 	}
@@ -123,7 +123,7 @@ func (c *Client) WaitUntilListed(ctx context.Context, sourceID, taskID string, w
 		}
 		return ts.IsFinished(), nil
 	}
-	r := poll(ctx, w, read, func(seen bool) bool { return seen }, nil)
+	r := poll(ctx, w, read, func(seen bool) bool { return seen }, nil, nil)
 	if r.stopped != nil {
 		return r.stopped
 	}

@@ -433,7 +433,7 @@ func (c *Client) WaitForConfigJob(ctx context.Context, jobType, id string, w Wai
 		return nil, err
 	}
 	start := time.Now()
-	r := poll(ctx, w, read, (*ConfigJob).Finished, onPoll)
+	r := poll(ctx, w, read, (*ConfigJob).Finished, onPoll, nil)
 	if r.stopped != nil {
 		return nil, &ConfigJobWaitError{JobType: jobType, JobID: id, Last: r.last, Polls: r.polls, Waited: time.Since(start), Err: r.stopped, LastErr: r.lastErr}
 	}

@@ -309,13 +309,26 @@ func ParseTime(s string) (t time.Time, rfc3339, ok bool) {
 // LaunchedAt is when the task was launched, or created when it has not
 // been launched; false when the tenant gave neither as a date-time.
 func (ts *TaskStatus) LaunchedAt() (time.Time, bool) {
-	for _, at := range []*string{ts.Launched, ts.Created} {
-		if at == nil {
-			continue
-		}
-		if t, _, ok := ParseTime(*at); ok {
-			return t, true
-		}
+	if t, ok := timeAt(ts.Launched); ok {
+		return t, true
 	}
-	return time.Time{}, false
+	return timeAt(ts.Created)
+}
+
+// CompletedAt is when the task completed; false when the tenant gave no
+// date-time.
+func (ts *TaskStatus) CompletedAt() (time.Time, bool) { return timeAt(ts.Completed) }
+
+// ModifiedAt is when the tenant last modified the task; false when it
+// gave no date-time.
+func (ts *TaskStatus) ModifiedAt() (time.Time, bool) { return timeAt(ts.Modified) }
+
+// timeAt is ParseTime of an optional time: false when s is nil or no
+// date-time.
+func timeAt(s *string) (time.Time, bool) {
+	if s == nil {
+		return time.Time{}, false
+	}
+	t, _, ok := ParseTime(*s)
+	return t, ok
 }

@@ -9,10 +9,17 @@ import (
 )
 
 // Waiter polls a task until it has finished. The zero value polls from
-// DefaultPollMin, doubling to DefaultPollMax, with 20% jitter.
+// DefaultPollMin, doubling to DefaultPollMax, with 20% jitter. A wait for a
+// task (Wait) times its pauses from what it learns of the task: how fast
+// percentComplete rises and, with History, how long earlier runs of the
+// same kind took (see schedule.go); knowing neither, it backs off as the
+// zero value says.
 type Waiter struct {
-	MinInterval time.Duration // first pause between reads; 0 means DefaultPollMin
-	MaxInterval time.Duration // the pauses grow to this cap; 0 means DefaultPollMax
+	// MinInterval is the shortest pause between reads, and the first one
+	// when nothing is known of the task; 0 means DefaultPollMin. Equal to
+	// MaxInterval, every pause is exactly that, and no history is read.
+	MinInterval time.Duration
+	MaxInterval time.Duration // the longest pause; 0 means DefaultPollMax
 	// Jitter spreads each pause by up to this fraction either way, so many
 	// waits started together do not poll in lockstep. 0 means DefaultJitter.
 	Jitter float64
@@ -24,10 +31,19 @@ type Waiter struct {
 	// OnError is told of every read that failed transiently (IsTransient),
 	// and how long the waiter pauses before reading again.
 	OnError func(ctx context.Context, poll int, err error, next time.Duration)
+	// History, when set, tells Wait how long earlier runs of the same kind
+	// as the task took, the latest first (Client.RunHistory). Wait asks at
+	// most once, when a second read finds the task running (a task that
+	// ends within the first pause costs nothing more), and goes on without
+	// it if it fails.
+	History func(ctx context.Context, ts *TaskStatus) ([]time.Duration, error)
+	// OnHistory is told what History answered: the runs, or its error.
+	OnHistory func(ctx context.Context, runs []time.Duration, err error)
 
-	// after and rand stand in for the clock and randomness in tests; nil
-	// means time.After and math/rand/v2.
+	// after, now and rand stand in for the clock and randomness in tests;
+	// nil means time.After, time.Now and math/rand/v2.
 	after func(time.Duration) <-chan time.Time
+	now   func() time.Time
 	rand  func() float64
 }
 
@@ -67,14 +83,7 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // interval is the pause after the n-th read (n from 0) before jitter.
 func (w Waiter) interval(n int) time.Duration {
 	minI, maxI := w.bounds()
-	d := minI
-	for range n {
-		if d >= maxI/2 {
-			return maxI
-		}
-		d *= 2
-	}
-	return min(d, maxI)
+	return doubling(minI, maxI, n)
 }
 
 func (w Waiter) bounds() (time.Duration, time.Duration) {
@@ -88,9 +97,12 @@ func (w Waiter) bounds() (time.Duration, time.Duration) {
 	return min(minI, maxI), maxI
 }
 
-// pause is interval(n) with jitter, never past the cap.
-func (w Waiter) pause(n int) time.Duration {
-	d := w.interval(n)
+// pause is interval(n) with jitter.
+func (w Waiter) pause(n int) time.Duration { return w.jittered(w.interval(n)) }
+
+// jittered spreads d by the jitter, within the bounds: never past the cap,
+// never under the minimum.
+func (w Waiter) jittered(d time.Duration) time.Duration {
 	if w.NoJitter {
 		return d
 	}
@@ -102,8 +114,21 @@ func (w Waiter) pause(n int) time.Duration {
 	if w.rand != nil {
 		r = w.rand
 	}
-	_, maxI := w.bounds()
-	return min(time.Duration(float64(d)*(1+jitter*(2*r()-1))), maxI)
+	minI, maxI := w.bounds()
+	return min(max(time.Duration(float64(d)*(1+jitter*(2*r()-1))), minI), maxI)
+}
+
+// fixed: every pause is the same, so nothing the waiter learns matters.
+func (w Waiter) fixed() bool {
+	minI, maxI := w.bounds()
+	return minI == maxI
+}
+
+func (w Waiter) clock() time.Time {
+	if w.now != nil {
+		return w.now()
+	}
+	return time.Now()
 }
 
 // Wait reads the task with get until it has finished (completed and
@@ -113,12 +138,37 @@ func (w Waiter) pause(n int) time.Duration {
 // returned as is. When the context ends, the result is a *WaitError
 // holding the last status read and the last error.
 func (w Waiter) Wait(ctx context.Context, taskID string, get func(context.Context) (*TaskStatus, error)) (*TaskStatus, error) {
-	start := time.Now()
-	r := poll(ctx, w, get, (*TaskStatus).IsFinished, w.OnPoll)
+	start := w.clock()
+	r := poll(ctx, w, get, (*TaskStatus).IsFinished, w.OnPoll, w.scheduled())
 	if r.stopped != nil {
-		return nil, &WaitError{TaskID: taskID, Last: r.last, Polls: r.polls, Waited: time.Since(start), Err: r.stopped, LastErr: r.lastErr}
+		return nil, &WaitError{TaskID: taskID, Last: r.last, Polls: r.polls, Waited: w.clock().Sub(start), Err: r.stopped, LastErr: r.lastErr}
 	}
 	return r.value, r.err
+}
+
+// scheduled paces a wait for a task by its schedule: each read that found
+// the task running tells it what it shows (the second one first asks for
+// the history, once), a failed read tells it nothing new.
+func (w Waiter) scheduled() func(ctx context.Context, n int, ts *TaskStatus, ok bool) time.Duration {
+	minI, maxI := w.bounds()
+	s := newSchedule(minI, maxI)
+	running, asked := 0, w.History == nil || w.fixed()
+	return func(ctx context.Context, _ int, ts *TaskStatus, ok bool) time.Duration {
+		if ok {
+			if running++; running >= 2 && !asked && ts.KindName() != "" {
+				asked = true
+				runs, err := w.History(ctx, ts)
+				if w.OnHistory != nil {
+					w.OnHistory(ctx, runs, err)
+				}
+				if err == nil {
+					s.setHistory(runs)
+				}
+			}
+			s.observe(w.clock(), ts)
+		}
+		return w.jittered(s.next(w.clock()))
+	}
 }
 
 // polled is how a poll ended: value when done, err when a read failed for
@@ -133,13 +183,18 @@ type polled[T any] struct {
 }
 
 // poll is the loop behind every wait: read until done says so, pausing as
-// the waiter says between reads; pending hears each read that was not
-// done, OnError each that failed transiently.
+// pace says between reads (nil: the waiter's backoff); pace hears each
+// read that was not done (ok) or failed transiently; pending hears each
+// read that was not done, OnError each that failed transiently.
 func poll[T any](ctx context.Context, w Waiter, read func(context.Context) (T, error), done func(T) bool,
-	pending func(ctx context.Context, poll int, v T, next time.Duration)) polled[T] {
+	pending func(ctx context.Context, poll int, v T, next time.Duration),
+	pace func(ctx context.Context, n int, v T, ok bool) time.Duration) polled[T] {
 	after := time.After
 	if w.after != nil {
 		after = w.after
+	}
+	if pace == nil {
+		pace = func(_ context.Context, n int, _ T, _ bool) time.Duration { return w.pause(n) }
 	}
 	var r polled[T]
 	for n := 0; ; n++ {
@@ -154,14 +209,14 @@ func poll[T any](ctx context.Context, w Waiter, read func(context.Context) (T, e
 			}
 			return r
 		}
-		next := w.pause(n)
+		var next time.Duration
 		if err != nil {
 			if !IsTransient(err) {
 				r.err = err
 				return r
 			}
 			r.lastErr = err
-			next = max(next, askedWait(err))
+			next = max(pace(ctx, n, v, false), askedWait(err))
 			if w.OnError != nil {
 				w.OnError(ctx, n+1, err, next)
 			}
@@ -171,6 +226,7 @@ func poll[T any](ctx context.Context, w Waiter, read func(context.Context) (T, e
 				r.value = v
 				return r
 			}
+			next = pace(ctx, n, v, true)
 			if pending != nil {
 				pending(ctx, n+1, v, next)
 			}
