@@ -26,6 +26,7 @@ type gateArgs struct {
 	WaitForCompletion          types.Bool           `tfsdk:"wait_for_completion"`
 	ExpectedCompletionStatuses types.Set            `tfsdk:"expected_completion_statuses"`
 	PollInterval               timetypes.GoDuration `tfsdk:"poll_interval"`
+	MinPollInterval            timetypes.GoDuration `tfsdk:"min_poll_interval"`
 }
 
 // defaultExpected is what a launch expects unless told otherwise.
@@ -60,8 +61,12 @@ func gateArguments() map[string]argument {
 			kind:        argBool,
 			boolDefault: &defaultTrue,
 			description: "Wait until the task has finished, then check `expected_completion_statuses`. A task counts as " +
-				"finished only when both `completed` and `completion_status` are set (ISC writes them separately). Polls back " +
-				"off from about a second to `poll_interval`, with jitter, until {timeout} runs out.",
+				"finished only when both `completed` and `completion_status` are set (ISC writes them separately). Polls " +
+				"until {timeout} runs out, timing each pause from what the task shows: sparse while its end is far, a poll " +
+				"every 2.5 s or less around its predicted end, backing off again if it runs past it. The end is predicted " +
+				"from how fast `percent_complete` rises and, for a task on a source, from how long its last runs of the same " +
+				"kind there took (one extra request per wait, once the task has run past its first pause). Knowing neither, " +
+				"the pauses back off from `min_poll_interval` to `poll_interval`, with jitter.",
 			notes: [3]string{
 				dataSourceForm: " Defaults to `false`: read once.",
 				resourceForm:   " Defaults to `true`. With `false` the task is read once after it starts, and checked only if it has already finished.",
@@ -87,8 +92,16 @@ func gateArguments() map[string]argument {
 		"poll_interval": {
 			kind: argDuration,
 			description: "The longest pause between two polls while waiting, as a Go duration such as `\"10s\"` or " +
-				"`\"1m\"` (at least `1s`). Defaults to `30s`.",
+				"`\"1m\"` (at least `1s`). Defaults to `30s`. To poll at a fixed interval instead, set `min_poll_interval` " +
+				"to the same value.",
 			stringValidators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")},
+		},
+		"min_poll_interval": {
+			kind: argDuration,
+			description: "The shortest pause between two polls while waiting, as a Go duration such as `\"5s\"` (at least " +
+				"`1s`, at most `poll_interval`). Defaults to `1s`. Set to the same value as `poll_interval`, the task is " +
+				"polled at exactly that interval, and its earlier runs are not read.",
+			stringValidators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Minimum poll interval"), notAbovePollInterval{}},
 		},
 	}
 }

@@ -31,9 +31,9 @@ func TestWaiterLogsProgressAtInfo(t *testing.T) {
 	if err := json.Unmarshal(taskDoc(t, "x", runningChanges), &ts); err != nil {
 		t.Fatal(err)
 	}
-	w := waiter(gateArgs{PollInterval: timetypes.NewGoDurationValue(10 * time.Second)})
-	if w.MaxInterval != 10*time.Second {
-		t.Errorf("MaxInterval %v", w.MaxInterval)
+	w := waiter(gateArgs{PollInterval: timetypes.NewGoDurationValue(10 * time.Second), MinPollInterval: timetypes.NewGoDurationValue(2 * time.Second)}, nil)
+	if w.MaxInterval != 10*time.Second || w.MinInterval != 2*time.Second {
+		t.Errorf("MinInterval %v, MaxInterval %v", w.MinInterval, w.MaxInterval)
 	}
 	w.OnPoll(ctx, 2, &ts, 1500*time.Millisecond)
 	entries, err := tflogtest.MultilineJSONDecode(&buf)
@@ -101,7 +101,7 @@ func TestGateArgumentsOneDefinition(t *testing.T) {
 		forms["resource"][name] = rs.Schema.Attributes[name]
 		forms["action"][name] = as.Schema.Attributes[name]
 	}
-	if len(gateArguments()) != 3 {
+	if len(gateArguments()) != 4 {
 		t.Fatalf("gate arguments %v", gateArguments())
 	}
 	validators := func(a gateAttribute) []string {

@@ -124,7 +124,7 @@ func takeSourceTurn(ctx context.Context, turns *sourceTurns, l launch, rep repor
 // waitForIdleSource waits until no task of the source is still running,
 // with the same waiter as the task itself, clearing stuck ones when asked.
 func waitForIdleSource(ctx context.Context, client *sailpoint.Client, l launch, rep report, began time.Time, out *launchOutcome) diag.Diagnostic {
-	w := sailpoint.Waiter{MaxInterval: l.pollInterval, OnError: logTransientReadError}
+	w := sailpoint.Waiter{MinInterval: l.pollMin, MaxInterval: l.pollInterval, OnError: logTransientReadError}
 	var stale func(context.Context, []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error)
 	if l.clearOlderThan > 0 {
 		stale = func(ctx context.Context, running []sailpoint.TaskStatus) ([]sailpoint.TaskStatus, error) {
@@ -142,7 +142,7 @@ func waitForIdleSource(ctx context.Context, client *sailpoint.Client, l launch, 
 // sees it. It never fails the launch: a failure is logged and the source
 // passed on.
 func awaitListed(ctx context.Context, client *sailpoint.Client, l launch, taskID string) {
-	w := sailpoint.Waiter{MaxInterval: l.pollInterval, OnError: logTransientReadError}
+	w := sailpoint.Waiter{MinInterval: l.pollMin, MaxInterval: l.pollInterval, OnError: logTransientReadError}
 	if err := client.WaitUntilListed(ctx, l.sourceID, taskID, w); err != nil {
 		tflog.Debug(ctx, "Could not see the task just started listed as running; passing the source on", map[string]any{"error": err.Error()})
 	}

@@ -48,6 +48,7 @@ type launch struct {
 	wait         bool
 	expected     []string
 	pollInterval time.Duration // 0: the waiter's default cap
+	pollMin      time.Duration // 0: the waiter's default minimum
 
 	// awaiter waits for and gates the job; nil is a task's (taskJob).
 	awaiter jobAwaiter
@@ -100,7 +101,8 @@ func (op operation) prepare(ctx context.Context, values attrs, f form, plannedSu
 	start, subject, d := op.request(ctx, in, values)
 	diags.Append(d...)
 	l.op, l.start, l.describe = op, start, op.describe(subject)
-	l.wait, l.expected, l.pollInterval = gate.wait(f), gate.expected(f), goDuration(gate.PollInterval)
+	l.wait, l.expected = gate.wait(f), gate.expected(f)
+	l.pollInterval, l.pollMin = goDuration(gate.PollInterval), goDuration(gate.MinPollInterval)
 	return l, fileSHA256, diags
 }
 
@@ -374,7 +376,11 @@ func waitForTask(ctx context.Context, client *sailpoint.Client, l launch, rep re
 		return ts, err
 	}
 	w := sailpoint.Waiter{
+		MinInterval: l.pollMin,
 		MaxInterval: l.pollInterval,
+		// The source's earlier runs of the task's kind time the polls.
+		History:   client.RunHistory(l.sourceID),
+		OnHistory: logHistory,
 		OnPoll: func(ctx context.Context, poll int, ts *sailpoint.TaskStatus, next time.Duration) {
 			if ts != notYet {
 				out.task = ts

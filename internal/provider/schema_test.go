@@ -61,7 +61,7 @@ func TestTaskStatusSchemaNames(t *testing.T) {
 }
 
 // extraArguments are the data source's arguments beyond the TaskStatus fields.
-var extraArguments = []string{"wait_for_completion", "poll_interval", "expected_completion_statuses", "timeouts"}
+var extraArguments = []string{"wait_for_completion", "poll_interval", "min_poll_interval", "expected_completion_statuses", "timeouts"}
 
 func TestProviderSchemaSecretsSensitive(t *testing.T) {
 	t.Parallel()

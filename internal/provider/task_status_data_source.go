@@ -29,7 +29,7 @@ type taskStatusDataSource struct {
 
 // taskStatusArgumentNames are the data source's arguments; every other
 // attribute is a TaskStatus field (taskStatusAttributes).
-var taskStatusArgumentNames = []string{"id", "wait_for_completion", "poll_interval", "expected_completion_statuses", "timeouts"}
+var taskStatusArgumentNames = []string{"id", "wait_for_completion", "poll_interval", "min_poll_interval", "expected_completion_statuses", "timeouts"}
 
 func (d *taskStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_task_status"
@@ -82,7 +82,8 @@ func (d *taskStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	var ts *sailpoint.TaskStatus
 	var err error
 	if gate.wait(dataSourceForm) {
-		ts, err = d.data.client.WaitForTaskStatus(ctx, id, waiter(gate))
+		// A task on a source (its target) learns from its earlier runs there.
+		ts, err = d.data.client.WaitForTaskStatus(ctx, id, waiter(gate, d.data.client.RunHistory("")))
 	} else {
 		ts, err = d.data.client.GetTaskStatus(ctx, id)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/isc-community/terraform-provider-sailpoint/internal/sailpoint"
@@ -75,6 +76,44 @@ func minDuration(least time.Duration, what string) stringCheck {
 			}
 			return ""
 		},
+	}
+}
+
+// notAbovePollInterval refuses a min_poll_interval above poll_interval
+// (30 s when not set): no pause could be both.
+type notAbovePollInterval struct{}
+
+func (notAbovePollInterval) Description(context.Context) string {
+	return "must not be above poll_interval"
+}
+
+func (v notAbovePollInterval) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (notAbovePollInterval) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	least, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil {
+		return // the GoDuration type says what is wrong
+	}
+	var capValue timetypes.GoDuration
+	if diags := req.Config.GetAttribute(ctx, req.Path.ParentPath().AtName("poll_interval"), &capValue); diags.HasError() || capValue.IsUnknown() {
+		return
+	}
+	limit, named := sailpoint.DefaultPollMax, "its default, 30s"
+	if !capValue.IsNull() {
+		if limit, err = time.ParseDuration(capValue.ValueString()); err != nil {
+			return
+		}
+		named = limit.String()
+	}
+	if least > limit {
+		resp.Diagnostics.AddAttributeError(req.Path, "Minimum poll interval above poll_interval", fmt.Sprintf(
+			"min_poll_interval is %s, and poll_interval is %s: no pause can be both. Lower min_poll_interval, or raise "+
+				"poll_interval to at least %s (set both to one value to poll at a fixed interval).", least, named, least))
 	}
 }
 
