@@ -42,16 +42,17 @@ var _ datasource.DataSourceWithConfigure = (*configExportDataSource)(nil)
 
 // configExportModel is the data source's values.
 type configExportModel struct {
-	Description   types.String         `tfsdk:"description"`
-	IncludeTypes  types.Set            `tfsdk:"include_types"`
-	ExcludeTypes  types.Set            `tfsdk:"exclude_types"`
-	ObjectOptions types.Map            `tfsdk:"object_options"`
-	PollInterval  timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeouts      timeouts.Value       `tfsdk:"timeouts"`
-	JobID         types.String         `tfsdk:"job_id"`
-	Content       types.String         `tfsdk:"content"`
-	Objects       types.List           `tfsdk:"objects"`
-	ObjectsSHA256 types.String         `tfsdk:"objects_sha256"`
+	Description     types.String         `tfsdk:"description"`
+	IncludeTypes    types.Set            `tfsdk:"include_types"`
+	ExcludeTypes    types.Set            `tfsdk:"exclude_types"`
+	ObjectOptions   types.Map            `tfsdk:"object_options"`
+	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+	MinPollInterval timetypes.GoDuration `tfsdk:"min_poll_interval"`
+	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
+	JobID           types.String         `tfsdk:"job_id"`
+	Content         types.String         `tfsdk:"content"`
+	Objects         types.List           `tfsdk:"objects"`
+	ObjectsSHA256   types.String         `tfsdk:"objects_sha256"`
 }
 
 func (d *configExportDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -87,7 +88,10 @@ func (d *configExportDataSource) Schema(ctx context.Context, _ datasource.Schema
 				}}},
 			"poll_interval": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
 				Validators:          []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")},
-				MarkdownDescription: "The longest pause between two reads of the job's status, as a Go duration (at least `1s`). Defaults to `30s`."},
+				MarkdownDescription: configPollIntervalDesc},
+			"min_poll_interval": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
+				Validators:          []validator.String{minDuration(sailpoint.DefaultPollMin, "Minimum poll interval"), notAbovePollInterval{}},
+				MarkdownDescription: configMinPollIntervalDesc},
 			"timeouts": readTimeoutsAttribute(ctx, "How long the export may take, waiting and downloading included"),
 			"job_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The id of the export job."},
 			"content": schema.StringAttribute{Computed: true,
@@ -148,7 +152,7 @@ func (d *configExportDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	id := started.TaskID
 	ctx = tflog.SetField(ctx, "job_id", id)
-	w := sailpoint.Waiter{MaxInterval: goDuration(m.PollInterval), OnError: logTransientReadError}
+	w := sailpoint.Waiter{MinInterval: goDuration(m.MinPollInterval), MaxInterval: goDuration(m.PollInterval), OnError: logTransientReadError}
 	job, err := client.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeExport, id, w, func(ctx context.Context, poll int, job *sailpoint.ConfigJob, next time.Duration) {
 		logProgress{}.jobRunning(ctx, id, sailpoint.CleanText(job.Status), poll, next)
 	})

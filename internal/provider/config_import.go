@@ -56,6 +56,7 @@ type configImportArgs struct {
 	Preview           types.Bool           `tfsdk:"preview"`
 	FailOnWarnings    types.Bool           `tfsdk:"fail_on_warnings"`
 	PollInterval      timetypes.GoDuration `tfsdk:"poll_interval"`
+	MinPollInterval   timetypes.GoDuration `tfsdk:"min_poll_interval"`
 }
 
 // objectOptionsModel is one entry of object_options.
@@ -186,7 +187,7 @@ func prepareConfigImport(ctx context.Context, args configImportArgs, preview boo
 		what = "SP-Config import preview"
 	}
 	l = launch{op: configImport, start: start, describe: fmt.Sprintf("%s of %d objects (%s)", what, len(doc.parsed.Objects), filepath.Base(doc.name)),
-		wait: true, pollInterval: goDuration(args.PollInterval), turn: configTurn,
+		wait: true, pollInterval: goDuration(args.PollInterval), pollMin: goDuration(args.MinPollInterval), turn: configTurn,
 		awaiter: configImportJob{failOnWarnings: args.FailOnWarnings.ValueBool(), preview: preview}}
 	return l, doc, diags
 }
@@ -202,7 +203,7 @@ type configImportJob struct {
 
 func (j configImportJob) await(ctx context.Context, client *sailpoint.Client, l launch, rep report, id string, _, began time.Time, out *launchOutcome) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	w := sailpoint.Waiter{MaxInterval: l.pollInterval, OnError: logTransientReadError}
+	w := sailpoint.Waiter{MinInterval: l.pollMin, MaxInterval: l.pollInterval, OnError: logTransientReadError}
 	job, err := client.WaitForConfigJob(ctx, sailpoint.ConfigJobTypeImport, id, w, func(ctx context.Context, poll int, job *sailpoint.ConfigJob, next time.Duration) {
 		out.configJob = job
 		rep.progress.jobRunning(ctx, id, sailpoint.CleanText(job.Status), poll, next)
@@ -492,12 +493,27 @@ func configImportArguments() map[string]argument {
 			"the results say which objects would be, with every warning and error. Defaults to `false`."},
 		"fail_on_warnings": {kind: argBool, boolDefault: &defaultFalse, description: "Fail {run} when an object has a warning too, not " +
 			"only an error. Defaults to `false`."},
-		"poll_interval": {kind: argDuration, description: "The longest pause between two reads of the job's status while waiting, as a " +
-			"Go duration such as `\"10s\"` (at least `1s`). Defaults to `30s`.",
+		"poll_interval": {kind: argDuration, description: configPollIntervalDesc,
 			stringValidators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Poll interval")}},
+		"min_poll_interval": {kind: argDuration, description: configMinPollIntervalDesc,
+			stringValidators: []validator.String{minDuration(sailpoint.DefaultPollMin, "Minimum poll interval"), notAbovePollInterval{}}},
 	}
 	return args
 }
+
+// How often an SP-Config job's status is read, in every form that waits
+// for one (the import's, the export data source). A job shows no progress
+// and has no earlier runs to time the reads by, so its pauses back off
+// between the two bounds; set equal, they are a fixed interval, as for a
+// task.
+const (
+	configPollIntervalDesc = "The longest pause between two reads of the job's status while waiting, as a Go duration such as " +
+		"`\"10s\"` (at least `1s`). Defaults to `30s`. The pauses double from `min_poll_interval` up to it, with jitter; to read " +
+		"at a fixed interval instead, set `min_poll_interval` to the same value."
+	configMinPollIntervalDesc = "The shortest pause between two reads of the job's status while waiting, and the first, as a Go " +
+		"duration such as `\"5s\"` (at least `1s`, at most `poll_interval`). Defaults to `1s`. Set to the same value as " +
+		"`poll_interval`, the status is read at exactly that interval."
+)
 
 const (
 	objectOptionsDesc = "Pick objects of a type by id or name (the API's `objectOptions`), keyed by object type; each type must be one " +

@@ -436,7 +436,8 @@ func (r *configImportResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	rep.afterTimeout = " The next apply replaces the resource and starts a new import. To wait for this job instead, remove " +
 		"the resource from state (`terraform state rm`) and import the job by its id."
-	l := launch{op: configImport, describe: "SP-Config import", wait: true, pollInterval: goDuration(args.PollInterval), turn: configTurn,
+	l := launch{op: configImport, describe: "SP-Config import", wait: true, pollInterval: goDuration(args.PollInterval),
+		pollMin: goDuration(args.MinPollInterval), turn: configTurn,
 		awaiter: configImportJob{failOnWarnings: args.FailOnWarnings.ValueBool(), preview: args.Preview.ValueBool()}}
 	ctx, cancel := context.WithTimeout(ctx, rep.timeout)
 	defer cancel()

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +128,24 @@ resource "sailpoint_account_aggregation" "test" {
 `, faketenant.ActiveDirectorySourceID),
 				ExpectError: errorWith("min_poll_interval is 1m0s, and poll_interval is its default, 30s"),
 			},
+			{
+				Config: providerConfig(ft) + `
+resource "sailpoint_config_import" "test" {
+  content           = "{\"objects\":[]}"
+  poll_interval     = "5s"
+  min_poll_interval = "6s"
+}
+`,
+				ExpectError: errorWith("Minimum poll interval above poll_interval", "min_poll_interval is 6s, and poll_interval is 5s"),
+			},
+			{
+				Config: providerConfig(ft) + `
+data "sailpoint_config_export" "test" {
+  min_poll_interval = "31s"
+}
+`,
+				ExpectError: errorWith("min_poll_interval is 31s, and poll_interval is its default, 30s"),
+			},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(ft.Requests()); n != 0 {
@@ -136,3 +156,57 @@ resource "sailpoint_account_aggregation" "test" {
 	})
 }
 
+// An SP-Config job shows no progress and has no earlier runs, so its wait
+// backs off between the same two bounds: min_poll_interval is the first
+// pause of the import's wait and of the export data source's, and set to
+// poll_interval it is every pause.
+func TestAccPoll_configJobsKeepTheMinimum(t *testing.T) {
+	t.Parallel()
+	ft := newTenant(t)
+	ft.ScriptConfigJobs(faketenant.ConfigJobScript{Reads: 2})
+	doc := filepath.Join(t.TempDir(), "transforms.json")
+	if err := os.WriteFile(doc, []byte(`{"objects":[{"version":1,"self":{"type":"TRANSFORM","id":"t1","name":"T"},"object":{"name":"T","type":"lower","attributes":{}}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(ft) + fmt.Sprintf(`
+data "sailpoint_config_export" "test" {
+  include_types     = ["TRANSFORM"]
+  poll_interval     = "2s"
+  min_poll_interval = "2s"
+}
+
+resource "sailpoint_config_import" "test" {
+  file              = %q
+  exclude_backup    = true
+  min_poll_interval = "2s"
+}
+`, doc),
+			Check: func(*terraform.State) error {
+				// Status reads of each job, in order.
+				reads := map[string][]time.Time{}
+				for _, r := range ft.Requests() {
+					if faketenant.IsConfigStatusGet(r) {
+						reads[r.Path] = append(reads[r.Path], r.At)
+					}
+				}
+				jobs := 0
+				for path, at := range reads {
+					jobs++
+					for i := 1; i < len(at); i++ {
+						// 2 s, less the scheduling of the fake tenant's clock.
+						if gap := at[i].Sub(at[i-1]); gap < 1900*time.Millisecond {
+							return fmt.Errorf("%s: read %d came %v after the one before, want at least 2s", path, i, gap)
+						}
+					}
+				}
+				if jobs < 2 {
+					return fmt.Errorf("status reads of %d jobs, want the import's and at least one export's", jobs)
+				}
+				return nil
+			},
+		}},
+	})
+}
