@@ -17,10 +17,14 @@
 // enforcing 100 requests per 10 s, once with a truthful Retry-After (the
 // time until the window admits again) and once with one that always says
 // 1 s.
+// A sixth, opt-in (-poll), measures how soon a wait sees a task's end and
+// how many reads it takes, the default settings beside a fixed 5 s poll
+// (poll.go says how).
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -115,6 +119,7 @@ resource "sailpoint_account_aggregation" "a" {
 type options struct {
 	terraform   string
 	providerDir string
+	cliConfig   string // the CLI configuration file; "" means work/terraformrc
 	work        string
 	parallelism int
 }
@@ -129,6 +134,10 @@ func main() {
 	shared := flag.Int("shared", 150, "reads per run of the two runs sharing one rate-limited tenant, back to back and at once (0: skip)")
 	machines := flag.String("machines", "1,4", "numbers of processes with separate ledgers (as separate machines) reading at once through one client from a rate-limited tenant (empty: skip)")
 	machineReads := flag.Int("machine-reads", 100, "reads per process of the -machines scenario")
+	poll := flag.String("poll", "", "nominal task durations in seconds for the poll benchmark, such as 4,8,15,30,60,120,180 (empty: skip; each scenario runs as long as the longest)")
+	pollRepeat := flag.Int("poll-repeat", 2, "tasks drawn per nominal duration in the poll benchmark")
+	pollBaseline := flag.String("poll-baseline", "", "directory holding another terraform-provider-sailpoint build (today's, say) to run the poll benchmark's scenario (c) with too")
+	pollSpread := flag.Float64("poll-spread", 0.05, "how far either way of its nominal duration a task of the poll benchmark (and each earlier run) may run, as a fraction")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
 	flag.StringVar(&o.providerDir, "provider-dir", "", "directory holding the built terraform-provider-sailpoint")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sailpoint-bench"), "scratch directory")
@@ -172,6 +181,9 @@ func main() {
 	}
 	if ks := parseInts(*machines); len(ks) > 0 && *machineReads > 0 {
 		machineRuns(o, baseline, ks, *machineReads)
+	}
+	if durations := parseInts(*poll); len(durations) > 0 {
+		pollRuns(o, durations, *pollRepeat, *pollSpread, *pollBaseline)
 	}
 }
 
@@ -248,7 +260,7 @@ func prepare(o options) error {
 	if err := os.RemoveAll(filepath.Join(o.work, "cache")); err != nil {
 		return err
 	}
-	for _, dir := range []string{"config", "launch", "cache"} {
+	for _, dir := range []string{"config", "launch", "cache", "poll"} {
 		if err := os.MkdirAll(filepath.Join(o.work, dir), 0o755); err != nil {
 			return err
 		}
@@ -315,7 +327,7 @@ func planReads(o options, ft *faketenant.Tenant, n, rateLimit int, env []string,
 func runTerraform(o options, ft *faketenant.Tenant, args []string, env ...string) (result, error) {
 	cmd := exec.Command(o.terraform, args...)
 	cmd.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+filepath.Join(o.work, "terraformrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"TF_CLI_CONFIG_FILE="+cmp.Or(o.cliConfig, filepath.Join(o.work, "terraformrc")), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"XDG_CACHE_HOME="+filepath.Join(o.work, "cache"),
 		"SAIL_BASE_URL="+ft.URL(), "SAIL_CLIENT_ID="+faketenant.DefaultClientID, "SAIL_CLIENT_SECRET="+faketenant.DefaultClientSecret)
 	cmd.Env = append(cmd.Env, env...)
