@@ -139,7 +139,7 @@ func pollRuns(o options, nominal []int, repeat int, spread float64, baselineDir 
 	scenarios := slices.Clone(pollScenarios)
 	if baselineDir != "" {
 		neither := pollScenarios[len(pollScenarios)-1]
-		neither.name, neither.baseline = neither.name+", the provider in "+baselineDir, true
+		neither.name, neither.baseline = neither.name+", the -poll-baseline provider", true
 		scenarios = append(scenarios, neither)
 	}
 	var all [][]pollOutcome
@@ -165,8 +165,9 @@ func pollRuns(o options, nominal []int, repeat int, spread float64, baselineDir 
 	fmt.Println("| scenario | waiter | tasks | mean lag | max lag | reads | reads, share of fixed 5 s | history reads | other requests | failures |")
 	fmt.Println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for i, outs := range all {
+		// The baseline ran the tasks of (c): its share is of (c)'s fixed poll.
 		var fixedReads int
-		for _, out := range outs {
+		for _, out := range all[min(i, len(pollScenarios)-1)] {
 			if out.fixed {
 				fixedReads += out.reads
 			}
@@ -222,7 +223,10 @@ func pollRuns(o options, nominal []int, repeat int, spread float64, baselineDir 
 						reads += out.reads
 					}
 				}
-				cell[j] = fmt.Sprintf("%.1f s, %.1f", (lag / time.Duration(max(n, 1))).Seconds(), float64(reads)/float64(max(n, 1)))
+				cell[j] = "-"
+				if n > 0 {
+					cell[j] = fmt.Sprintf("%.1f s, %.1f", (lag / time.Duration(n)).Seconds(), float64(reads)/float64(n))
+				}
 			}
 			line += " " + cell[0] + " \\| " + cell[1] + " |"
 		}
