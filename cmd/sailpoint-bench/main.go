@@ -134,6 +134,7 @@ func main() {
 	shared := flag.Int("shared", 150, "reads per run of the two runs sharing one rate-limited tenant, back to back and at once (0: skip)")
 	machines := flag.String("machines", "1,4", "numbers of processes with separate ledgers (as separate machines) reading at once through one client from a rate-limited tenant (empty: skip)")
 	machineReads := flag.Int("machine-reads", 100, "reads per process of the -machines scenario")
+	configImport := flag.String("config-import", "5000/20", "the SP-Config row: objects/megabytes of the document imported (empty: skip)")
 	poll := flag.String("poll", "", "nominal task durations in seconds for the poll benchmark, such as 4,8,15,30,60,120,180 (empty: skip; each scenario runs as long as the longest)")
 	pollRepeat := flag.Int("poll-repeat", 2, "tasks drawn per nominal duration in the poll benchmark")
 	pollBaseline := flag.String("poll-baseline", "", "directory holding another terraform-provider-sailpoint build (today's, say) to run the poll benchmark's scenario (c) with too")
@@ -175,6 +176,10 @@ func main() {
 				launchRuns(o, m, k, []int{10})
 			}
 		}
+	}
+	var cn, cmb int
+	if _, err := fmt.Sscanf(*configImport, "%d/%d", &cn, &cmb); err == nil && cn > 0 && cmb > 0 {
+		configImportRuns(o, cn, cmb<<20)
 	}
 	if *shared > 0 {
 		sharedRuns(o, baseline, *shared)
