@@ -264,24 +264,16 @@ func parseLaunchBody(l *Launch, kind sailpoint.BodyKind, version string, body []
 			l.Form[name] = form.Get(name)
 		}
 	case mt == "multipart/form-data":
-		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-		for {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return "The multipart body is not valid: " + err.Error()
-			}
-			content, err := io.ReadAll(part)
-			if err != nil {
-				return "The multipart body is not valid: " + err.Error()
-			}
-			if part.FileName() != "" {
-				l.File = &UploadedFile{Name: part.FileName(), ContentType: part.Header.Get("Content-Type"), Content: content}
+		parts, problem := readParts(body, params["boundary"])
+		if problem != "" {
+			return problem
+		}
+		for _, part := range parts {
+			if part.fileName != "" {
+				l.File = &UploadedFile{Name: part.fileName, ContentType: part.contentType, Content: part.content}
 				continue
 			}
-			l.Form[part.FormName()] = string(content)
+			l.Form[part.name] = string(part.content)
 		}
 	default:
 		return fmt.Sprintf("The content type %q is not supported; send multipart/form-data.", mt)
@@ -293,6 +285,33 @@ func parseLaunchBody(l *Launch, kind sailpoint.BodyKind, version string, body []
 		l.DisableOptimization = &v
 	}
 	return ""
+}
+
+// formPart is one part of a multipart body as sent.
+type formPart struct {
+	name, fileName, contentType string
+	content                     []byte
+}
+
+// readParts reads a multipart body's parts; a problem, in the tenant's
+// words, when it is not a valid one.
+func readParts(body []byte, boundary string) ([]formPart, string) {
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	var parts []formPart
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return parts, ""
+		}
+		if err != nil {
+			return nil, "The multipart body is not valid: " + err.Error()
+		}
+		content, err := io.ReadAll(part)
+		if err != nil {
+			return nil, "The multipart body is not valid: " + err.Error()
+		}
+		parts = append(parts, formPart{name: part.FormName(), fileName: part.FileName(), contentType: part.Header.Get("Content-Type"), content: content})
+	}
 }
 
 // launchKind is what a declaration cannot give of a launch: the checks of

@@ -1,13 +1,9 @@
 package faketenant
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -398,27 +394,19 @@ func parseConfigImport(imp *ConfigImport, opts *configOptions, body []byte) stri
 	if err != nil || mt != "multipart/form-data" {
 		return fmt.Sprintf("The content type %q is not supported; send multipart/form-data.", imp.ContentType)
 	}
-	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	parts, problem := readParts(body, params["boundary"])
+	if problem != "" {
+		return problem
+	}
 	hasData := false
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return "The multipart body is not valid: " + err.Error()
-		}
-		content, err := io.ReadAll(part)
-		if err != nil {
-			return "The multipart body is not valid: " + err.Error()
-		}
-		switch part.FormName() {
+	for _, part := range parts {
+		switch part.name {
 		case "data":
 			hasData = true
-			imp.DataName, imp.DataContentType, imp.Data = part.FileName(), part.Header.Get("Content-Type"), content
+			imp.DataName, imp.DataContentType, imp.Data = part.fileName, part.contentType, part.content
 		case "options":
-			imp.OptionsContentType, imp.Options = part.Header.Get("Content-Type"), content
-			if err := json.Unmarshal(content, opts); err != nil {
+			imp.OptionsContentType, imp.Options = part.contentType, part.content
+			if err := json.Unmarshal(part.content, opts); err != nil {
 				return "The options part is not ImportOptions: " + err.Error()
 			}
 		}

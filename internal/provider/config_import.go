@@ -186,10 +186,18 @@ func prepareConfigImport(ctx context.Context, args configImportArgs, preview boo
 	if preview {
 		what = "SP-Config import preview"
 	}
-	l = launch{op: configImport, start: start, describe: fmt.Sprintf("%s of %d objects (%s)", what, len(doc.parsed.Objects), filepath.Base(doc.name)),
-		wait: true, pollInterval: goDuration(args.PollInterval), pollMin: goDuration(args.MinPollInterval), turn: configTurn,
-		awaiter: configImportJob{failOnWarnings: args.FailOnWarnings.ValueBool(), preview: preview}}
+	l = configImportLaunch(args, preview)
+	l.start, l.describe = start, fmt.Sprintf("%s of %d objects (%s)", what, len(doc.parsed.Objects), filepath.Base(doc.name))
 	return l, doc, diags
+}
+
+// configImportLaunch is how an import is waited for and gated, from its
+// arguments: the job awaited at its own status endpoint, imports of one
+// configuration taking turns.
+func configImportLaunch(args configImportArgs, preview bool) launch {
+	return launch{op: configImport, describe: "SP-Config import", wait: true, pollInterval: goDuration(args.PollInterval),
+		pollMin: goDuration(args.MinPollInterval), turn: configTurn,
+		awaiter: configImportJob{failOnWarnings: args.FailOnWarnings.ValueBool(), preview: preview}}
 }
 
 // configImportJob waits for an import job at its own status endpoint,

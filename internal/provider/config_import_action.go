@@ -102,18 +102,7 @@ func (a *configImportAction) Invoke(ctx context.Context, req action.InvokeReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rep := report{timeout: defaultLaunchTimeout, timeoutName: actionTimeoutName,
-		taskKept: "read its status with GET /sp-config/v1/import/{id} by that id"}
-	if d := goDuration(own.Timeout); d > 0 {
-		rep.timeout = d
-	}
-	now := a.now
-	if now == nil {
-		now = time.Now
-	}
-	rep.progress = &actionProgress{send: func(msg string) {
-		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
-	}, now: now, operation: l.describe}
+	rep, _ := actionReport(own, "read its status with GET /sp-config/v1/import/{id} by that id", a.now, resp, l.describe)
 	ctx, cancel := context.WithTimeout(ctx, rep.timeout)
 	defer cancel()
 	_, diags = runLaunch(ctx, a.data, l, rep)

@@ -345,21 +345,6 @@ func (s *configImportState) setJob(job *sailpoint.ConfigJob, results *sailpoint.
 	return diags
 }
 
-// tenantTime is a tenant timestamp as RFC 3339 (sailpoint.ParseTime), null
-// when absent or no date-time.
-func tenantTime(s *string) timetypes.RFC3339 {
-	if s == nil || *s == "" {
-		return timetypes.NewRFC3339Null()
-	}
-	switch t, rfc3339, ok := sailpoint.ParseTime(*s); {
-	case rfc3339:
-		return timetypes.NewRFC3339ValueMust(*s)
-	case ok:
-		return timetypes.NewRFC3339TimeValue(t)
-	}
-	return timetypes.NewRFC3339Null()
-}
-
 // Read re-reads the job's status; its results do not change once it ended,
 // and are not downloaded again. A job the tenant no longer returns keeps its
 // last values with a warning.
@@ -436,9 +421,7 @@ func (r *configImportResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	rep.afterTimeout = " The next apply replaces the resource and starts a new import. To wait for this job instead, remove " +
 		"the resource from state (`terraform state rm`) and import the job by its id."
-	l := launch{op: configImport, describe: "SP-Config import", wait: true, pollInterval: goDuration(args.PollInterval),
-		pollMin: goDuration(args.MinPollInterval), turn: configTurn,
-		awaiter: configImportJob{failOnWarnings: args.FailOnWarnings.ValueBool(), preview: args.Preview.ValueBool()}}
+	l := configImportLaunch(args, args.Preview.ValueBool())
 	ctx, cancel := context.WithTimeout(ctx, rep.timeout)
 	defer cancel()
 	out, diags := resumeLaunch(ctx, r.data, l, rep, prior.JobID.ValueString(), time.Time{})

@@ -78,29 +78,34 @@ func (a *launchAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rep := report{timeout: defaultLaunchTimeout, timeoutName: actionTimeoutName,
-		taskKept: "read it with the `sailpoint_task_status` data source by that id"}
-	if d := goDuration(own.Timeout); d > 0 {
-		rep.timeout = d
-	}
-	now := a.now
-	if now == nil {
-		now = time.Now
-	}
-	progress := &actionProgress{send: func(msg string) {
-		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
-	}, now: now, operation: l.describe}
+	rep, progress := actionReport(own, "read it with the `sailpoint_task_status` data source by that id", a.now, resp, l.describe)
 	if a.op.liveDetail != nil {
 		progress.detail = func(ctx context.Context, taskID string) (string, bool) {
 			return a.op.liveDetail(ctx, a.data.client, taskID)
 		}
 	}
-	rep.progress = progress
 
 	ctx, cancel := context.WithTimeout(ctx, rep.timeout)
 	defer cancel()
 	_, diags = runLaunch(ctx, a.data, l, rep)
 	resp.Diagnostics.Append(diags...)
+}
+
+// actionReport is how an action reports a launch: bounded by its timeout,
+// its progress in the console on the clock now (nil is time.Now); taskKept
+// says where a started job can be read.
+func actionReport(own actionArgs, taskKept string, now func() time.Time, resp *action.InvokeResponse, describe string) (report, *actionProgress) {
+	if now == nil {
+		now = time.Now
+	}
+	progress := &actionProgress{send: func(msg string) {
+		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
+	}, now: now, operation: describe}
+	rep := report{timeout: defaultLaunchTimeout, timeoutName: actionTimeoutName, taskKept: taskKept, progress: progress}
+	if d := goDuration(own.Timeout); d > 0 {
+		rep.timeout = d
+	}
+	return rep, progress
 }
 
 // actionArgs are what an action has besides the launch's arguments.

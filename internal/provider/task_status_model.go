@@ -314,11 +314,10 @@ func jsonText(raw json.RawMessage) jsontypes.Normalized {
 	return jsontypes.NewNormalizedValue(buf.String())
 }
 
-// time keeps the API's RFC 3339 text as it is. Another date-time layout is
-// rewritten as RFC 3339 (UTC when it names no zone); text that is no
-// date-time at all becomes null with a warning, rather than failing the
-// read of a task whose status may be fine. An empty string is null.
-func (m *taskMapper) time(s *string, field string) timetypes.RFC3339 {
+// tenantTime is a tenant timestamp (sailpoint.ParseTime): RFC 3339 text
+// as it is, another date-time layout rewritten as RFC 3339; null when
+// absent, empty or no date-time.
+func tenantTime(s *string) timetypes.RFC3339 {
 	if s == nil || *s == "" {
 		return timetypes.NewRFC3339Null()
 	}
@@ -327,6 +326,17 @@ func (m *taskMapper) time(s *string, field string) timetypes.RFC3339 {
 		return timetypes.RFC3339{StringValue: basetypes.NewStringValue(*s)}
 	case ok:
 		return timetypes.RFC3339{StringValue: basetypes.NewStringValue(t.Format(time.RFC3339Nano))}
+	}
+	return timetypes.NewRFC3339Null()
+}
+
+// time keeps the API's RFC 3339 text as it is. Another date-time layout is
+// rewritten as RFC 3339 (UTC when it names no zone); text that is no
+// date-time at all becomes null with a warning, rather than failing the
+// read of a task whose status may be fine. An empty string is null.
+func (m *taskMapper) time(s *string, field string) timetypes.RFC3339 {
+	if v := tenantTime(s); !v.IsNull() || s == nil || *s == "" {
+		return v
 	}
 	m.diags.AddWarning("Unreadable task timestamp", fmt.Sprintf(
 		"Task %q has %s %q, which is not a date-time; %s is left null.", m.taskID, field, *s, field))
